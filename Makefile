@@ -1,0 +1,46 @@
+# The two commands a new machine needs: `make run` and `make test`. Everything else is a helper of theirs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+
+.PHONY: run test serve setup lint check system-deps demo clean-db bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+var/local.env:
+	$(PYTHON) scripts/make_local_env.py $@
+
+setup: $(VENV)/.installed var/local.env
+
+## make run: install, migrate, load the Hohhot demo (on an empty database), print the logins, serve.
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py demo_logins
+	@echo "服务地址：http://$(HOST):$(PORT)/"
+	$(BIN)/gunicorn daiban.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+## make test: the whole suite (unit, permission, property and browser tests).
+test: setup system-deps
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy daiban
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+system-deps:
+	@scripts/install_system_deps.sh
+
+bench: setup
+	$(BIN)/python -m bench.run

@@ -1,0 +1,148 @@
+"""Vocabulary of a proxy matter (domain.md §2). Stored values are English slugs; labels are the Chinese terms."""
+
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", "窗口来访"
+    DOOR = "door", "上门走访"
+    MOBILE = "mobile", "移动服务窗口"
+    PHONE = "phone", "电话"
+    LETTER = "letter", "来信"
+    ONLINE = "online", "网上"
+    LEADER_DAY = "leader_day", "领导接待日"
+    LIVESTREAM = "livestream", "直播间"
+    SCREENING = "screening", "排查发现"
+
+
+class Purpose(models.TextChoices):
+    SUGGESTION = "suggestion", "建议意见"
+    ACCUSATION = "accusation", "检举控告"
+    APPEAL = "appeal", "申诉求决"
+    CONSULTATION = "consultation", "咨询"
+    HELP = "help", "求助"
+
+
+# Purposes that may be answered at once and closed with a record (即时答复).
+ANSWERABLE_AT_ONCE = {Purpose.SUGGESTION, Purpose.CONSULTATION, Purpose.HELP}
+
+
+class Category(models.TextChoices):
+    """Content classes (内容分类) used in petition statistics."""
+
+    URBAN_CONSTRUCTION = "urban_construction", "城乡建设"
+    LAND = "land", "国土资源"
+    LABOUR = "labour", "劳动和社会保障"
+    AGRICULTURE = "agriculture", "农村农业"
+    POLITICS_LAW = "politics_law", "政法"
+    DISCIPLINE = "discipline", "纪检监察"
+    EDUCATION = "education", "教育文体"
+    HEALTH = "health", "卫生健康"
+    CIVIL_AFFAIRS = "civil_affairs", "民政"
+    ENVIRONMENT = "environment", "生态环境"
+    ECONOMY = "economy", "经济管理"
+    TRANSPORT = "transport", "交通运输"
+    NEIGHBOUR = "neighbour", "邻里纠纷"
+    OTHER = "other", "其他"
+
+
+class PetitionerGroup(models.TextChoices):
+    VILLAGER = "villager", "村民"
+    RESIDENT = "resident", "居民"
+    EMPLOYEE = "employee", "企业职工"
+    MIGRANT_WORKER = "migrant_worker", "农民工"
+    RETIREE = "retiree", "退休人员"
+    VETERAN = "veteran", "退役军人"
+    BUSINESS = "business", "个体工商户"
+    OTHER = "other", "其他"
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", "已登记待分流"
+    LOCAL = "local", "属地办理中"
+    ROUTED = "routed", "已交办待受理"
+    HANDLING = "handling", "单位办理中"
+    REPLIED = "replied", "已答复待回访"
+    REVIEW = "review", "复查中"
+    REEXAM = "reexam", "复核中"
+    CLOSED = "closed", "已办结"
+
+
+OPEN_STATUSES = [s for s in Status if s != Status.CLOSED]
+
+
+class ClosureKind(models.TextChoices):
+    ANSWERED = "answered", "即时答复办结"
+    HANDLED = "handled", "办理答复后办结"
+    GUIDED = "guided", "引导至法定途径"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+
+
+class NotAcceptedReason(models.TextChoices):
+    NOT_PETITION = "not_petition", "不属于信访事项"
+    ALREADY_REEXAMINED = "already_reexamined", "已复核，同一事实和理由不再受理"
+    OTHER_ORGAN = "other_organ", "应向其他机关提出"
+    OTHER = "other", "其他"
+
+
+class LegalChannel(models.TextChoices):
+    LITIGATION = "litigation", "诉讼"
+    ARBITRATION = "arbitration", "仲裁"
+    RECONSIDERATION = "reconsideration", "行政复议"
+    LABOUR_ARBITRATION = "labour_arbitration", "劳动人事争议仲裁"
+    PEOPLES_MEDIATION = "peoples_mediation", "人民调解"
+    OTHER = "other", "其他法定途径"
+
+
+class TaskRole(models.TextChoices):
+    LEAD = "lead", "主办"
+    CO = "co", "协办"
+
+
+class TaskStatus(models.TextChoices):
+    ASSIGNED = "assigned", "待受理"
+    ACCEPTED = "accepted", "办理中"
+    PART_SUBMITTED = "part_submitted", "已报送协办意见"
+    OBJECTED = "objected", "已提出异议"
+    DONE = "done", "已办结"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+ACTIVE_TASK_STATUSES = [TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.PART_SUBMITTED, TaskStatus.DONE]
+
+
+class Outcome(models.TextChoices):
+    SUPPORT = "support", "支持"
+    EXPLAIN = "explain", "解释说明"
+    NOT_SUPPORT = "not_support", "不予支持"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+class ContactMethod(models.TextChoices):
+    IN_PERSON = "in_person", "当面"
+    PHONE = "phone", "电话"
+    WRITTEN = "written", "书面"
+    SMS = "sms", "短信"
+    VISIT = "visit", "上门"
+
+
+class ReviewKind(models.TextChoices):
+    REVIEW = "review", "复查"
+    REEXAM = "reexam", "复核"
+
+
+class Step(models.TextChoices):
+    """Clock keys; each names a TimeLimit in daiban.workcal."""
+
+    ROUTE = "route", "转送交办"
+    ACCEPT_NOTICE = "accept_notice", "受理告知"
+    OBJECTION = "objection", "异议期"
+    HANDLING = "handling", "办理"
+    FOLLOW_UP = "follow_up", "反馈回访"
+    REVIEW_HANDLING = "review_handling", "复查办理"
+    REEXAM_HANDLING = "reexam_handling", "复核办理"

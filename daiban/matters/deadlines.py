@@ -1,0 +1,113 @@
+"""Statutory clocks of a matter, computed by daiban.workcal (the one calendar module).
+
+Each open clock is a ``Deadline`` row; ``Matter.due_date``/``due_step`` mirror the earliest open one so
+lists can sort and filter on an indexed column. When the holiday schedule changes, open clocks are
+recomputed (``recompute_open``), safe to run twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from daiban.core import clock
+from daiban.matters.choices import Step
+from daiban.matters.models import Deadline, Matter, UnitTask
+from daiban.workcal import calendar as workcal
+from daiban.workcal.hooks import on_schedule_change
+
+
+def _compute(step: str, start: datetime.date, extra_days: int, excluded_days: int) -> workcal.Deadline:
+    return workcal.deadline_for(step, start, extra_days=extra_days, excluded_days=excluded_days)
+
+
+def open_clock(matter: Matter, step: Step, start: datetime.date, *, task: UnitTask | None = None) -> Deadline:
+    result = _compute(step, start, 0, 0)
+    return Deadline.objects.create(
+        matter=matter,
+        task=task,
+        step=step,
+        started_on=start,
+        due_date=result.due,
+        provisional=result.provisional,
+        explanation=result.explanation,
+    )
+
+
+def close_clocks(matter: Matter, *, steps: Iterable[Step] | None = None, task: UnitTask | None = None) -> int:
+    qs = Deadline.objects.filter(matter=matter, is_open=True)
+    if steps is not None:
+        qs = qs.filter(step__in=list(steps))
+    if task is not None:
+        qs = qs.filter(task=task)
+    return qs.update(is_open=False, met_at=clock.now())
+
+
+def adjust_clock(
+    deadline: Deadline, *, extra_days: int | None = None, excluded_days: int | None = None
+) -> None:
+    if extra_days is not None:
+        deadline.extra_days = extra_days
+    if excluded_days is not None:
+        deadline.excluded_days = excluded_days
+    _recompute(deadline)
+    deadline.save(update_fields=["extra_days", "excluded_days", "due_date", "provisional", "explanation"])
+
+
+def _recompute(deadline: Deadline) -> bool:
+    result = _compute(deadline.step, deadline.started_on, deadline.extra_days, deadline.excluded_days)
+    changed = (result.due, result.provisional, result.explanation) != (
+        deadline.due_date,
+        deadline.provisional,
+        deadline.explanation,
+    )
+    deadline.due_date, deadline.provisional, deadline.explanation = (
+        result.due,
+        result.provisional,
+        result.explanation,
+    )
+    return changed
+
+
+def refresh_due(matter: Matter) -> None:
+    """Mirror the earliest open clock onto the matter (the caller saves the matter)."""
+    first = Deadline.objects.filter(matter=matter, is_open=True).order_by("due_date", "id").first()
+    matter.due_date = first.due_date if first else None
+    matter.due_step = first.step if first else ""
+
+
+def recompute_open(years: Iterable[int] | None = None) -> int:
+    """Recompute every open clock (optionally only those whose window touches ``years``).
+
+    Returns the number of clocks whose date or explanation changed. Idempotent.
+    """
+    qs = Deadline.objects.filter(is_open=True)
+    if years is not None:
+        year_list = sorted(set(years))
+        if not year_list:
+            return 0
+        # A clock can only move if its window reaches into a changed year.
+        qs = qs.filter(started_on__year__lte=max(year_list), due_date__year__gte=min(year_list) - 1)
+    changed_matters: set[int] = set()
+    changed = 0
+    for deadline in qs.iterator(chunk_size=500):
+        if _recompute(deadline):
+            deadline.save(update_fields=["due_date", "provisional", "explanation"])
+            changed_matters.add(deadline.matter_id)
+            changed += 1
+    for matter_id in changed_matters:
+        with transaction.atomic():
+            matter = Matter.objects.select_for_update().get(pk=matter_id)
+            refresh_due(matter)
+            matter.save(update_fields=["due_date", "due_step"])
+    return changed
+
+
+def _on_schedule_change(years: frozenset[int]) -> None:
+    recompute_open(years)
+
+
+def register_schedule_hook() -> None:
+    on_schedule_change(_on_schedule_change)

@@ -1,0 +1,33 @@
+"""Errors raised by domain actions. Views turn them into 404, 403 or a plain Chinese message."""
+
+from __future__ import annotations
+
+
+class ActionError(Exception):
+    """Base class; ``message`` is shown to the user as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class OutOfScope(ActionError):
+    """The matter (or person) is outside the actor's jurisdiction: answered as 404, like a missing record."""
+
+    def __init__(self) -> None:
+        super().__init__("未找到该事项。")
+
+
+class NotAllowed(ActionError):
+    """The actor may see the matter but their role may not take this action."""
+
+
+class WrongState(ActionError):
+    """The action does not fit the matter's current step."""
+
+
+class Conflict(ActionError):
+    """Someone else changed the matter after the actor loaded it."""
+
+    def __init__(self) -> None:
+        super().__init__("该事项刚刚被他人修改，请刷新后核对再提交；您填写的内容已保留。")

@@ -1,0 +1,90 @@
+"""Petitioners (信访人): validated input, and recognising the same person across matters by keyed hash."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from django.core.exceptions import ValidationError
+from pypinyin import Style, lazy_pinyin
+
+from daiban.matters.choices import PetitionerGroup
+from daiban.matters.models import Petitioner
+from daiban.pii.fields import lookup_hash_for_id, lookup_hash_for_phone, set_id_number, set_phone
+from daiban.pii.validators import validate_id_number, validate_phone
+
+
+@dataclass(frozen=True)
+class PetitionerInput:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    group: str = PetitionerGroup.OTHER
+    is_representative: bool = False
+
+
+def name_initials(name: str) -> str:
+    """Pinyin initials for search: 王建国 → wjg."""
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()[:32]
+
+
+def validate_petitioner_inputs(inputs: Sequence[PetitionerInput]) -> list[PetitionerInput]:
+    """Validate every person; errors name the field and the person's position (第 N 位信访人)."""
+    if not inputs:
+        raise ValidationError({"petitioners": ["请至少登记一位信访人。"]})
+    cleaned: list[PetitionerInput] = []
+    for index, item in enumerate(inputs, start=1):
+        who = f"第 {index} 位信访人" if len(inputs) > 1 else "信访人"
+        name = item.name.strip()
+        if not name:
+            raise ValidationError({"name": [f"请填写{who}姓名。"]})
+        if len(name) > 32:
+            raise ValidationError({"name": [f"{who}姓名不能超过 32 个字。"]})
+        id_number = item.id_number.strip()
+        phone = item.phone.strip()
+        if not id_number and not phone:
+            raise ValidationError({"phone": [f"{who}的身份证号码和联系电话至少填写一项，以便联系和识别。"]})
+        try:
+            id_number = validate_id_number(id_number) if id_number else ""
+        except ValidationError as exc:
+            raise ValidationError({"id_number": [f"{who}：{m}" for m in exc.messages]}) from exc
+        try:
+            phone = validate_phone(phone) if phone else ""
+        except ValidationError as exc:
+            raise ValidationError({"phone": [f"{who}：{m}" for m in exc.messages]}) from exc
+        if item.group not in PetitionerGroup.values:
+            raise ValidationError({"group": [f"请选择{who}的人员类别。"]})
+        cleaned.append(
+            replace(item, name=name, id_number=id_number, phone=phone, address=item.address.strip())
+        )
+    return cleaned
+
+
+def find_petitioner(*, id_number: str = "", phone: str = "") -> Petitioner | None:
+    """The same person, by ID first (unique to a person), then by phone. Nothing is decrypted."""
+    if id_number:
+        found = Petitioner.objects.filter(id_number_hash=lookup_hash_for_id(id_number)).order_by("id").first()
+        if found is not None:
+            return found
+    if phone:
+        return Petitioner.objects.filter(phone_hash=lookup_hash_for_phone(phone)).order_by("id").first()
+    return None
+
+
+def find_or_create_petitioner(data: PetitionerInput) -> Petitioner:
+    person = find_petitioner(id_number=data.id_number, phone=data.phone)
+    if person is None:
+        person = Petitioner(name=data.name)
+    person.name = data.name
+    person.name_initials = name_initials(data.name)
+    if data.id_number:
+        set_id_number(person, data.id_number)
+    if data.phone:
+        set_phone(person, data.phone)
+    if data.address:
+        person.address = data.address
+    if data.group != PetitionerGroup.OTHER or not person.group:
+        person.group = data.group
+    person.save()
+    return person

@@ -1,0 +1,66 @@
+"""Reads of matters, always through the user's jurisdiction.
+
+``matters_for(user)`` is the one selector: every list, detail, search, export and dashboard starts here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from daiban.accounts.models import Role, User
+from daiban.accounts.scope import NOTHING, scope_path
+from daiban.matters.choices import ACTIVE_TASK_STATUSES, TaskStatus
+from daiban.matters.models import Matter, Petitioner
+from daiban.regions.models import subtree_q
+
+# Roles that see every matter arising in their region subtree.
+_REGION_ROLES = {
+    Role.VILLAGE_AGENT,
+    Role.TOWNSHIP_STAFF,
+    Role.COUNTY_STAFF,
+    Role.LEADER,
+    Role.SUPERVISOR,
+    Role.CITY_ADMIN,
+}
+# Roles that, within their region, also see accusations (检举控告): the discipline side and the centre
+# that must route them. Other agents see only the accusations they themselves took in.
+_ACCUSATION_ROLES = {Role.SUPERVISOR, Role.COUNTY_STAFF, Role.CITY_ADMIN}
+
+
+def matter_scope_q(user: User) -> Q:
+    path = scope_path(user)
+    if path is None:
+        return NOTHING
+    if user.role == Role.UNIT_HANDLER:
+        if not user.unit_id:
+            return NOTHING
+        # A unit sees the matters assigned to it (never an accusation against it: those go only to
+        # discipline units) and the reviews it handles as superior organ.
+        return Q(
+            tasks__unit_id=user.unit_id,
+            tasks__status__in=[*ACTIVE_TASK_STATUSES, TaskStatus.OBJECTED],
+        ) | Q(reviews__unit_id=user.unit_id)
+    if user.role not in _REGION_ROLES:
+        return NOTHING
+    in_region = subtree_q(path)
+    if user.role in _ACCUSATION_ROLES:
+        visible = in_region
+    else:
+        visible = in_region & (Q(is_accusation=False) | Q(received_by=user))
+    if user.role == Role.LEADER:
+        visible |= Q(leaders=user)
+    return visible
+
+
+def matters_for(user: User) -> QuerySet[Matter]:
+    q = matter_scope_q(user)
+    qs = Matter.objects.filter(q)
+    if user.role in (Role.UNIT_HANDLER, Role.LEADER):
+        # Joins through tasks/reviews/leaders can repeat a row; select ids first to stay index-friendly.
+        qs = Matter.objects.filter(pk__in=Matter.objects.filter(q).values("pk"))
+    return qs
+
+
+def petitioners_for(user: User) -> QuerySet[Petitioner]:
+    """People with at least one matter the user may see (a person outside scope does not exist)."""
+    return Petitioner.objects.filter(pk__in=matters_for(user).values("petitioners"))

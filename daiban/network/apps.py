@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    name = "daiban.network"
+    verbose_name = "代办服务网络"

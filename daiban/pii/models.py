@@ -1,0 +1,48 @@
+"""The reveal log: one row each time someone is shown a full (unmasked) personal value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class RevealLog(models.Model):  # 个人信息查看记录
+    """Append-only: rows are created by ``daiban.pii.services.reveal()`` and never changed or deleted.
+
+    Holds no personal data itself: the target is identified by content type + primary key and field name.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="查看人",
+        on_delete=models.PROTECT,
+        related_name="pii_reveals",
+    )
+    created_at = models.DateTimeField("查看时间", auto_now_add=True, db_index=True)
+    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.PROTECT)
+    object_id = models.CharField("对象编号", max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    field = models.CharField("查看字段", max_length=64)
+    reason = models.CharField("查看事由", max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="pii_reveal_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} 查看 {self.content_type_id}#{self.object_id} 的 {self.field}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("RevealLog rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("RevealLog rows are append-only")

@@ -1,0 +1,178 @@
+"""Settings for daiban, read from the environment.
+
+Local demo defaults are safe; production mode (DEBUG off) refuses to start without real secrets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from daiban.core.env import env_bool, env_int, env_list, env_str, load_env_file
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("DAIBAN_VAR_DIR", str(BASE_DIR / "var")))
+
+# `make run` writes generated secrets for this machine into var/local.env (mode 600, never committed);
+# real deployments set the variables in the environment instead, which always wins.
+load_env_file(Path(env_str("DAIBAN_ENV_FILE", str(VAR_DIR / "local.env"))))
+
+DEBUG = env_bool("DAIBAN_DEBUG", False)
+
+
+def _secret(name: str) -> str:
+    value = env_str(name, "")
+    if value:
+        if not DEBUG and len(value) < 32:
+            raise ImproperlyConfigured(f"{name} must be at least 32 characters")
+        return value
+    if DEBUG:
+        # Development only: a fixed, obviously-fake key. Never reached with DEBUG off.
+        return f"insecure-development-only-{name.lower()}-0123456789abcdef"
+    raise ImproperlyConfigured(f"{name} is required when DAIBAN_DEBUG is off (see README)")
+
+
+SECRET_KEY = _secret("DAIBAN_SECRET_KEY")
+# Key for encrypting personal data at rest (ID and phone numbers) and, separately, for the keyed hash
+# that makes them searchable. Rotating either needs a re-encryption command; keep them apart from SECRET_KEY.
+FIELD_ENCRYPTION_KEY = _secret("DAIBAN_FIELD_KEY")
+BLIND_INDEX_KEY = _secret("DAIBAN_HASH_KEY")
+
+ALLOWED_HOSTS = env_list("DAIBAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DAIBAN_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "daiban.core",
+    "daiban.regions",
+    "daiban.accounts",
+    "daiban.network",
+    "daiban.workcal",
+    "daiban.pii",
+    "daiban.matters",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "daiban.urls"
+WSGI_APPLICATION = "daiban.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "daiban.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+_default_sqlite = f"sqlite:///{VAR_DIR / 'daiban.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers work while one writer commits; synchronous=FULL makes each commit durable.
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of deadlocking.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = Path(env_str("DAIBAN_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served directly: attachments go through a scoped view
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Security: secure by default, relaxed only by explicit choice (the local demo serves plain HTTP).
+HTTPS = env_bool("DAIBAN_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("DAIBAN_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DAIBAN_BEHIND_PROXY", False) else None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("DAIBAN_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("DAIBAN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request logs carry URLs only; URLs never carry personal data (see daiban/pii).
+        "django.request": {"level": "WARNING"},
+    },
+}
+
+# Days before a deadline at which a step counts as 临期 (due soon).
+DUE_SOON_DAYS = env_int("DAIBAN_DUE_SOON_DAYS", 3)

@@ -1,0 +1,13 @@
+"""Settings for the test suite: production settings with fixed, test-only secrets."""
+
+import os
+
+for _name in ("DAIBAN_SECRET_KEY", "DAIBAN_FIELD_KEY", "DAIBAN_HASH_KEY"):
+    os.environ.setdefault(_name, f"test-only-{_name.lower()}-not-a-secret-0123456789")
+os.environ.setdefault("DAIBAN_HTTPS", "0")
+
+from daiban.settings import *  # noqa: E402,F403
+from daiban.settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
