@@ -6,6 +6,7 @@ two townships each → two villages each. One user per role, plus an outsider in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -19,8 +20,20 @@ from daiban.network.models import (
     UnitDomain,
 )
 from daiban.regions.models import Level, Region
+from daiban.workcal.hooks import discard_pending
+from daiban.workcal.schedule import clear_cache
 
 PASSWORD = "persona-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_workcal_cache() -> Iterator[None]:
+    """Test rollbacks send no signals: drop the calendar's per-process cache around every test."""
+    clear_cache()
+    discard_pending()
+    yield
+    clear_cache()
+    discard_pending()
 
 
 @dataclass

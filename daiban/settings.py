@@ -166,7 +166,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Masks anything that looks like an ID or phone number, in every record that reaches a handler.
+    "filters": {"pii": {"()": "daiban.pii.log_filters.PiiRedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["pii"]}},
     "root": {"handlers": ["console"], "level": env_str("DAIBAN_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs carry URLs only; URLs never carry personal data (see daiban/pii).

@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("daiban.core.urls")),
     path("network/", include("daiban.network.urls")),
+    path("", include("daiban.matters.urls")),
 ]

@@ -6,17 +6,28 @@ from django.http import HttpRequest
 
 from daiban.pii.models import RevealLog
 
+COLUMNS: tuple[str, ...] = (
+    "created_at",
+    "actor",
+    "content_type",
+    "object_id",
+    "field",
+    "reason",
+    "ip_address",
+)
+
 
 @admin.register(RevealLog)
-class RevealLogAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RevealLogAdmin(admin.ModelAdmin):
     """Read-only for everyone, superusers included: the log is evidence."""
 
-    list_display = ["created_at", "actor", "content_type", "object_id", "field", "reason", "ip_address"]
+    fields = COLUMNS
+    list_display = COLUMNS
     list_filter = ["field", "content_type"]
     search_fields = ["object_id", "actor__username"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "content_type"]
-    readonly_fields = list_display
+    readonly_fields = COLUMNS
     actions = None
 
     def has_add_permission(self, request: HttpRequest) -> bool:

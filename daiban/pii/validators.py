@@ -157,8 +157,8 @@ def age_from_id(raw: object, today: datetime.date | None = None) -> int:
 
 _MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
 # Area codes: 010 and 020-029 have three digits, every other one four (0310-0999).
-_FIXED = re.compile(r"(?P<area>010|02\d|0[3-9]\d{2})(?P<local>[2-9]\d{6,7})", re.ASCII)
-_FIXED_NORMALIZED = re.compile(r"(?:010|02\d|0[3-9]\d{2})-[2-9]\d{6,7}", re.ASCII)
+_FIXED = re.compile(r"(?P<area>010|02\d|0[3-9]\d{2})(?P<local>[1-9]\d{6,7})", re.ASCII)
+_FIXED_NORMALIZED = re.compile(r"(?:010|02\d|0[3-9]\d{2})-[1-9]\d{6,7}", re.ASCII)
 _PHONE_SEPARATORS = re.compile(r"[-()（）.—–]")
 _COUNTRY_PREFIX = re.compile(r"^(?:\+|00)?86(?=1[3-9]\d{9}$)", re.ASCII)
 

@@ -268,7 +268,7 @@ def add_period(
         makeup = [s.day for s in steps if s.is_workday and s.day.weekday() >= 5]
         if makeup:
             listed = "、".join(f"{m.isoformat()}（{_weekday(m)}）" for m in makeup)
-            body += f"调休上班日 {listed} 计为工作日。"
+            body += f"调休上班日 {listed}计为工作日。"
 
     unknown_years = tuple(sorted({s.day.year for s in steps if not s.known}))
     explanation = opening + body

@@ -77,6 +77,11 @@ def _pending_years(using: str) -> set[int]:
     return by_alias.setdefault(using, set())
 
 
+def discard_pending() -> None:
+    """Forget years recorded but not yet notified in this thread (for tests that roll back)."""
+    _pending.by_alias = {}
+
+
 def _flush(using: str) -> None:
     years = _pending_years(using)
     affected = frozenset(years)

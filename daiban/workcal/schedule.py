@@ -148,7 +148,7 @@ class _State:
 
 _state: _State | None = None
 _generation = 0
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 def _cache_seconds() -> float:

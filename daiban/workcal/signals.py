@@ -40,12 +40,19 @@ def _remember_previous_day(sender: type[ScheduleDay], instance: ScheduleDay, **k
         setattr(instance, _PREVIOUS, {d.year for d in old})
 
 
-def _year_years(instance: ScheduleYear) -> set[int]:
-    return {instance.year} | getattr(instance, _PREVIOUS, set())
+def _take_previous(instance: ScheduleYear | ScheduleDay) -> set[int]:
+    previous: set[int] = getattr(instance, _PREVIOUS, set())
+    if hasattr(instance, _PREVIOUS):
+        delattr(instance, _PREVIOUS)
+    return previous
 
 
-def _day_years(instance: ScheduleDay, using: str) -> set[int]:
-    years = {instance.date.year} | getattr(instance, _PREVIOUS, set())
+def _year_years(instance: ScheduleYear, saved: bool) -> set[int]:
+    return {instance.year} | (_take_previous(instance) if saved else set())
+
+
+def _day_years(instance: ScheduleDay, using: str, saved: bool) -> set[int]:
+    years = {instance.date.year} | (_take_previous(instance) if saved else set())
     # The schedule year the day belongs to (it may differ for a late-December make-up day). During a cascade
     # delete the parent row may already be gone; its own post_delete then reports its year.
     years.update(ScheduleYear.objects.using(using).filter(pk=instance.year_id).values_list("year", flat=True))
@@ -53,15 +60,23 @@ def _day_years(instance: ScheduleDay, using: str) -> set[int]:
 
 
 @receiver(post_save, sender=ScheduleYear, dispatch_uid="workcal_year_saved")
+def _year_saved(sender: type[ScheduleYear], instance: ScheduleYear, using: str, **kwargs: Any) -> None:
+    schedule_changed(_year_years(instance, saved=True), using)
+
+
 @receiver(post_delete, sender=ScheduleYear, dispatch_uid="workcal_year_deleted")
-def _year_changed(sender: type[ScheduleYear], instance: ScheduleYear, using: str, **kwargs: Any) -> None:
-    schedule_changed(_year_years(instance), using)
+def _year_deleted(sender: type[ScheduleYear], instance: ScheduleYear, using: str, **kwargs: Any) -> None:
+    schedule_changed(_year_years(instance, saved=False), using)
 
 
 @receiver(post_save, sender=ScheduleDay, dispatch_uid="workcal_day_saved")
+def _day_saved(sender: type[ScheduleDay], instance: ScheduleDay, using: str, **kwargs: Any) -> None:
+    schedule_changed(_day_years(instance, using, saved=True), using)
+
+
 @receiver(post_delete, sender=ScheduleDay, dispatch_uid="workcal_day_deleted")
-def _day_changed(sender: type[ScheduleDay], instance: ScheduleDay, using: str, **kwargs: Any) -> None:
-    schedule_changed(_day_years(instance, using), using)
+def _day_deleted(sender: type[ScheduleDay], instance: ScheduleDay, using: str, **kwargs: Any) -> None:
+    schedule_changed(_day_years(instance, using, saved=False), using)
 
 
 @receiver(post_save, sender=TimeLimit, dispatch_uid="workcal_limit_saved")

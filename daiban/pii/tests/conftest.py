@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import connection, models
 from django.test.utils import isolate_apps
 
 from daiban.pii.fields import BlindIndexField, EncryptedTextField, IdNumberFieldsMixin, PhoneFieldsMixin
@@ -28,3 +28,22 @@ def person_model() -> Iterator[Any]:
                 return self.name
 
         yield Person
+
+
+@pytest.fixture(scope="session")
+def person_table(person_model: Any, django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """The test model's table, created once outside any transaction (SQLite cannot change its schema inside
+    the per-test transaction), so the tests using it stay ordinary rolled-back ``db`` tests."""
+
+    def drop_if_exists() -> None:
+        if person_model._meta.db_table in connection.introspection.table_names():
+            with connection.schema_editor() as editor:
+                editor.delete_model(person_model)
+
+    with django_db_blocker.unblock():
+        drop_if_exists()
+        with connection.schema_editor() as editor:
+            editor.create_model(person_model)
+    yield person_model
+    with django_db_blocker.unblock():
+        drop_if_exists()

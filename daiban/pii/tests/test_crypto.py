@@ -43,9 +43,8 @@ def test_tampered_token_fails_without_leaking() -> None:
 
 def test_wrong_key_cannot_decrypt_and_old_keys_can() -> None:
     token = encrypt("13912345678")
-    with override_settings(FIELD_ENCRYPTION_KEY=OTHER_KEY):
-        with pytest.raises(DecryptionError):
-            decrypt(token)
+    with override_settings(FIELD_ENCRYPTION_KEY=OTHER_KEY), pytest.raises(DecryptionError):
+        decrypt(token)
     from django.conf import settings
 
     current = settings.FIELD_ENCRYPTION_KEY
@@ -58,12 +57,10 @@ def test_wrong_key_cannot_decrypt_and_old_keys_can() -> None:
 
 
 def test_short_or_missing_key_is_a_configuration_error() -> None:
-    with override_settings(FIELD_ENCRYPTION_KEY="short"):
-        with pytest.raises(ImproperlyConfigured):
-            encrypt("x")
-    with override_settings(BLIND_INDEX_KEY=""):
-        with pytest.raises(ImproperlyConfigured):
-            blind_index("id", "x")
+    with override_settings(FIELD_ENCRYPTION_KEY="short"), pytest.raises(ImproperlyConfigured):
+        encrypt("x")
+    with override_settings(BLIND_INDEX_KEY=""), pytest.raises(ImproperlyConfigured):
+        blind_index("id", "x")
 
 
 def test_blind_index_is_deterministic_hex() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,12 +27,16 @@ def actor(django_user_model: Any) -> Any:
 
 
 @pytest.fixture
-def target(person_model: Any) -> Any:
+def target(person_model: Any) -> Iterator[Any]:
     # reveal() needs only a primary key, the <field>_enc attribute and a content type: no table required.
+    # The test model's content type row is created inside the test transaction, so drop the manager's cache
+    # around each test (it would otherwise keep the id of a rolled-back row).
+    ContentType.objects.clear_cache()
     person = person_model(pk=42, name="王建国")
     set_id_number(person, ID)
     set_phone(person, "13912345678")
-    return person
+    yield person
+    ContentType.objects.clear_cache()
 
 
 def test_reveal_returns_plaintext_and_logs(actor: Any, target: Any, caplog: pytest.LogCaptureFixture) -> None:

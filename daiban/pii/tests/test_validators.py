@@ -166,7 +166,7 @@ def test_valid_phones(raw: str, expected: str) -> None:
         ("abc", "phone_invalid"),
         ("0471-123456", "phone_fixed_line"),
         ("0471-123456789", "phone_fixed_line"),
-        ("0471-0234567", "phone_fixed_line"),  # local numbers do not start with 0 or 1
+        ("0471-0234567", "phone_fixed_line"),  # local numbers do not start with 0
         ("0012345678", "phone_fixed_line"),
     ],
 )
@@ -178,3 +178,9 @@ def test_phone_message() -> None:
     with pytest.raises(ValidationError) as info:
         validate_phone("12345")
     assert info.value.messages == ["手机号码应为以1开头的11位数字，固定电话请带区号。"]
+
+
+def test_other_unicode_digits_are_rejected() -> None:
+    arabic_indic = make_id()[:-1] + "\u0660"  # ARABIC-INDIC DIGIT ZERO: a \d digit, but not an ID digit
+    assert error_code(arabic_indic) == "id_format"
+    assert error_code("1391234567\u0660", validate_phone) == "phone_invalid"

@@ -1,0 +1,290 @@
+"""Forms for intake and for each action. Forms only collect input; the actions decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+
+from daiban.accounts.models import Role, User
+from daiban.accounts.scope import regions_for, units_for, users_for
+from daiban.matters.choices import (
+    Category,
+    Channel,
+    ContactMethod,
+    LegalChannel,
+    NotAcceptedReason,
+    Outcome,
+    PetitionerGroup,
+    Purpose,
+    ReviewKind,
+    Satisfaction,
+)
+from daiban.matters.models import Matter, UnitTask
+from daiban.network.models import ResponsibleUnit
+from daiban.regions.models import Level, Region
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_UPLOAD_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"}
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        for f in cleaned:
+            if f.size > MAX_UPLOAD_BYTES:
+                raise ValidationError(f"“{f.name}”超过 10 MB，请压缩后上传。")
+            if getattr(f, "content_type", "") not in ALLOWED_UPLOAD_TYPES:
+                raise ValidationError(f"“{f.name}”的格式不支持，请上传照片（JPG、PNG）或 PDF。")
+        return cleaned
+
+
+class PetitionerForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=32, required=False)
+    id_number = forms.CharField(
+        label="身份证号码",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label="联系电话",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+    )
+    address = forms.CharField(label="住址", max_length=120, required=False)
+    group = forms.ChoiceField(label="人员类别", choices=PetitionerGroup.choices, initial=PetitionerGroup.RESIDENT)
+    is_representative = forms.BooleanField(label="代表", required=False)
+
+    def has_person(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("name") or data.get("id_number") or data.get("phone"))
+
+
+PetitionerFormSet = formset_factory(PetitionerForm, extra=0, min_num=1, max_num=5, validate_max=True)
+
+
+class IntakeForm(forms.Form):
+    channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.WINDOW)
+    region = forms.ModelChoiceField(label="问题发生地", queryset=Region.objects.none(), empty_label=None)
+    title = forms.CharField(label="事项摘要", max_length=80, help_text="一句话概括，如：老旧小区改造遗留漏水问题")
+    content = forms.CharField(label="反映内容", widget=_textarea(4))
+    request = forms.CharField(label="诉求", widget=_textarea(2))
+    category = forms.ChoiceField(label="内容分类", choices=Category.choices)
+    purpose = forms.ChoiceField(label="信访目的", choices=Purpose.choices, initial=Purpose.APPEAL)
+    headcount = forms.IntegerField(label="人数", min_value=1, max_value=10000, required=False, help_text="5 人以上为集体访")
+    leader = forms.ModelChoiceField(label="接访领导", queryset=User.objects.none(), required=False)
+    consent = forms.BooleanField(label="信访人同意并已签署代办委托", required=False)
+    photos = MultipleFileField(label="照片或材料", required=False)
+    new_matter_reason = forms.CharField(
+        label="另立新事项的理由",
+        required=False,
+        widget=_textarea(2),
+        help_text="该信访人已有在办事项时，默认并入原事项；确属新的问题，请说明理由",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regions = regions_for(user).filter(level__gte=Level.COUNTY).order_by("path")
+        field = self.fields["region"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = regions
+        field.label_from_instance = lambda r: ("　" * max(0, r.level - 2)) + r.name  # type: ignore[method-assign]
+        if user.region_id and not self.is_bound:
+            self.initial.setdefault("region", user.region_id)
+        leader_field = self.fields["leader"]
+        assert isinstance(leader_field, forms.ModelChoiceField)
+        leader_field.queryset = users_for(user).filter(role=Role.LEADER, is_active=True).order_by("region_path")
+        if user.role == Role.LEADER and not self.is_bound:
+            self.initial.setdefault("channel", Channel.LEADER_DAY)
+            self.initial.setdefault("leader", user.pk)
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: User, matter: Matter, task: UnitTask | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.matter, self.task = user, matter, task
+        if not self.is_bound:
+            self.initial["version"] = matter.version
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label="说明", widget=_textarea(3))
+
+
+class OptionalNoteForm(ActionForm):
+    note = forms.CharField(label="说明", widget=_textarea(2), required=False)
+
+
+class AnswerForm(ActionForm):
+    answer = forms.CharField(label="答复内容", widget=_textarea(4))
+
+
+class HandDownForm(ActionForm):
+    to_region = forms.ModelChoiceField(label="交由", queryset=Region.objects.none(), empty_label=None)
+    note = forms.CharField(label="交办说明", widget=_textarea(3))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_region"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Region.objects.filter(parent_id=self.matter.holder_region_id).order_by("code")
+
+
+class GuideForm(ActionForm):
+    legal_channel = forms.ChoiceField(label="法定途径", choices=LegalChannel.choices)
+    guidance = forms.CharField(label="引导说明", widget=_textarea(3))
+
+
+class NotAcceptForm(ActionForm):
+    reason_kind = forms.ChoiceField(label="不予受理理由", choices=NotAcceptedReason.choices)
+    reason = forms.CharField(label="说明", widget=_textarea(3))
+
+
+def _unit_choices(user: User, matter: Matter) -> Any:
+    holder_path = matter.holder_path
+    ancestors = [p + "/" for p in _prefixes(holder_path)]
+    return (
+        ResponsibleUnit.objects.filter(is_active=True, region_path__in=ancestors)
+        | units_for(user).filter(is_active=True)
+    ).distinct().order_by("region_path", "domain", "name")
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+class RouteForm(ActionForm):
+    lead_unit = forms.ModelChoiceField(label="主办单位", queryset=ResponsibleUnit.objects.none())
+    lead_instructions = forms.CharField(label="交办要求", widget=_textarea(3), required=False)
+    co_units = forms.ModelMultipleChoiceField(
+        label="协办单位", queryset=ResponsibleUnit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    co_instructions = forms.CharField(label="协办要求", widget=_textarea(2), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = _unit_choices(self.user, self.matter)
+        for name in ("lead_unit", "co_units"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = units
+
+
+class TaskAcceptForm(ActionForm):
+    notice_method = forms.ChoiceField(label="受理告知方式", choices=ContactMethod.choices, required=False)
+
+
+class ObjectForm(ActionForm):
+    reasons = forms.CharField(label="异议理由", widget=_textarea(4))
+
+
+class PartForm(ActionForm):
+    content = forms.CharField(label="协办意见", widget=_textarea(5))
+
+
+class MediateForm(ActionForm):
+    participants = forms.CharField(label="参加调解人员", widget=_textarea(2))
+    terms = forms.CharField(label="协议内容", widget=_textarea(4))
+    performance_manner = forms.CharField(label="履行方式", max_length=200)
+    performance_deadline = forms.DateField(label="履行期限", widget=forms.DateInput(attrs={"type": "date"}))
+    signed = forms.BooleanField(label="各方已在调解协议书上签字", required=False)
+
+
+class ExtendForm(ActionForm):
+    days = forms.IntegerField(label="延期天数", min_value=1, max_value=30)
+    approver = forms.CharField(label="批准人（单位负责人）", max_length=32)
+    reason = forms.CharField(label="延期理由", widget=_textarea(3))
+    notified_how = forms.ChoiceField(label="告知信访人方式", choices=ContactMethod.choices)
+
+
+class OpinionForm(ActionForm):
+    outcome = forms.ChoiceField(label="处理结果", choices=Outcome.choices, widget=forms.RadioSelect)
+    facts = forms.CharField(label="查明的事实", widget=_textarea(4))
+    reasons = forms.CharField(label="理由", widget=_textarea(3))
+    basis = forms.CharField(label="依据", widget=_textarea(2))
+
+
+class FeedbackForm(ActionForm):
+    method = forms.ChoiceField(label="反馈方式", choices=ContactMethod.choices)
+    note = forms.CharField(label="反馈情况", widget=_textarea(3))
+
+
+class FollowUpForm(ActionForm):
+    service_satisfaction = forms.ChoiceField(
+        label="对代办服务的评价", choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    unit_satisfaction = forms.ChoiceField(label="对办理单位的评价", choices=Satisfaction.choices, widget=forms.RadioSelect)
+    method = forms.ChoiceField(label="回访方式", choices=ContactMethod.choices)
+    note = forms.CharField(label="回访情况", widget=_textarea(2), required=False)
+
+
+class CloseForm(ActionForm):
+    resolved = forms.TypedChoiceField(
+        label="化解情况",
+        choices=[("1", "矛盾已化解"), ("0", "已办结但未化解")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="说明", widget=_textarea(2), required=False)
+
+
+class ReviewRequestForm(ActionForm):
+    kind = forms.ChoiceField(label="申请类型", choices=ReviewKind.choices)
+    requested_on = forms.DateField(label="申请日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="申请理由", widget=_textarea(3))
+
+
+class HearingForm(ActionForm):
+    days = forms.IntegerField(label="听证天数", min_value=1, max_value=60)
+
+
+class LeadersForm(ActionForm):
+    leaders = forms.ModelMultipleChoiceField(
+        label="包案领导（一至两名）", queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["leaders"]
+        assert isinstance(field, forms.ModelChoiceField)
+        paths = [p + "/" for p in _prefixes(self.matter.region_path)]
+        field.queryset = User.objects.filter(role=Role.LEADER, is_active=True, region_path__in=paths).order_by(
+            "region_path", "username"
+        )
+
+
+class RecusalForm(ActionForm):
+    reason = forms.CharField(label="利害关系说明", widget=_textarea(3))
+    replacement = forms.ModelChoiceField(label="接替人", queryset=User.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["replacement"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(
+            role=self.user.role, region_id=self.user.region_id, unit_id=self.user.unit_id, is_active=True
+        ).exclude(pk=self.user.pk)
+
+
+class PetitionerSearchForm(forms.Form):
+    """Find a person by ID or phone. Always POSTed, so the number never appears in a URL or access log."""
+
+    term = forms.CharField(label="身份证号码或联系电话", max_length=20)
