@@ -7,7 +7,10 @@ for _name in ("DAIBAN_SECRET_KEY", "DAIBAN_FIELD_KEY", "DAIBAN_HASH_KEY"):
 os.environ.setdefault("DAIBAN_HTTPS", "0")
 
 from daiban.settings import *  # noqa: E402,F403
-from daiban.settings import STORAGES  # noqa: E402
+from daiban.settings import STATIC_ROOT, STORAGES, VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = VAR_DIR / "test-media"

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from daiban.accounts.models import AGENT_ROLES, Role
 from daiban.core import clock
 from daiban.core.http import AuthedRequest
 from daiban.matters.queues import QUEUES, ROLE_QUEUES, queue_matters
@@ -33,7 +34,12 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"queues": queues, "urgent": urgent, "first_queue": QUEUES[keys[0]] if keys else None},
+        {
+            "queues": queues,
+            "urgent": urgent,
+            "first_queue": QUEUES[keys[0]] if keys else None,
+            "can_intake": user.role in AGENT_ROLES or user.role == Role.LEADER,
+        },
     )
 
 

@@ -24,6 +24,7 @@ from daiban.matters.choices import (
 )
 from daiban.matters.models import Matter, UnitTask
 from daiban.network.models import ResponsibleUnit
+from daiban.pii.validators import validate_id_number, validate_phone
 from daiban.regions.models import Level, Region
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -70,6 +71,20 @@ class PetitionerForm(forms.Form):
     group = forms.ChoiceField(label="人员类别", choices=PetitionerGroup.choices, initial=PetitionerGroup.RESIDENT)
     is_representative = forms.BooleanField(label="代表", required=False)
 
+    def clean_id_number(self) -> str:
+        raw = self.cleaned_data.get("id_number", "").strip()
+        return validate_id_number(raw) if raw else ""
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "").strip()
+        return validate_phone(raw) if raw else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("id_number") or data.get("phone")) and not data.get("name"):
+            self.add_error("name", "请填写信访人姓名。")
+        return data
+
     def has_person(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return bool(data.get("name") or data.get("id_number") or data.get("phone"))
@@ -96,6 +111,11 @@ class IntakeForm(forms.Form):
         widget=_textarea(2),
         help_text="该信访人已有在办事项时，默认并入原事项；确属新的问题，请说明理由",
     )
+
+    def clean_consent(self) -> bool:
+        if not self.cleaned_data.get("consent"):
+            raise ValidationError("须经信访人同意并签署代办委托后方可代办。")
+        return True
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

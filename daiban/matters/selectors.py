@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from daiban.accounts.models import Role, User
+from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.accounts.scope import NOTHING, scope_path
 from daiban.matters.choices import ACTIVE_TASK_STATUSES, TaskStatus
 from daiban.matters.models import Matter, Petitioner
@@ -23,7 +23,7 @@ _REGION_ROLES = {
     Role.CITY_ADMIN,
 }
 # Roles that, within their region, also see accusations (检举控告): the discipline side and the centre
-# that must route them. Other agents see only the accusations they themselves took in.
+# that must route them. Other agents see only the accusations they took in, answer for, or hold.
 _ACCUSATION_ROLES = {Role.SUPERVISOR, Role.COUNTY_STAFF, Role.CITY_ADMIN}
 
 
@@ -46,7 +46,12 @@ def matter_scope_q(user: User) -> Q:
     if user.role in _ACCUSATION_ROLES:
         visible = in_region
     else:
-        visible = in_region & (Q(is_accusation=False) | Q(received_by=user))
+        # Need to know: the agent who took the accusation in or answers for it (a recusal replacement),
+        # and the station or point holding it while it is relayed up to the county.
+        own = Q(received_by=user) | Q(responsible_agent=user)
+        if user.role in AGENT_ROLES and user.region_id:
+            own |= Q(holder_region_id=user.region_id, holder_unit__isnull=True)
+        visible = in_region & (Q(is_accusation=False) | own)
     if user.role == Role.LEADER:
         visible |= Q(leaders=user)
     return visible

@@ -444,6 +444,10 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         task = UnitTask.objects.filter(pk=task_id or 0, matter=matter, unit_id=user.unit_id).first() if task_id and str(task_id).isdigit() else None
         if task is None:
             raise Http404
+    recused = matter.recusals.filter(user=user).exists()
+    allowed = {(a.action, a.task.pk if a.task else None) for a in available_actions(user, matter, recused=recused)}
+    if (action, task.pk if task else None) not in allowed:
+        raise PermissionDenied("您现在不能对该事项办理此操作。")
     form = spec.form(request.POST or None, user=user, matter=matter, task=task)
     if request.method == "POST" and form.is_valid():
         try:
@@ -558,7 +562,8 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
 
 def _merge_intake_errors(form: forms.Form, formset: Any, exc: ValidationError) -> None:
     person_fields = {"name", "id_number", "phone", "group"}
-    for field, errors in getattr(exc, "error_dict", {"__all__": exc.error_list}).items():
+    error_dict = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+    for field, errors in error_dict.items():
         for error in errors:
             message = error.messages[0]
             if field in person_fields:

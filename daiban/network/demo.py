@@ -38,7 +38,7 @@ from daiban.network.models import (
 )
 from daiban.regions.models import Level, Region
 
-DEMO_PASSWORD = "daiban-demo-2026"  # shared by every demo account; never used for real accounts
+DEMO_PASSWORD = "daiban-demo-2026"  # noqa: S105 - shared by the demo accounts only, printed by demo_logins
 SEED = "daiban-demo-network-v1"
 DATA_FILE = Path(__file__).resolve().parent / "data" / "hohhot-divisions.csv"
 
@@ -172,7 +172,9 @@ class Plan:
 # organisation in their region, whose name becomes the account holder's.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("shi_admin", Role.CITY_ADMIN, CITY_CODE, "高志远", "市信访局系统管理员", is_staff=True),
-    DemoAccount("xinchengqu_zhongxin", Role.COUNTY_STAFF, "150102", "刘晓燕", "新城区代办中心", is_staff=True),
+    DemoAccount(
+        "xinchengqu_zhongxin", Role.COUNTY_STAFF, "150102", "刘晓燕", "新城区代办中心", is_staff=True
+    ),
     DemoAccount("tuoxian_zhongxin", Role.COUNTY_STAFF, "150122", "张海军", "托克托县代办中心", is_staff=True),
     DemoAccount("hulunlu_zhan", Role.TOWNSHIP_STAFF, "150102401000", "王丽娟", "呼伦路街道代办站"),
     DemoAccount("yingxinlu_zhan", Role.TOWNSHIP_STAFF, "150102007000", "陈建华", "迎新路街道代办站"),
@@ -236,7 +238,14 @@ def township_category(name: str) -> str:
 # Preference for stations when a district has fewer stations than township-level units.
 _STATION_RANK = {"street": 0, "town": 0, "township": 0, "urban_centre": 1, "reserve": 1, "park": 2}
 # How many villages a township holds, relative to a sub-district (街道).
-_POINT_WEIGHT = {"street": 1.0, "town": 2.0, "township": 1.6, "urban_centre": 1.0, "reserve": 0.6, "park": 0.5}
+_POINT_WEIGHT = {
+    "street": 1.0,
+    "town": 2.0,
+    "township": 1.6,
+    "urban_centre": 1.0,
+    "reserve": 0.6,
+    "park": 0.5,
+}
 
 
 # --- building the plan ----------------------------------------------------------------------------
@@ -249,15 +258,21 @@ def build_plan(path: Path = DATA_FILE) -> Plan:
     townships_of: dict[str, list[Division]] = {c.code: [] for c in counties}
     for d in divisions:
         if len(d.code) == 9:
-            county = ETDZ_CODE if d.code == SHAERQIN_CODE else d.parent_code
-            townships_of[county].append(d)
+            owner = ETDZ_CODE if d.code == SHAERQIN_CODE else d.parent_code
+            townships_of[owner].append(d)
 
     plan = Plan(accounts=DEMO_ACCOUNTS)
     plan.regions.append(RegionPlan(CITY_CODE, CITY_NAME, Level.CITY, None))
-    city_rng = random.Random(f"{SEED}/{CITY_CODE}")
+    city_rng = random.Random(f"{SEED}/{CITY_CODE}")  # noqa: S311 - reproducible demo data, not secrets
     plan.organisations.append(
-        OrgPlan(CITY_CODE, "呼和浩特市信访局", OrgKind.CENTRE, "呼和浩特市信访局一楼 来访接待大厅",
-                _phone(city_rng), OFFICE_HOURS)
+        OrgPlan(
+            CITY_CODE,
+            "呼和浩特市信访局",
+            OrgKind.CENTRE,
+            "呼和浩特市信访局一楼 来访接待大厅",
+            _phone(city_rng),
+            OFFICE_HOURS,
+        )
     )
     for i in range(CITY_AGENTS):
         plan.agents.append(_staff_agent(city_rng, CITY_CODE, OrgKind.CENTRE, i, city=True))
@@ -271,7 +286,7 @@ def build_plan(path: Path = DATA_FILE) -> Plan:
 
 def _plan_county(plan: Plan, county: Division, townships: list[Division]) -> None:
     target = DISTRICT_TARGETS[county.code]
-    rng = random.Random(f"{SEED}/{county.code}")
+    rng = random.Random(f"{SEED}/{county.code}")  # noqa: S311
     for town in townships:
         plan.regions.append(RegionPlan(town.code + "000", town.name, Level.TOWNSHIP, county.code))
 
@@ -293,8 +308,14 @@ def _plan_county(plan: Plan, county: Division, townships: list[Division]) -> Non
     district_word = "旗" if county.code in BANNERS else ("区" if county.code in URBAN_DISTRICTS else "县")
 
     plan.organisations.append(
-        OrgPlan(county.code, f"{county.name}信访代办服务中心", OrgKind.CENTRE,
-                f"{county.name}政务服务中心一楼 信访接待大厅", _phone(rng), OFFICE_HOURS)
+        OrgPlan(
+            county.code,
+            f"{county.name}信访代办服务中心",
+            OrgKind.CENTRE,
+            f"{county.name}政务服务中心一楼 信访接待大厅",
+            _phone(rng),
+            OFFICE_HOURS,
+        )
     )
     for i in range(centre_n):
         plan.agents.append(_staff_agent(rng, county.code, OrgKind.CENTRE, i, mongolian_share))
@@ -307,8 +328,14 @@ def _plan_county(plan: Plan, county: Division, townships: list[Division]) -> Non
         category = township_category(town.name)
         office = "办事处" if category in ("street", "urban_centre") else "便民服务中心"
         plan.organisations.append(
-            OrgPlan(town_code, STATION_NAMES.get(town_code, f"{town.name}信访代办服务站"), OrgKind.STATION,
-                    f"{town.name}{office}一楼", _phone(rng), OFFICE_HOURS)
+            OrgPlan(
+                town_code,
+                STATION_NAMES.get(town_code, f"{town.name}信访代办服务站"),
+                OrgKind.STATION,
+                f"{town.name}{office}一楼",
+                _phone(rng),
+                OFFICE_HOURS,
+            )
         )
         for i in range(station_n):
             plan.agents.append(_staff_agent(rng, town_code, OrgKind.STATION, i, mongolian_share))
@@ -321,12 +348,25 @@ def _plan_county(plan: Plan, county: Division, townships: list[Division]) -> Non
             plan.regions.append(RegionPlan(code, name, Level.VILLAGE, town_code, is_demo=not pinned))
             house = "党群服务中心" if suffix == "社区" else "村委会"
             plan.organisations.append(
-                OrgPlan(code, f"{name}信访代办点", OrgKind.POINT, f"{name}{house}", _phone(rng),
-                        rng.choice(POINT_HOURS))
+                OrgPlan(
+                    code,
+                    f"{name}信访代办点",
+                    OrgKind.POINT,
+                    f"{name}{house}",
+                    _phone(rng),
+                    rng.choice(POINT_HOURS),
+                )
             )
             for i in range(point_ns[point_index]):
-                agent = _point_agent(rng, code, i, suffix, district_word, mongolian_share,
-                                     random_deputies=target.county_deputies is None)
+                agent = _point_agent(
+                    rng,
+                    code,
+                    i,
+                    suffix,
+                    district_word,
+                    mongolian_share,
+                    random_deputies=target.county_deputies is None,
+                )
                 plan.agents.append(agent)
                 if i > 0:
                     non_heads.append(agent)
@@ -454,7 +494,11 @@ def _staff_agent(
 ) -> AgentPlan:
     """An agent at a centre or station: mostly full-time officials."""
     agent = AgentPlan(region_code, _person(rng, mongolian_share), Employment.FULL_TIME)
-    heads = words.TITLES_CITY if city else (words.TITLES_CENTRE if kind == OrgKind.CENTRE else words.TITLES_STATION)
+    heads = (
+        words.TITLES_CITY
+        if city
+        else (words.TITLES_CENTRE if kind == OrgKind.CENTRE else words.TITLES_STATION)
+    )
     roll = rng.random()
     if index < len(heads):
         agent.title = heads[index]
@@ -595,7 +639,7 @@ _DISTRICT_BRANCHES: dict[UnitDomain, str] = {
 
 
 def _plan_units(plan: Plan, counties: list[Division]) -> None:
-    rng = random.Random(f"{SEED}/units")
+    rng = random.Random(f"{SEED}/units")  # noqa: S311
     for domain, name in _CITY_UNITS.items():
         plan.units.append(UnitPlan(CITY_CODE, name, domain, _phone(rng)))
     for county in counties:
@@ -608,7 +652,9 @@ def _plan_units(plan: Plan, counties: list[Division]) -> None:
             name = template.format(x=short)
             if county.code == ETDZ_CODE and domain == UnitDomain.DISCIPLINE:
                 name = "经济技术开发区纪工委监察工委"
-            plan.units.append(UnitPlan(county.code, name, domain, _phone(rng), superior_name=_CITY_UNITS[domain]))
+            plan.units.append(
+                UnitPlan(county.code, name, domain, _phone(rng), superior_name=_CITY_UNITS[domain])
+            )
 
 
 # --- writing the plan -----------------------------------------------------------------------------
@@ -635,8 +681,9 @@ def load_demo_network(plan: Plan | None = None) -> LoadResult | None:
         _write_agents(plan.agents, orgs)
         units = _write_units(plan.units, regions)
         _write_accounts(plan.accounts, regions, units, orgs)
-    return LoadResult(len(plan.regions), len(plan.organisations), len(plan.agents), len(plan.units),
-                      len(plan.accounts))
+    return LoadResult(
+        len(plan.regions), len(plan.organisations), len(plan.agents), len(plan.units), len(plan.accounts)
+    )
 
 
 BATCH = 500
@@ -653,7 +700,14 @@ def _write_regions(items: list[RegionPlan]) -> dict[str, Region]:
             # bulk_create bypasses Region.save, which would compute the path the same way.
             path = (parent.path if parent else "") + item.code + "/"
             batch.append(
-                Region(code=item.code, name=item.name, level=level, parent=parent, path=path, is_demo=item.is_demo)
+                Region(
+                    code=item.code,
+                    name=item.name,
+                    level=level,
+                    parent=parent,
+                    path=path,
+                    is_demo=item.is_demo,
+                )
             )
         Region.objects.bulk_create(batch, batch_size=BATCH)
         # Re-read rather than rely on the backend returning ids from a bulk insert.
@@ -829,13 +883,26 @@ def network_fingerprint() -> str:
     )
     feed(
         Agent.objects.order_by("region_path", "pk").values_list(
-            "region_path", "name", "employment", "title", "is_party_member", "is_veteran_party_member",
-            "deputy_level", "is_cppcc_member", "is_legal_adviser", "is_grid_worker", "is_expert",
-            "is_village_cadre", "user__username",
+            "region_path",
+            "name",
+            "employment",
+            "title",
+            "is_party_member",
+            "is_veteran_party_member",
+            "deputy_level",
+            "is_cppcc_member",
+            "is_legal_adviser",
+            "is_grid_worker",
+            "is_expert",
+            "is_village_cadre",
+            "user__username",
         )
     )
-    feed(ResponsibleUnit.objects.order_by("region_path", "name").values_list("region_path", "name", "domain",
-                                                                              "phone", "superior__name"))
+    feed(
+        ResponsibleUnit.objects.order_by("region_path", "name").values_list(
+            "region_path", "name", "domain", "phone", "superior__name"
+        )
+    )
     feed(User.objects.order_by("username").values_list("username", "display_name", "role", "region__code"))
     return digest.hexdigest()
 

@@ -94,6 +94,15 @@ class Flow:
         version = Matter.objects.get(pk=task.matter_id).version
         return self.call(fn, actor=actor, task_id=task.pk, expected_version=version, **kwargs)
 
+    def bound(self, fn: Any, actor: User, matter: Matter, *, version: int | None = None, **kwargs: Any) -> Any:
+        """The action as a zero-argument call (for refusal tests); ``version`` defaults to the current one."""
+        v = Matter.objects.get(pk=matter.pk).version if version is None else version
+        return lambda: self.call(fn, actor=actor, matter_id=matter.pk, expected_version=v, **kwargs)
+
+    def bound_task(self, fn: Any, actor: User, task: Any, *, version: int | None = None, **kwargs: Any) -> Any:
+        v = Matter.objects.get(pk=task.matter_id).version if version is None else version
+        return lambda: self.call(fn, actor=actor, task_id=task.pk, expected_version=v, **kwargs)
+
     @staticmethod
     def fresh(matter: Matter) -> Matter:
         return Matter.objects.get(pk=matter.pk)

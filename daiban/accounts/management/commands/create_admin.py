@@ -17,7 +17,7 @@ from daiban.accounts.models import Role, User
 from daiban.network.demo import CITY_CODE
 from daiban.regions.models import Region
 
-PASSWORD_ENV = "DAIBAN_ADMIN_PASSWORD"
+PASSWORD_ENV = "DAIBAN_ADMIN_PASSWORD"  # noqa: S105 - the variable's name, not a password
 MAX_ATTEMPTS = 3
 
 
@@ -38,7 +38,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("zh-hans"):
-            self._create(options["username"].strip(), options["region"].strip(), options["display_name"].strip())
+            self._create(
+                options["username"].strip(), options["region"].strip(), options["display_name"].strip()
+            )
 
     def _create(self, username: str, region_code: str, display_name: str) -> None:
         if not username:
@@ -65,14 +67,16 @@ class Command(BaseCommand):
         user.set_password(self._read_password(user))
         with transaction.atomic():
             user.save()
-        self.stdout.write(self.style.SUCCESS(f"已创建市级管理员 {username}（{region.name}），可登录 /admin/。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已创建市级管理员 {username}（{region.name}），可登录 /admin/。")
+        )
 
     def _read_password(self, user: User) -> str:
         from_env = os.environ.get(PASSWORD_ENV)
         if from_env is not None:
             problems = _problems(from_env, user)
             if problems:
-                raise CommandError(f"环境变量 {PASSWORD_ENV} 中的密码不符合要求：" + "；".join(problems))
+                raise CommandError(f"环境变量 {PASSWORD_ENV} 中的密码不符合要求：" + "".join(problems))
             return from_env
         if not stdin_is_interactive():
             raise CommandError(f"请在终端中运行以输入密码，或通过环境变量 {PASSWORD_ENV} 提供密码。")
@@ -84,7 +88,7 @@ class Command(BaseCommand):
                 continue
             problems = _problems(first, user)
             if problems:
-                self.stderr.write("密码不符合要求：" + "；".join(problems))
+                self.stderr.write("密码不符合要求：" + "".join(problems))
                 continue
             return first
         raise CommandError("多次输入的密码均不可用，未创建账号。")

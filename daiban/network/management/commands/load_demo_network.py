@@ -26,7 +26,7 @@ class Command(BaseCommand):
             )
         )
         header = ("区县", "中心", "站", "点", "机构合计", "代办员")
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (c.name, str(c.centres), str(c.stations), str(c.points), str(c.organisations), str(c.agents))
             for c in district_counts()
         ]
@@ -35,4 +35,3 @@ class Command(BaseCommand):
         for line in format_table(header, rows):
             self.stdout.write(line)
         self.stdout.write("演示账号及密码：manage.py demo_logins")
-

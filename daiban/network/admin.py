@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import ForeignKey, QuerySet
+from django.http import HttpRequest
+
+from daiban.accounts import scope
+from daiban.accounts.models import AGENT_ROLES, User
+from daiban.core.admin_scope import ScopedAdminMixin, admin_user, area_filter
+from daiban.network.models import KIND_FOR_LEVEL, Agent, ResponsibleUnit, ServiceOrganization
+from daiban.regions.models import Level, Region
+
+
+@admin.register(ServiceOrganization)
+class ServiceOrganizationAdmin(ScopedAdminMixin):
+    list_display = ("name", "kind", "handling_role", "region", "phone", "opening_hours")
+    list_filter = (area_filter(), "kind", "level", "is_demo")
+    search_fields = ("name", "address", "region__name")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region",)
+    fields = (
+        "name",
+        "region",
+        "kind",
+        "level",
+        "handling_role",
+        "address",
+        "phone",
+        "opening_hours",
+        "is_demo",
+    )
+    readonly_fields = ("is_demo",)
+    ordering = ("region_path", "name")
+
+    def scoped_queryset(self, user: User) -> QuerySet[ServiceOrganization]:
+        return scope.organizations_for(user)
+
+    def validate_scope(self, form: forms.BaseForm, request: HttpRequest) -> None:
+        super().validate_scope(form, request)
+        region = form.cleaned_data.get("region")
+        if not isinstance(region, Region):
+            return
+        kind, role = KIND_FOR_LEVEL[Level(region.level)]
+        level = form.cleaned_data.get("level")
+        if level is not None and int(level) != region.level:
+            form.add_error("level", f"层级须与所在区域一致（{region.get_level_display()}）。")
+        if form.cleaned_data.get("kind") not in (None, kind):
+            form.add_error("kind", f"{region.get_level_display()}一级的机构应为“{kind.label}”。")
+        if form.cleaned_data.get("handling_role") not in (None, role):
+            form.add_error("handling_role", f"{region.get_level_display()}一级的办理职责应为“{role.label}”。")
+
+
+@admin.register(Agent)
+class AgentAdmin(ScopedAdminMixin):
+    # An agent's region is its organisation's (Agent.save copies it), so the organisation places it.
+    scope_field = "organization"
+    list_display = ("name", "organization", "employment", "title", "attributes", "is_active")
+    list_filter = (
+        area_filter(),
+        ("organization", admin.RelatedOnlyFieldListFilter),
+        "organization__kind",
+        "employment",
+        "is_party_member",
+        "is_veteran_party_member",
+        "deputy_level",
+        "is_cppcc_member",
+        "is_legal_adviser",
+        "is_grid_worker",
+        "is_expert",
+        "is_village_cadre",
+        "is_active",
+    )
+    search_fields = ("name", "title", "organization__name")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+    fieldsets = (
+        (None, {"fields": ("name", "organization", "employment", "title", "is_active")}),
+        (
+            "身份与专长",
+            {
+                "fields": (
+                    "is_party_member",
+                    "is_veteran_party_member",
+                    "deputy_level",
+                    "is_cppcc_member",
+                    "is_legal_adviser",
+                    "is_grid_worker",
+                    "is_expert",
+                    "is_village_cadre",
+                )
+            },
+        ),
+        ("登录账号", {"fields": ("user", "is_demo")}),
+    )
+    readonly_fields = ("is_demo",)
+    ordering = ("region_path", "name")
+
+    def scoped_queryset(self, user: User) -> QuerySet[Agent]:
+        return scope.agents_for(user)
+
+    @admin.display(description="身份")
+    def attributes(self, obj: Agent) -> str:
+        return "、".join(obj.attribute_labels) or "—"
+
+    def foreign_key_choices(self, db_field: ForeignKey, request: HttpRequest) -> QuerySet[Any]:
+        choices = super().foreign_key_choices(db_field, request)
+        if db_field.name == "user":
+            return choices.filter(role__in=AGENT_ROLES).order_by("username")
+        return choices
+
+
+@admin.register(ResponsibleUnit)
+class ResponsibleUnitAdmin(ScopedAdminMixin):
+    list_display = ("name", "domain", "region", "superior", "phone", "is_active")
+    list_filter = (area_filter(), "domain", "is_active", "is_demo")
+    search_fields = ("name",)
+    list_select_related = ("region", "superior")
+    autocomplete_fields = ("region",)
+    fields = ("name", "region", "domain", "superior", "phone", "is_active", "is_demo")
+    readonly_fields = ("is_demo",)
+    ordering = ("region_path", "domain", "name")
+
+    def scoped_queryset(self, user: User) -> QuerySet[ResponsibleUnit]:
+        return scope.units_for(user)
+
+    def foreign_key_choices(self, db_field: ForeignKey, request: HttpRequest) -> QuerySet[Any]:
+        choices = super().foreign_key_choices(db_field, request)
+        user = admin_user(request)
+        if db_field.name == "superior" and user is not None and user.region is not None:
+            # A superior sits above: the units of the user's own grant, or of the regions above it (a
+            # county unit's superior is the city's unit of the same domain). Names only; the superior's
+            # own record stays out of reach.
+            above = Region.objects.filter(code__in=user.region.ancestor_codes).exclude(pk=user.region.pk)
+            above_paths = [r.path for r in above]
+            above_units = ResponsibleUnit.objects.filter(region_path__in=above_paths)
+            return (choices | above_units).order_by("region_path", "domain", "name")
+        return choices
+
+    def validate_scope(self, form: forms.BaseForm, request: HttpRequest) -> None:
+        super().validate_scope(form, request)
+        superior = form.cleaned_data.get("superior")
+        instance = form.instance if isinstance(form, forms.ModelForm) else None
+        if (
+            superior is not None
+            and instance is not None
+            and instance.pk is not None
+            and superior.pk == instance.pk
+        ):
+            form.add_error("superior", "上级机关不能是本单位。")
