@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -52,8 +52,6 @@ class User(AbstractUser):  # 账号
         on_delete=models.PROTECT,
         related_name="handlers",
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = "账号"

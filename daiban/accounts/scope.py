@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -70,5 +71,5 @@ def get_or_404(queryset: QuerySet[M], **lookup: object) -> M:
     """Fetch one object from an already-scoped queryset, or 404."""
     try:
         return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc

@@ -8,4 +8,4 @@ from daiban.accounts.models import User
 class AuthedRequest(HttpRequest):
     """A request behind LoginRequiredMiddleware: ``user`` is always a signed-in ``User``."""
 
-    user: User  # type: ignore[assignment]
+    user: User

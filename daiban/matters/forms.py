@@ -68,7 +68,9 @@ class PetitionerForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
     )
     address = forms.CharField(label="住址", max_length=120, required=False)
-    group = forms.ChoiceField(label="人员类别", choices=PetitionerGroup.choices, initial=PetitionerGroup.RESIDENT)
+    group = forms.ChoiceField(
+        label="人员类别", choices=PetitionerGroup.choices, initial=PetitionerGroup.RESIDENT
+    )
     is_representative = forms.BooleanField(label="代表", required=False)
 
     def clean_id_number(self) -> str:
@@ -93,15 +95,26 @@ class PetitionerForm(forms.Form):
 PetitionerFormSet = formset_factory(PetitionerForm, extra=0, min_num=1, max_num=5, validate_max=True)
 
 
+def _indented_region_label(top_level: int) -> Any:
+    def label(region: Region) -> str:
+        return "　" * max(0, region.level - top_level) + region.name
+
+    return label
+
+
 class IntakeForm(forms.Form):
     channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.WINDOW)
     region = forms.ModelChoiceField(label="问题发生地", queryset=Region.objects.none(), empty_label=None)
-    title = forms.CharField(label="事项摘要", max_length=80, help_text="一句话概括，如：老旧小区改造遗留漏水问题")
+    title = forms.CharField(
+        label="事项摘要", max_length=80, help_text="一句话概括，如：老旧小区改造遗留漏水问题"
+    )
     content = forms.CharField(label="反映内容", widget=_textarea(4))
     request = forms.CharField(label="诉求", widget=_textarea(2))
     category = forms.ChoiceField(label="内容分类", choices=Category.choices)
     purpose = forms.ChoiceField(label="信访目的", choices=Purpose.choices, initial=Purpose.APPEAL)
-    headcount = forms.IntegerField(label="人数", min_value=1, max_value=10000, required=False, help_text="5 人以上为集体访")
+    headcount = forms.IntegerField(
+        label="人数", min_value=1, max_value=10000, required=False, help_text="5 人以上为集体访"
+    )
     leader = forms.ModelChoiceField(label="接访领导", queryset=User.objects.none(), required=False)
     consent = forms.BooleanField(label="信访人同意并已签署代办委托", required=False)
     photos = MultipleFileField(label="照片或材料", required=False)
@@ -123,12 +136,14 @@ class IntakeForm(forms.Form):
         field = self.fields["region"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = regions
-        field.label_from_instance = lambda r: ("　" * max(0, r.level - 2)) + r.name  # type: ignore[method-assign]
+        field.label_from_instance = _indented_region_label(2)  # type: ignore[method-assign]
         if user.region_id and not self.is_bound:
             self.initial.setdefault("region", user.region_id)
         leader_field = self.fields["leader"]
         assert isinstance(leader_field, forms.ModelChoiceField)
-        leader_field.queryset = users_for(user).filter(role=Role.LEADER, is_active=True).order_by("region_path")
+        leader_field.queryset = (
+            users_for(user).filter(role=Role.LEADER, is_active=True).order_by("region_path")
+        )
         if user.role == Role.LEADER and not self.is_bound:
             self.initial.setdefault("channel", Channel.LEADER_DAY)
             self.initial.setdefault("leader", user.pk)
@@ -137,7 +152,9 @@ class IntakeForm(forms.Form):
 class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: User, matter: Matter, task: UnitTask | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, matter: Matter, task: UnitTask | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.matter, self.task = user, matter, task
         if not self.is_bound:
@@ -181,9 +198,13 @@ def _unit_choices(user: User, matter: Matter) -> Any:
     holder_path = matter.holder_path
     ancestors = [p + "/" for p in _prefixes(holder_path)]
     return (
-        ResponsibleUnit.objects.filter(is_active=True, region_path__in=ancestors)
-        | units_for(user).filter(is_active=True)
-    ).distinct().order_by("region_path", "domain", "name")
+        (
+            ResponsibleUnit.objects.filter(is_active=True, region_path__in=ancestors)
+            | units_for(user).filter(is_active=True)
+        )
+        .distinct()
+        .order_by("region_path", "domain", "name")
+    )
 
 
 def _prefixes(path: str) -> list[str]:
@@ -195,7 +216,10 @@ class RouteForm(ActionForm):
     lead_unit = forms.ModelChoiceField(label="主办单位", queryset=ResponsibleUnit.objects.none())
     lead_instructions = forms.CharField(label="交办要求", widget=_textarea(3), required=False)
     co_units = forms.ModelMultipleChoiceField(
-        label="协办单位", queryset=ResponsibleUnit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label="协办单位",
+        queryset=ResponsibleUnit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     co_instructions = forms.CharField(label="协办要求", widget=_textarea(2), required=False)
 
@@ -251,7 +275,9 @@ class FollowUpForm(ActionForm):
     service_satisfaction = forms.ChoiceField(
         label="对代办服务的评价", choices=Satisfaction.choices, widget=forms.RadioSelect
     )
-    unit_satisfaction = forms.ChoiceField(label="对办理单位的评价", choices=Satisfaction.choices, widget=forms.RadioSelect)
+    unit_satisfaction = forms.ChoiceField(
+        label="对办理单位的评价", choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
     method = forms.ChoiceField(label="回访方式", choices=ContactMethod.choices)
     note = forms.CharField(label="回访情况", widget=_textarea(2), required=False)
 
@@ -286,9 +312,9 @@ class LeadersForm(ActionForm):
         field = self.fields["leaders"]
         assert isinstance(field, forms.ModelChoiceField)
         paths = [p + "/" for p in _prefixes(self.matter.region_path)]
-        field.queryset = User.objects.filter(role=Role.LEADER, is_active=True, region_path__in=paths).order_by(
-            "region_path", "username"
-        )
+        field.queryset = User.objects.filter(
+            role=Role.LEADER, is_active=True, region_path__in=paths
+        ).order_by("region_path", "username")
 
 
 class RecusalForm(ActionForm):
@@ -300,7 +326,7 @@ class RecusalForm(ActionForm):
         field = self.fields["replacement"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = User.objects.filter(
-            role=self.user.role, region_id=self.user.region_id, unit_id=self.user.unit_id, is_active=True
+            role=self.user.role, region=self.user.region, unit=self.user.unit, is_active=True
         ).exclude(pk=self.user.pk)
 
 

@@ -16,6 +16,7 @@ from daiban.accounts.models import Role, User
 from daiban.accounts.scope import regions_for, units_for, users_for
 from daiban.core import clock
 from daiban.matters.choices import OPEN_STATUSES, Category, Channel, Status, Step
+from daiban.matters.forms import _indented_region_label
 from daiban.matters.models import Matter
 from daiban.matters.queues import QUEUES, queue_matters
 from daiban.regions.models import Level, Region, subtree_q
@@ -25,22 +26,33 @@ _INITIALS = re.compile(r"^[a-zA-Z]{2,8}$")
 
 
 class MatterFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False, max_length=60, help_text="编号、查询码、信访人姓名（或拼音首字母）、内容")
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=60,
+        help_text="编号、查询码、信访人姓名（或拼音首字母）、内容",
+    )
     queue = forms.ChoiceField(label="工作清单", required=False)
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Status.choices])
     step = forms.ChoiceField(label="当前环节", required=False, choices=[("", "全部"), *Step.choices])
     category = forms.ChoiceField(label="内容分类", required=False, choices=[("", "全部"), *Category.choices])
     channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部"), *Channel.choices])
-    region = forms.ModelChoiceField(label="区域", required=False, queryset=Region.objects.none(), to_field_name="code")
+    region = forms.ModelChoiceField(
+        label="区域", required=False, queryset=Region.objects.none(), to_field_name="code"
+    )
     unit = forms.ModelChoiceField(label="交办单位", required=False, queryset=Region.objects.none())
     leader = forms.ModelChoiceField(label="包案领导", required=False, queryset=User.objects.none())
     due = forms.ChoiceField(
         label="期限", required=False, choices=[("", "全部"), ("due_soon", "临期"), ("overdue", "已超期")]
     )
-    date_from = forms.DateField(label="受理日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="受理日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     order = forms.ChoiceField(
-        label="排序", required=False, choices=[("received", "按受理时间（新→旧）"), ("due", "按期限（在办，先到期在前）")]
+        label="排序",
+        required=False,
+        choices=[("received", "按受理时间（新→旧）"), ("due", "按期限（在办，先到期在前）")],
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -52,7 +64,7 @@ class MatterFilterForm(forms.Form):
         region = self.fields["region"]
         assert isinstance(region, forms.ModelChoiceField)
         region.queryset = regions_for(user).filter(level__lte=Level.TOWNSHIP).order_by("path")
-        region.label_from_instance = lambda r: ("　" * max(0, r.level - 1)) + r.name  # type: ignore[method-assign]
+        region.label_from_instance = _indented_region_label(1)  # type: ignore[method-assign]
         unit = self.fields["unit"]
         assert isinstance(unit, forms.ModelChoiceField)
         unit.queryset = units_for(user).order_by("region_path", "domain")
@@ -61,7 +73,9 @@ class MatterFilterForm(forms.Form):
         leader.queryset = users_for(user).filter(role=Role.LEADER).order_by("region_path")
 
 
-def apply_filters(qs: QuerySet[Matter], data: dict[str, Any], user: User, today: datetime.date) -> QuerySet[Matter]:
+def apply_filters(
+    qs: QuerySet[Matter], data: dict[str, Any], user: User, today: datetime.date
+) -> QuerySet[Matter]:
     if data.get("queue"):
         qs = qs.filter(pk__in=queue_matters(user, data["queue"], today).values("pk"))
     if data.get("status"):
@@ -159,7 +173,11 @@ def paginate(qs: QuerySet[Matter], order: str, cursor: str | None) -> Page:
     next_cursor = None
     if more and rows:
         last = rows[-1]
-        next_cursor = _encode(last.due_date, last.pk) if order == "due" else _encode(last.received_at.isoformat(), last.pk)
+        next_cursor = (
+            _encode(last.due_date, last.pk)
+            if order == "due"
+            else _encode(last.received_at.isoformat(), last.pk)
+        )
     return Page(rows=rows, next_cursor=next_cursor, has_previous=bool(cursor))
 
 

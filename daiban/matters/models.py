@@ -128,7 +128,9 @@ class Matter(models.Model):  # 代办事项
     leaders = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="包案领导", blank=True, related_name="led_matters"
     )
-    petitioners = models.ManyToManyField(Petitioner, through="MatterPetitioner", related_name="matters")
+    petitioners: models.ManyToManyField[Petitioner, MatterPetitioner] = models.ManyToManyField(
+        Petitioner, through="MatterPetitioner", related_name="matters"
+    )
 
     class Meta:
         verbose_name = "代办事项"

@@ -28,7 +28,8 @@ def _is_holder(user: User, m: Matter) -> bool:
 
 def _is_network_agent(user: User, m: Matter) -> bool:
     return user.role in AGENT_ROLES and (
-        user.pk == m.responsible_agent_id or bool(user.region_path and m.holder_path.startswith(user.region_path))
+        user.pk == m.responsible_agent_id
+        or bool(user.region_path and m.holder_path.startswith(user.region_path))
     )
 
 
@@ -66,7 +67,11 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
                 window = next((d for d in task.deadlines.all() if d.step == Step.OBJECTION), None)
                 if window is not None and today <= window.due_date:
                     add(Available("task_object", task))
-            elif task.role == TaskRole.CO and task.status == TaskStatus.ACCEPTED and m.status == Status.HANDLING:
+            elif (
+                task.role == TaskRole.CO
+                and task.status == TaskStatus.ACCEPTED
+                and m.status == Status.HANDLING
+            ):
                 add(Available("task_submit_part", task))
         lead = next((t for t in tasks if t.role == TaskRole.LEAD and t.status == TaskStatus.ACCEPTED), None)
         if lead is not None and m.status == Status.HANDLING:
@@ -95,7 +100,9 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
     ):
         kinds = {r.kind: r for r in m.reviews.all()}
         if not kinds or (
-            ReviewKind.REVIEW in kinds and ReviewKind.REEXAM not in kinds and kinds[ReviewKind.REVIEW].decided_at
+            ReviewKind.REVIEW in kinds
+            and ReviewKind.REEXAM not in kinds
+            and kinds[ReviewKind.REVIEW].decided_at
         ):
             add(Available("request_review"))
 

@@ -24,7 +24,8 @@ def todo(user: User, today: datetime.date) -> QuerySet[Matter]:
     if user.role not in AGENT_ROLES:
         return Matter.objects.none()
     return _open(user).filter(
-        Q(holder_unit__isnull=True, holder_region_id=user.region_id) | Q(responsible_agent=user, status=Status.REPLIED)
+        Q(holder_unit__isnull=True, holder_region_id=user.region_id)
+        | Q(responsible_agent=user, status=Status.REPLIED)
     )
 
 
@@ -55,7 +56,9 @@ def overdue(user: User, today: datetime.date) -> QuerySet[Matter]:
 def due_soon(user: User, today: datetime.date) -> QuerySet[Matter]:
     from django.conf import settings
 
-    return _open(user).filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=settings.DUE_SOON_DAYS))
+    return _open(user).filter(
+        due_date__gte=today, due_date__lte=today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+    )
 
 
 def all_open(user: User, today: datetime.date) -> QuerySet[Matter]:

@@ -10,7 +10,9 @@ urlpatterns = [
     path("matters/<int:pk>/", views.matter_detail, name="matter_detail"),
     path("matters/<int:pk>/act/<slug:action>/", views.matter_action, name="matter_action"),
     path(
-        "matters/<int:pk>/petitioners/<int:link_id>/reveal/<slug:field>/", views.reveal_pii, name="matter_reveal"
+        "matters/<int:pk>/petitioners/<int:link_id>/reveal/<slug:field>/",
+        views.reveal_pii,
+        name="matter_reveal",
     ),
     path(
         "matters/<int:pk>/attachments/<int:attachment_id>/",

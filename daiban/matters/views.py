@@ -61,7 +61,7 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
     qs = apply_filters(matters_for(user), data, user, today)
     order = data.get("order") or "received"
     page = paginate(qs, order, request.GET.get("after"))
-    params = {k: v for k, v in request.GET.items() if k != "after" and v}
+    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "after" and v}
     next_url = f"?{urlencode({**params, 'after': page.next_cursor})}" if page.next_cursor else None
     first_url = f"?{urlencode(params)}" if params else "?"
     export_url = reverse("matter_export") + (f"?{urlencode(params)}" if params else "")
@@ -111,7 +111,19 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
     def rows() -> Any:
         yield "\ufeff"
         yield writer.writerow(
-            ["事项编号", "受理时间", "事项摘要", "信访人", "问题发生地", "内容分类", "状态", "当前承办", "当前期限", "责任代办员", "化解"]
+            [
+                "事项编号",
+                "受理时间",
+                "事项摘要",
+                "信访人",
+                "问题发生地",
+                "内容分类",
+                "状态",
+                "当前承办",
+                "当前期限",
+                "责任代办员",
+                "化解",
+            ]
         )
         for m in qs.iterator(chunk_size=500):
             yield writer.writerow(
@@ -188,7 +200,7 @@ def _can_reveal(user: User, matter: Matter) -> bool:
     """Full ID and phone only for the network that must contact the person (not units, not leaders)."""
     from daiban.accounts.models import AGENT_ROLES
 
-    return user.role in AGENT_ROLES and not matter.is_accusation or user.pk == matter.received_by_id
+    return (user.role in AGENT_ROLES and not matter.is_accusation) or user.pk == matter.received_by_id
 
 
 @require_POST
@@ -203,7 +215,9 @@ def reveal_pii(request: AuthedRequest, pk: int, link_id: int, field: str) -> Htt
         raise Http404
     if not _can_reveal(user, matter):
         raise PermissionDenied("您的岗位不能查看完整个人信息。")
-    value = reveal(actor=user, obj=link.petitioner, field=field, reason=f"办理事项 {matter.number}", ip=_ip(request))
+    value = reveal(
+        actor=user, obj=link.petitioner, field=field, reason=f"办理事项 {matter.number}", ip=_ip(request)
+    )
     return render(request, "matters/_revealed.html", {"value": value})
 
 
@@ -256,12 +270,16 @@ ACTIONS: dict[str, ActionSpec] = {
     "start_local": ActionSpec(
         "就地办理",
         mf.OptionalNoteForm,
-        lambda u, m, t, d: actions.matter_start_local(actor=u, matter_id=m.pk, expected_version=_v(d), note=d["note"]),
+        lambda u, m, t, d: actions.matter_start_local(
+            actor=u, matter_id=m.pk, expected_version=_v(d), note=d["note"]
+        ),
     ),
     "reply_locally": ActionSpec(
         "就地办理答复",
         mf.OpinionForm,
-        lambda u, m, t, d: actions.matter_reply_locally(actor=u, matter_id=m.pk, expected_version=_v(d), **_opinion(d)),
+        lambda u, m, t, d: actions.matter_reply_locally(
+            actor=u, matter_id=m.pk, expected_version=_v(d), **_opinion(d)
+        ),
     ),
     "answer": ActionSpec(
         "即时答复办结",
@@ -273,7 +291,9 @@ ACTIONS: dict[str, ActionSpec] = {
     "escalate": ActionSpec(
         "上报上一级",
         mf.NoteForm,
-        lambda u, m, t, d: actions.matter_escalate(actor=u, matter_id=m.pk, expected_version=_v(d), note=d["note"]),
+        lambda u, m, t, d: actions.matter_escalate(
+            actor=u, matter_id=m.pk, expected_version=_v(d), note=d["note"]
+        ),
     ),
     "hand_down": ActionSpec(
         "交由下级办理",
@@ -286,7 +306,11 @@ ACTIONS: dict[str, ActionSpec] = {
         "引导依法解决",
         mf.GuideForm,
         lambda u, m, t, d: actions.matter_guide_legal(
-            actor=u, matter_id=m.pk, expected_version=_v(d), legal_channel=d["legal_channel"], guidance=d["guidance"]
+            actor=u,
+            matter_id=m.pk,
+            expected_version=_v(d),
+            legal_channel=d["legal_channel"],
+            guidance=d["guidance"],
         ),
         danger=True,
     ),
@@ -309,7 +333,9 @@ ACTIONS: dict[str, ActionSpec] = {
     "task_object": ActionSpec(
         "提出异议",
         mf.ObjectForm,
-        lambda u, m, t, d: actions.task_object(actor=u, task_id=_task_id(t), expected_version=_v(d), reasons=d["reasons"]),
+        lambda u, m, t, d: actions.task_object(
+            actor=u, task_id=_task_id(t), expected_version=_v(d), reasons=d["reasons"]
+        ),
         needs_task=True,
         danger=True,
     ),
@@ -351,7 +377,9 @@ ACTIONS: dict[str, ActionSpec] = {
     "reply": ActionSpec(
         "出具处理意见书",
         mf.OpinionForm,
-        lambda u, m, t, d: actions.matter_reply(actor=u, matter_id=m.pk, expected_version=_v(d), **_opinion(d)),
+        lambda u, m, t, d: actions.matter_reply(
+            actor=u, matter_id=m.pk, expected_version=_v(d), **_opinion(d)
+        ),
     ),
     "feedback": ActionSpec(
         "反馈办理结果",
@@ -395,12 +423,16 @@ ACTIONS: dict[str, ActionSpec] = {
     "hearing": ActionSpec(
         "记录听证",
         mf.HearingForm,
-        lambda u, m, t, d: actions.review_record_hearing(actor=u, matter_id=m.pk, expected_version=_v(d), days=d["days"]),
+        lambda u, m, t, d: actions.review_record_hearing(
+            actor=u, matter_id=m.pk, expected_version=_v(d), days=d["days"]
+        ),
     ),
     "review_decide": ActionSpec(
         "出具复查（复核）意见书",
         mf.OpinionForm,
-        lambda u, m, t, d: actions.review_decide(actor=u, matter_id=m.pk, expected_version=_v(d), **_opinion(d)),
+        lambda u, m, t, d: actions.review_decide(
+            actor=u, matter_id=m.pk, expected_version=_v(d), **_opinion(d)
+        ),
     ),
     "assign_leaders": ActionSpec(
         "确定包案领导",
@@ -420,7 +452,9 @@ ACTIONS: dict[str, ActionSpec] = {
     "press": ActionSpec(
         "催办 / 督办",
         mf.NoteForm,
-        lambda u, m, t, d: actions.matter_press(actor=u, matter_id=m.pk, expected_version=_v(d), note=d["note"]),
+        lambda u, m, t, d: actions.matter_press(
+            actor=u, matter_id=m.pk, expected_version=_v(d), note=d["note"]
+        ),
     ),
 }
 
@@ -441,11 +475,17 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     task = None
     if spec.needs_task:
         task_id = request.POST.get("task") or request.GET.get("task")
-        task = UnitTask.objects.filter(pk=task_id or 0, matter=matter, unit_id=user.unit_id).first() if task_id and str(task_id).isdigit() else None
+        task = (
+            UnitTask.objects.filter(pk=task_id or 0, matter=matter, unit_id=user.unit_id).first()
+            if task_id and str(task_id).isdigit()
+            else None
+        )
         if task is None:
             raise Http404
     recused = matter.recusals.filter(user=user).exists()
-    allowed = {(a.action, a.task.pk if a.task else None) for a in available_actions(user, matter, recused=recused)}
+    allowed = {
+        (a.action, a.task.pk if a.task else None) for a in available_actions(user, matter, recused=recused)
+    }
     if (action, task.pk if task else None) not in allowed:
         raise PermissionDenied("您现在不能对该事项办理此操作。")
     form = spec.form(request.POST or None, user=user, matter=matter, task=task)
@@ -508,7 +548,9 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
         formset = mf.PetitionerFormSet(copy, prefix="p")
         form = mf.IntakeForm(copy, user=user)
         form.errors.clear() if form.is_bound else None
-        return render(request, "matters/intake.html", {"form": form, "formset": formset, "suppress_errors": True})
+        return render(
+            request, "matters/intake.html", {"form": form, "formset": formset, "suppress_errors": True}
+        )
     if data is not None:
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
         if form_ok and formset_ok:
@@ -555,9 +597,13 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
                     )
                 else:
                     attachments_add(actor=user, matter_id=matter.pk, files=d.get("photos") or [])
-                    messages.success(request, f"已受理登记，事项编号 {matter.number}，查询码 {matter.lookup_code}。")
+                    messages.success(
+                        request, f"已受理登记，事项编号 {matter.number}，查询码 {matter.lookup_code}。"
+                    )
                 return redirect("matter_detail", pk=matter.pk)
-    return render(request, "matters/intake.html", {"form": form, "formset": formset}, status=400 if data else 200)
+    return render(
+        request, "matters/intake.html", {"form": form, "formset": formset}, status=400 if data else 200
+    )
 
 
 def _merge_intake_errors(form: forms.Form, formset: Any, exc: ValidationError) -> None:
@@ -586,7 +632,9 @@ def _person_index(message: str, count: int) -> int:
 def petitioner_lookup(request: AuthedRequest) -> HttpResponse:
     """htmx: while typing an ID or phone at intake, show the person's earlier matters in scope."""
     user = request.user
-    term = (request.POST.get("p-0-id_number") or request.POST.get("p-0-phone") or request.POST.get("term") or "").strip()
+    term = (
+        request.POST.get("p-0-id_number") or request.POST.get("p-0-phone") or request.POST.get("term") or ""
+    ).strip()
     people: QuerySet[Petitioner] = Petitioner.objects.none()
     if term:
         try:
@@ -596,11 +644,18 @@ def petitioner_lookup(request: AuthedRequest) -> HttpResponse:
         if q is not None:
             people = petitioners_for(user).filter(q)
     matters = (
-        matters_for(user).filter(petitioners__in=people).select_related("holder_region", "holder_unit").order_by("-received_at")[:10]
+        matters_for(user)
+        .filter(petitioners__in=people)
+        .select_related("holder_region", "holder_unit")
+        .order_by("-received_at")[:10]
         if people
         else []
     )
-    return render(request, "matters/_lookup.html", {"people": list(people[:3]), "matters": list(matters), "term": bool(term)})
+    return render(
+        request,
+        "matters/_lookup.html",
+        {"people": list(people[:3]), "matters": list(matters), "term": bool(term)},
+    )
 
 
 # ---------------------------------------------------------------------------------------------- petitioners

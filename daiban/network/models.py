@@ -134,7 +134,7 @@ class Agent(RegionBound):  # 信访代办员
             "is_village_cadre",
         ):
             if getattr(self, field):
-                labels.append(str(self._meta.get_field(field).verbose_name))
+                labels.append(str(getattr(self._meta.get_field(field), "verbose_name", field)))
         return labels
 
 

@@ -51,7 +51,9 @@ class More:
 
 @pytest.fixture
 def more(tree: Tree, personas: Personas) -> More:
-    city_gov = ResponsibleUnit.objects.create(region=tree.city, name="呼和浩特市人民政府", domain=UnitDomain.OTHER)
+    city_gov = ResponsibleUnit.objects.create(
+        region=tree.city, name="呼和浩特市人民政府", domain=UnitDomain.OTHER
+    )
     tree.unit_housing_city.superior = city_gov
     tree.unit_housing_city.save()
     return More(
@@ -60,7 +62,9 @@ def more(tree: Tree, personas: Personas) -> More:
             "discipline_handler", Role.UNIT_HANDLER, tree.county_a, unit=tree.unit_discipline_a
         ),
         village_agent_2=make_user("village_agent_2", Role.VILLAGE_AGENT, tree.village_a1x),
-        unit_handler_2=make_user("unit_handler_2", Role.UNIT_HANDLER, tree.county_a, unit=tree.unit_housing_a),
+        unit_handler_2=make_user(
+            "unit_handler_2", Role.UNIT_HANDLER, tree.county_a, unit=tree.unit_housing_a
+        ),
         township_staff_a2=make_user("township_staff_a2", Role.TOWNSHIP_STAFF, tree.town_a2),
         city_housing_handler=make_user(
             "city_housing_handler", Role.UNIT_HANDLER, tree.city, unit=tree.unit_housing_city

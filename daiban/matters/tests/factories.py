@@ -33,7 +33,9 @@ WANG_PHONE = "13904711234"
 def intake(actor: User, region: Region, **overrides: Any) -> Matter:
     kwargs: dict[str, Any] = {
         "actor": actor,
-        "petitioners": [PetitionerInput(name="王建国", id_number=WANG_ID, phone=WANG_PHONE, group="resident")],
+        "petitioners": [
+            PetitionerInput(name="王建国", id_number=WANG_ID, phone=WANG_PHONE, group="resident")
+        ],
         "channel": "window",
         "consent": True,
         "region": region,
@@ -94,12 +96,16 @@ class Flow:
         version = Matter.objects.get(pk=task.matter_id).version
         return self.call(fn, actor=actor, task_id=task.pk, expected_version=version, **kwargs)
 
-    def bound(self, fn: Any, actor: User, matter: Matter, *, version: int | None = None, **kwargs: Any) -> Any:
+    def bound(
+        self, fn: Any, actor: User, matter: Matter, *, version: int | None = None, **kwargs: Any
+    ) -> Any:
         """The action as a zero-argument call (for refusal tests); ``version`` defaults to the current one."""
         v = Matter.objects.get(pk=matter.pk).version if version is None else version
         return lambda: self.call(fn, actor=actor, matter_id=matter.pk, expected_version=v, **kwargs)
 
-    def bound_task(self, fn: Any, actor: User, task: Any, *, version: int | None = None, **kwargs: Any) -> Any:
+    def bound_task(
+        self, fn: Any, actor: User, task: Any, *, version: int | None = None, **kwargs: Any
+    ) -> Any:
         v = Matter.objects.get(pk=task.matter_id).version if version is None else version
         return lambda: self.call(fn, actor=actor, task_id=task.pk, expected_version=v, **kwargs)
 
@@ -166,7 +172,9 @@ class Flow:
     def fed_back(self, **overrides: Any) -> Matter:
         m = self.replied(**overrides)
         self.later(days=1)
-        self.act(actions.matter_give_feedback, self.p.county_staff, m, method="phone", note="电话告知处理结果")
+        self.act(
+            actions.matter_give_feedback, self.p.county_staff, m, method="phone", note="电话告知处理结果"
+        )
         return self.fresh(m)
 
     def followed_up(self, **overrides: Any) -> Matter:

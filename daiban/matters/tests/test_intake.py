@@ -64,7 +64,12 @@ def test_village_agent_takes_matter_in(flow: Flow, tree: Tree, personas: Persona
     assert m.due_step == Step.ROUTE and m.due_date == datetime.date(2026, 6, 16)
     assert m.headcount == 1 and not m.is_group and not m.is_accusation and m.consent
     event = Event.objects.get(matter=m)
-    assert (event.seq, event.kind, event.actor, event.status_after) == (1, "intake", personas.village_agent, "registered")
+    assert (event.seq, event.kind, event.actor, event.status_after) == (
+        1,
+        "intake",
+        personas.village_agent,
+        "registered",
+    )
     assert m.petitioners.get().name == "王建国"
 
 
@@ -94,8 +99,12 @@ def test_outsider_cannot_take_in_a_matter_arising_elsewhere(flow: Flow, personas
     assert_refused(ValidationError, intake_call(flow, getattr(personas, who)), field="region")
 
 
-def test_village_agent_cannot_take_in_a_matter_of_another_village(flow: Flow, tree: Tree, personas: Personas) -> None:
-    assert_refused(ValidationError, intake_call(flow, personas.village_agent, region=tree.village_a1y), "region")
+def test_village_agent_cannot_take_in_a_matter_of_another_village(
+    flow: Flow, tree: Tree, personas: Personas
+) -> None:
+    assert_refused(
+        ValidationError, intake_call(flow, personas.village_agent, region=tree.village_a1y), "region"
+    )
 
 
 INVALID = [
@@ -124,22 +133,30 @@ INVALID = [
 ]
 
 
-@pytest.mark.parametrize(("field", "overrides"), INVALID, ids=[f"{f}-{i}" for i, (f, _) in enumerate(INVALID)])
-def test_invalid_input_names_the_field(flow: Flow, personas: Personas, field: str, overrides: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("field", "overrides"), INVALID, ids=[f"{f}-{i}" for i, (f, _) in enumerate(INVALID)]
+)
+def test_invalid_input_names_the_field(
+    flow: Flow, personas: Personas, field: str, overrides: dict[str, Any]
+) -> None:
     assert_refused(ValidationError, intake_call(flow, personas.village_agent, **overrides), field)
 
 
 def test_id_check_digit_message(flow: Flow, personas: Personas) -> None:
     wrong = WANG_ID[:17] + ("0" if WANG_ID[17] != "0" else "1")
     error = assert_refused(
-        ValidationError, intake_call(flow, personas.village_agent, petitioners=[person(id_number=wrong)]), "id_number"
+        ValidationError,
+        intake_call(flow, personas.village_agent, petitioners=[person(id_number=wrong)]),
+        "id_number",
     )
     assert "校验位" in error.error_dict["id_number"][0].messages[0]
 
 
 def test_second_person_is_named_by_position(flow: Flow, personas: Personas) -> None:
     people = [person(), person("李四", id_number="", phone="999")]
-    error = assert_refused(ValidationError, intake_call(flow, personas.village_agent, petitioners=people), "phone")
+    error = assert_refused(
+        ValidationError, intake_call(flow, personas.village_agent, petitioners=people), "phone"
+    )
     assert error.error_dict["phone"][0].messages[0].startswith("第 2 位信访人")
 
 
@@ -157,7 +174,9 @@ def test_leader_of_another_county_is_refused(flow: Flow, tree: Tree, personas: P
 
     other = make_user("other_leader", "leader", tree.county_b)
     assert_refused(
-        ValidationError, intake_call(flow, personas.county_staff, channel="leader_day", leader=other), "leader"
+        ValidationError,
+        intake_call(flow, personas.county_staff, channel="leader_day", leader=other),
+        "leader",
     )
 
 
@@ -181,7 +200,9 @@ def test_group_counted_by_headcount_with_at_most_five_representatives(flow: Flow
 
 def test_group_matter_with_six_representatives_is_refused(flow: Flow, personas: Personas) -> None:
     error = assert_refused(
-        ValidationError, intake_call(flow, personas.village_agent, petitioners=crowd(6), headcount=60), "petitioners"
+        ValidationError,
+        intake_call(flow, personas.village_agent, petitioners=crowd(6), headcount=60),
+        "petitioners",
     )
     assert "5" in error.error_dict["petitioners"][0].messages[0]
 
@@ -288,9 +309,15 @@ def test_leader_receiving_in_person_is_in_charge(flow: Flow, tree: Tree, persona
     assert matters_for(personas.leader).filter(pk=m.pk).exists()
 
 
-def test_leader_sees_a_leader_day_accusation_only_through_the_charge(flow: Flow, personas: Personas, more: More) -> None:
+def test_leader_sees_a_leader_day_accusation_only_through_the_charge(
+    flow: Flow, personas: Personas, more: More
+) -> None:
     charged = flow.intake(
-        personas.county_staff, channel="leader_day", leader=personas.leader, purpose="accusation", category="discipline"
+        personas.county_staff,
+        channel="leader_day",
+        leader=personas.leader,
+        purpose="accusation",
+        category="discipline",
     )
     other = flow.intake(
         personas.county_staff,

@@ -72,7 +72,11 @@ def test_wang_renovation_story(tree: Tree, personas: Personas) -> None:
     assert m.status == Status.REPLIED and m.holder_region == tree.village_a1x and m.holder_unit is None
     with frozen(2026, 9, 22):
         m = actions.matter_give_feedback(
-            actor=personas.village_agent, matter_id=m.pk, expected_version=m.version, method="in_person", note="当面解释"
+            actor=personas.village_agent,
+            matter_id=m.pk,
+            expected_version=m.version,
+            method="in_person",
+            note="当面解释",
         )
     with frozen(2026, 10, 22):
         m = actions.matter_follow_up(
@@ -83,7 +87,9 @@ def test_wang_renovation_story(tree: Tree, personas: Personas) -> None:
             unit_satisfaction="satisfied",
             method="visit",
         )
-        m = actions.matter_close(actor=personas.village_agent, matter_id=m.pk, expected_version=m.version, resolved=True)
+        m = actions.matter_close(
+            actor=personas.village_agent, matter_id=m.pk, expected_version=m.version, resolved=True
+        )
     m = Matter.objects.get(pk=m.pk)
     assert m.status == Status.CLOSED and m.resolved is True and m.closure_kind == ClosureKind.HANDLED
     assert m.due_date is None and not m.deadlines.filter(is_open=True).exists()

@@ -47,7 +47,9 @@ def test_answer_at_once_closes_a_consultation(flow: Flow, personas: Personas) ->
 @pytest.mark.parametrize("role", ["supervisor", "township_staff", "leader"])
 def test_answer_at_once_refused_to_others_than_the_holder(flow: Flow, personas: Personas, role: str) -> None:
     m = flow.at_village(purpose="consultation")
-    assert_refused(NotAllowed, flow.bound(actions.matter_answer_at_once, getattr(personas, role), m, **ANSWER))
+    assert_refused(
+        NotAllowed, flow.bound(actions.matter_answer_at_once, getattr(personas, role), m, **ANSWER)
+    )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -68,13 +70,17 @@ def test_answer_at_once_refused_when_closed(flow: Flow, personas: Personas) -> N
 
 def test_answer_at_once_stale(flow: Flow, personas: Personas) -> None:
     m = flow.at_village(purpose="consultation")
-    assert_refused(Conflict, flow.bound(actions.matter_answer_at_once, personas.village_agent, m, version=0, **ANSWER))
+    assert_refused(
+        Conflict, flow.bound(actions.matter_answer_at_once, personas.village_agent, m, version=0, **ANSWER)
+    )
 
 
 def test_answer_at_once_needs_an_answer(flow: Flow, personas: Personas) -> None:
     m = flow.at_village(purpose="consultation")
     assert_refused(
-        ValidationError, flow.bound(actions.matter_answer_at_once, personas.village_agent, m, answer=" "), "answer"
+        ValidationError,
+        flow.bound(actions.matter_answer_at_once, personas.village_agent, m, answer=" "),
+        "answer",
     )
 
 
@@ -127,7 +133,11 @@ def test_escalate_up_the_network(flow: Flow, tree: Tree, personas: Personas) -> 
     m = flow.local()
     due = m.due_date
     m = flow.fresh(flow.act(actions.matter_escalate, personas.village_agent, m, note="村里解决不了"))
-    assert m.status == Status.REGISTERED and m.holder_region == tree.town_a1 and m.holder_path == tree.town_a1.path
+    assert (
+        m.status == Status.REGISTERED
+        and m.holder_region == tree.town_a1
+        and m.holder_path == tree.town_a1.path
+    )
     assert m.due_date == due  # the route clock is not restarted by passing the matter up
     event = m.events.get(seq=3)
     assert (event.kind, event.status_before, event.status_after) == ("escalate", "local", "registered")
@@ -154,12 +164,16 @@ def test_escalate_refused_when_closed(flow: Flow, personas: Personas) -> None:
 
 def test_escalate_stale(flow: Flow, personas: Personas) -> None:
     m = flow.at_village()
-    assert_refused(Conflict, flow.bound(actions.matter_escalate, personas.village_agent, m, version=0, note="上报"))
+    assert_refused(
+        Conflict, flow.bound(actions.matter_escalate, personas.village_agent, m, version=0, note="上报")
+    )
 
 
 def test_escalate_needs_a_note(flow: Flow, personas: Personas) -> None:
     m = flow.at_village()
-    assert_refused(ValidationError, flow.bound(actions.matter_escalate, personas.village_agent, m, note=""), "note")
+    assert_refused(
+        ValidationError, flow.bound(actions.matter_escalate, personas.village_agent, m, note=""), "note"
+    )
 
 
 def test_city_bureau_can_act_on_a_matter_escalated_to_it(flow: Flow, tree: Tree, personas: Personas) -> None:
@@ -172,7 +186,13 @@ def test_city_bureau_can_act_on_a_matter_escalated_to_it(flow: Flow, tree: Tree,
         WrongState, flow.bound(actions.matter_escalate, personas.city_admin, m, note="再上报"), None
     )  # the city is the top of the network
     m = flow.fresh(
-        flow.act(actions.matter_route, personas.city_admin, m, lead_unit=tree.unit_housing_city, lead_instructions="")
+        flow.act(
+            actions.matter_route,
+            personas.city_admin,
+            m,
+            lead_unit=tree.unit_housing_city,
+            lead_instructions="",
+        )
     )
     assert m.status == Status.ROUTED and m.holder_unit == tree.unit_housing_city
 
@@ -180,7 +200,9 @@ def test_city_bureau_can_act_on_a_matter_escalated_to_it(flow: Flow, tree: Tree,
 def test_city_bureau_can_hand_a_matter_back_down(flow: Flow, tree: Tree, personas: Personas) -> None:
     m = flow.at_county()
     m = flow.fresh(flow.act(actions.matter_escalate, personas.county_staff, m, note="请市局协调"))
-    m = flow.fresh(flow.act(actions.matter_hand_down, personas.city_admin, m, to_region=tree.county_a, note="由区办理"))
+    m = flow.fresh(
+        flow.act(actions.matter_hand_down, personas.city_admin, m, to_region=tree.county_a, note="由区办理")
+    )
     assert m.holder_region == tree.county_a
 
 
@@ -190,7 +212,9 @@ def test_city_bureau_can_hand_a_matter_back_down(flow: Flow, tree: Tree, persona
 def test_hand_down_to_the_township_where_it_arose(flow: Flow, tree: Tree, personas: Personas) -> None:
     m = flow.at_county()
     m = flow.fresh(
-        flow.act(actions.matter_hand_down, personas.county_staff, m, to_region=tree.town_a1, note="请街道就地化解")
+        flow.act(
+            actions.matter_hand_down, personas.county_staff, m, to_region=tree.town_a1, note="请街道就地化解"
+        )
     )
     assert m.status == Status.REGISTERED and m.holder_region == tree.town_a1 and m.version == 2
     assert m.events.get(seq=2).kind == "hand_down"
@@ -200,16 +224,22 @@ def test_hand_down_to_the_township_where_it_arose(flow: Flow, tree: Tree, person
 
 
 @pytest.mark.parametrize("role", ["township_staff", "village_agent", "supervisor"])
-def test_hand_down_refused_to_others_than_the_holder(flow: Flow, tree: Tree, personas: Personas, role: str) -> None:
+def test_hand_down_refused_to_others_than_the_holder(
+    flow: Flow, tree: Tree, personas: Personas, role: str
+) -> None:
     m = flow.at_county()
-    call = flow.bound(actions.matter_hand_down, getattr(personas, role), m, to_region=tree.town_a1, note="下交")
+    call = flow.bound(
+        actions.matter_hand_down, getattr(personas, role), m, to_region=tree.town_a1, note="下交"
+    )
     assert_refused(NotAllowed, call)
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_hand_down_out_of_scope(flow: Flow, tree: Tree, personas: Personas, who: str) -> None:
     m = flow.at_county()
-    call = flow.bound(actions.matter_hand_down, getattr(personas, who), m, to_region=tree.town_a1, note="下交")
+    call = flow.bound(
+        actions.matter_hand_down, getattr(personas, who), m, to_region=tree.town_a1, note="下交"
+    )
     assert_refused(OutOfScope, call)
 
 
@@ -222,22 +252,39 @@ def test_hand_down_refused_after_the_reply(flow: Flow, tree: Tree, personas: Per
 
 def test_hand_down_stale(flow: Flow, tree: Tree, personas: Personas) -> None:
     m = flow.at_county()
-    call = flow.bound(actions.matter_hand_down, personas.county_staff, m, version=2, to_region=tree.town_a1, note="下交")
+    call = flow.bound(
+        actions.matter_hand_down, personas.county_staff, m, version=2, to_region=tree.town_a1, note="下交"
+    )
     assert_refused(Conflict, call)
 
 
-@pytest.mark.parametrize(("target", "note", "field"), [("town_a2", "下交", "to_region"), ("village_a1x", "下交", "to_region"), ("town_b1", "下交", "to_region"), ("town_a1", " ", "note")])
-def test_hand_down_invalid(flow: Flow, tree: Tree, personas: Personas, target: str, note: str, field: str) -> None:
+@pytest.mark.parametrize(
+    ("target", "note", "field"),
+    [
+        ("town_a2", "下交", "to_region"),
+        ("village_a1x", "下交", "to_region"),
+        ("town_b1", "下交", "to_region"),
+        ("town_a1", " ", "note"),
+    ],
+)
+def test_hand_down_invalid(
+    flow: Flow, tree: Tree, personas: Personas, target: str, note: str, field: str
+) -> None:
     # Only the next level down on the way to where the matter arose (not a sibling, not two levels down).
     m = flow.at_county()
-    call = flow.bound(actions.matter_hand_down, personas.county_staff, m, to_region=getattr(tree, target), note=note)
+    call = flow.bound(
+        actions.matter_hand_down, personas.county_staff, m, to_region=getattr(tree, target), note=note
+    )
     assert_refused(ValidationError, call, field)
 
 
 # ----------------------------------------------------------------------------------------- guide to legal
 
 
-GUIDE = {"legal_channel": "labour_arbitration", "guidance": "属劳动争议，已告知向劳动人事争议仲裁委员会申请仲裁"}
+GUIDE = {
+    "legal_channel": "labour_arbitration",
+    "guidance": "属劳动争议，已告知向劳动人事争议仲裁委员会申请仲裁",
+}
 
 
 def test_guide_legal_closes_unresolved(flow: Flow, personas: Personas) -> None:
@@ -266,16 +313,23 @@ def test_guide_legal_refused_when_closed(flow: Flow, personas: Personas) -> None
 
 def test_guide_legal_stale(flow: Flow, personas: Personas) -> None:
     m = flow.at_village()
-    assert_refused(Conflict, flow.bound(actions.matter_guide_legal, personas.village_agent, m, version=0, **GUIDE))
+    assert_refused(
+        Conflict, flow.bound(actions.matter_guide_legal, personas.village_agent, m, version=0, **GUIDE)
+    )
 
 
 @pytest.mark.parametrize(
     ("field", "kwargs"),
-    [("legal_channel", {"legal_channel": "duel", "guidance": "x"}), ("guidance", {"legal_channel": "litigation", "guidance": ""})],
+    [
+        ("legal_channel", {"legal_channel": "duel", "guidance": "x"}),
+        ("guidance", {"legal_channel": "litigation", "guidance": ""}),
+    ],
 )
 def test_guide_legal_invalid(flow: Flow, personas: Personas, field: str, kwargs: dict[str, Any]) -> None:
     m = flow.at_village()
-    assert_refused(ValidationError, flow.bound(actions.matter_guide_legal, personas.village_agent, m, **kwargs), field)
+    assert_refused(
+        ValidationError, flow.bound(actions.matter_guide_legal, personas.village_agent, m, **kwargs), field
+    )
 
 
 # ---------------------------------------------------------------------------------------------- not accept
@@ -294,7 +348,9 @@ def test_not_accept_closes_unresolved(flow: Flow, personas: Personas) -> None:
 @pytest.mark.parametrize("role", ["village_agent", "township_staff", "supervisor", "leader"])
 def test_not_accept_refused_by_role(flow: Flow, personas: Personas, role: str) -> None:
     m = flow.at_county()
-    assert_refused(NotAllowed, flow.bound(actions.matter_not_accept, getattr(personas, role), m, **NOT_ACCEPT))
+    assert_refused(
+        NotAllowed, flow.bound(actions.matter_not_accept, getattr(personas, role), m, **NOT_ACCEPT)
+    )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -310,22 +366,31 @@ def test_not_accept_refused_once_routed_back_for_feedback(flow: Flow, personas: 
 
 def test_not_accept_stale(flow: Flow, personas: Personas) -> None:
     m = flow.at_county()
-    assert_refused(Conflict, flow.bound(actions.matter_not_accept, personas.county_staff, m, version=0, **NOT_ACCEPT))
+    assert_refused(
+        Conflict, flow.bound(actions.matter_not_accept, personas.county_staff, m, version=0, **NOT_ACCEPT)
+    )
 
 
 @pytest.mark.parametrize(
     ("field", "kwargs"),
-    [("reason_kind", {"reason_kind": "lazy", "reason": "x"}), ("reason", {"reason_kind": "other", "reason": " "})],
+    [
+        ("reason_kind", {"reason_kind": "lazy", "reason": "x"}),
+        ("reason", {"reason_kind": "other", "reason": " "}),
+    ],
 )
 def test_not_accept_invalid(flow: Flow, personas: Personas, field: str, kwargs: dict[str, Any]) -> None:
     m = flow.at_county()
-    assert_refused(ValidationError, flow.bound(actions.matter_not_accept, personas.county_staff, m, **kwargs), field)
+    assert_refused(
+        ValidationError, flow.bound(actions.matter_not_accept, personas.county_staff, m, **kwargs), field
+    )
 
 
 # ---------------------------------------------------------------------------------------------- accusations
 
 
-def test_accusation_escalated_from_the_village_stays_actionable(flow: Flow, tree: Tree, personas: Personas, more: More) -> None:
+def test_accusation_escalated_from_the_village_stays_actionable(
+    flow: Flow, tree: Tree, personas: Personas, more: More
+) -> None:
     """The township station relays an accusation taken in at a village to the county; it must see the
     matter while it holds it (before the fix it could not, and the accusation was stuck at the township)."""
     m = flow.at_village(purpose="accusation", category="discipline")
