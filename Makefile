@@ -43,4 +43,4 @@ system-deps:
 	@scripts/install_system_deps.sh
 
 bench: setup
-	$(BIN)/python -m bench.run
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

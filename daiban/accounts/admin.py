@@ -83,4 +83,5 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
             form.add_error("is_staff", "不能授予超出您自身的权限。")
         unit, region = data.get("unit"), data.get("region")
         if unit is not None and region is not None and unit.region_id != region.pk:
-            form.add_error("unit", "事权单位经办人的管辖区域须为其所属单位所在区域。")
+            # Not attached to a field: that would drop the field and make User.clean report it missing.
+            form.add_error(None, f"事权单位经办人的管辖区域须为其所属单位（{unit}）所在区域。")

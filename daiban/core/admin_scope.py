@@ -187,7 +187,7 @@ class ScopedAdminMixin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         # A per-request subclass: the form's clean() runs validate_scope with this request's user.
         attrs = {"scope_admin": self, "scope_request": request, "__module__": __name__}
-        return cast(type[forms.ModelForm[Any]], type(form.__name__, (ScopedFormMixin, form), attrs))
+        return cast("type[forms.ModelForm[Any]]", type(form.__name__, (ScopedFormMixin, form), attrs))
 
     def validate_scope(self, form: forms.BaseForm, request: HttpRequest) -> None:
         """Refuse an object placed outside the user's scope (the choices already exclude it; this is the

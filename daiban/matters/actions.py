@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.accounts.scope import regions_for, units_for
@@ -719,8 +720,11 @@ def _opinion_fields(outcome: str, facts: str, reasons: str, basis: str) -> tuple
     )
 
 
-def _to_reply(m: Matter, *, review_window: bool) -> None:
-    """After a written opinion: back to the first-contact level for feedback and follow-up."""
+def _to_reply(m: Matter, *, review_window: str | None) -> None:
+    """After a written opinion: back to the first-contact level for feedback and follow-up.
+
+    ``review_window`` names the time limit for asking the next instance (``review_request`` after a
+    handling opinion, ``reexam_request`` after a review opinion), or None when there is none."""
     today = clock.today()
     m.status = Status.REPLIED
     m.replied_at = clock.now()
@@ -732,7 +736,7 @@ def _to_reply(m: Matter, *, review_window: bool) -> None:
     m.holder_region = received_region
     m.holder_path = received_region.path if received_region else ""
     if review_window:
-        m.review_window_until = workcal.deadline_for("review_request", today).due
+        m.review_window_until = workcal.deadline_for(review_window, today).due
     else:
         m.review_window_until = None
     deadlines.open_clock(m, Step.FOLLOW_UP, today)
@@ -774,7 +778,7 @@ def matter_reply(
             status=TaskStatus.DONE
         )
         deadlines.close_clocks(m)
-        _to_reply(m, review_window=True)
+        _to_reply(m, review_window="review_request")
         _record(
             m,
             actor,
@@ -814,7 +818,7 @@ def matter_reply_locally(
         )
         holder_label = m.holder_label
         deadlines.close_clocks(m)
-        _to_reply(m, review_window=False)
+        _to_reply(m, review_window=None)
         _record(
             m,
             actor,
@@ -905,6 +909,9 @@ def matter_close(
     *, actor: User, matter_id: int, expected_version: int | None, resolved: bool, note: str = ""
 ) -> Matter:
     """案结事了: closed after feedback and follow-up; whether it was resolved (化解) is recorded apart."""
+    if not isinstance(resolved, bool):
+        # Closed and resolved are separate statistics: closing must say yes or no, never "unknown".
+        raise _fail("resolved", "请选择矛盾是否已化解。")
     with _locked(actor, matter_id, expected_version) as m:
         _require_network_agent(actor, m)
         _require_status(m, Status.REPLIED)
@@ -955,7 +962,7 @@ def matter_request_review(
             raise WrongState("该事项没有可申请复查（复核）的书面处理意见。")
         if requested_on > clock.today():
             raise _fail("requested_on", "申请日期不能晚于今天。")
-        if m.replied_at and requested_on < m.replied_at.date():
+        if m.replied_at and requested_on < timezone.localdate(m.replied_at):
             raise _fail("requested_on", "申请日期不能早于书面答复日期。")
         if requested_on > m.review_window_until:
             raise WrongState(f"已超过申请期限（{m.review_window_until:%Y年%m月%d日}前），依法不再受理。")
@@ -1047,7 +1054,7 @@ def review_decide(
         deadlines.close_clocks(m)
         is_reexam = review.kind == ReviewKind.REEXAM
         m.is_final = is_reexam
-        _to_reply(m, review_window=not is_reexam)
+        _to_reply(m, review_window=None if is_reexam else "reexam_request")
         _record(
             m,
             actor,
@@ -1099,6 +1106,9 @@ def matter_declare_interest(
     """回避 (art. 28): a handler with a direct interest declares it and is replaced by a colleague."""
     reason = _require_text("reason", reason, "利害关系说明")
     with _locked(actor, matter_id, expected_version) as m:
+        if m.status == Status.CLOSED:
+            # A closed matter changes only through a review request; nobody is handling it to step back.
+            raise WrongState("事项已办结，无需申请回避。")
         if (
             replacement.pk == actor.pk
             or replacement.role != actor.role

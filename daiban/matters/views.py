@@ -505,9 +505,9 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, f"已{spec.label}。")
             return redirect("matter_detail", pk=matter.pk)
-    status = 200 if request.method == "GET" or form.is_valid() else 400
-    if request.method == "POST" and form.is_valid():
-        status = 409 if any("刚刚被他人修改" in e for e in form.non_field_errors()) else 400
+    # 409 when someone else changed the matter meanwhile (the form, with what was typed, is shown again).
+    conflict = any("刚刚被他人修改" in e for e in form.non_field_errors()) if request.method == "POST" else False
+    status = 200 if request.method == "GET" else (409 if conflict else 400)
     return render(
         request,
         "matters/action.html",

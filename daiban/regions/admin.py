@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from daiban.accounts import scope
 from daiban.accounts.models import User
-from daiban.core.admin_scope import ScopedAdminMixin
+from daiban.core.admin_scope import ScopedAdminMixin, area_filter
 from daiban.regions.models import Region
 
 
@@ -19,7 +19,7 @@ class RegionAdmin(ScopedAdminMixin):
 
     scope_field = None
     list_display = ("code", "name", "level", "parent", "is_demo")
-    list_filter = ("level", "is_demo")
+    list_filter = ("level", area_filter("path"), "is_demo")
     search_fields = ("name", "code")
     list_select_related = ("parent",)
     ordering = ("path",)

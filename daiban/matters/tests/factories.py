@@ -123,9 +123,10 @@ class Flow:
         """Registered, held by 苏雅拉社区 (the village agent took it in)."""
         return self.fresh(self.intake(self.p.village_agent, self.t.village_a1x, **overrides))
 
-    def at_county(self, **overrides: Any) -> Matter:
-        """Registered, held by the 新城区 centre (the county staff took it in; it arose in 苏雅拉社区)."""
-        return self.fresh(self.intake(self.p.county_staff, self.t.village_a1x, **overrides))
+    def at_county(self, region: Region | None = None, **overrides: Any) -> Matter:
+        """Registered, held by the 新城区 centre (the county staff took it in; by default it arose in
+        苏雅拉社区)."""
+        return self.fresh(self.intake(self.p.county_staff, region or self.t.village_a1x, **overrides))
 
     def local(self, **overrides: Any) -> Matter:
         m = self.at_village(**overrides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -38,7 +39,13 @@ REPORT: dict[str, dict[str, int]] = {
     "150105": {"organisations": 242, "agents": 506},  # 赛罕区
     "150121": {"organisations": 346, "agents": 1188},  # 土默特左旗
     "150122": {"centres": 1, "stations": 6, "points": 136, "organisations": 143},  # 托克托县
-    "150123": {"centres": 1, "stations": 10, "points": 160, "organisations": 171, "agents": 397},  # 和林格尔县
+    "150123": {
+        "centres": 1,
+        "stations": 10,
+        "points": 160,
+        "organisations": 171,
+        "agents": 397,
+    },  # 和林格尔县
     "150124": {"organisations": 120, "agents": 251},  # 清水河县
     "150125": {"organisations": 114, "agents": 533},  # 武川县
     "150172": {"organisations": 33, "agents": 33},  # 经济技术开发区 沙尔沁镇
@@ -108,7 +115,9 @@ def test_every_organisation_has_an_agent_and_the_zone_exactly_one_each(loaded: N
     assert not ServiceOrganization.objects.annotate(n=Count("agents")).filter(n=0).exists()
     zone = Region.objects.get(code="150172")
     per_org = (
-        ServiceOrganization.objects.filter(subtree_q(zone.path)).annotate(n=Count("agents")).values_list("n", flat=True)
+        ServiceOrganization.objects.filter(subtree_q(zone.path))
+        .annotate(n=Count("agents"))
+        .values_list("n", flat=True)
     )
     assert set(per_org) == {1}
 
@@ -121,11 +130,20 @@ def test_agents_mix_full_and_part_time_by_level(loaded: None) -> None:
     assert full_share(OrgKind.CENTRE) > 0.5
     assert full_share(OrgKind.STATION) > 0.5
     assert full_share(OrgKind.POINT) < 0.3
-    for flag in ("is_party_member", "is_veteran_party_member", "is_cppcc_member", "is_legal_adviser",
-                 "is_grid_worker", "is_expert", "is_village_cadre"):
+    for flag in (
+        "is_party_member",
+        "is_veteran_party_member",
+        "is_cppcc_member",
+        "is_legal_adviser",
+        "is_grid_worker",
+        "is_expert",
+        "is_village_cadre",
+    ):
         assert Agent.objects.filter(**{flag: True}).exists(), flag
     assert set(Agent.objects.values_list("deputy_level", flat=True).distinct()) >= {
-        DeputyLevel.TOWNSHIP, DeputyLevel.COUNTY, DeputyLevel.NONE
+        DeputyLevel.TOWNSHIP,
+        DeputyLevel.COUNTY,
+        DeputyLevel.NONE,
     }
 
 
@@ -181,7 +199,10 @@ def test_responsible_units_in_every_county_report_to_the_city(loaded: None) -> N
     court = ResponsibleUnit.objects.select_related("superior").get(name="新城区人民法院")
     assert court.domain == UnitDomain.COURT
     assert court.superior is not None and court.superior.name == "呼和浩特市中级人民法院"
-    assert ResponsibleUnit.objects.get(name="新城区住房和城乡建设局").superior.name == "呼和浩特市住房和城乡建设局"  # type: ignore[union-attr]
+    assert (
+        ResponsibleUnit.objects.get(name="新城区住房和城乡建设局").superior.name
+        == "呼和浩特市住房和城乡建设局"
+    )  # type: ignore[union-attr]
     assert ResponsibleUnit.objects.filter(region=city, superior__isnull=True).count() >= 13
 
 
@@ -190,7 +211,9 @@ def test_demo_accounts_cover_every_role_and_are_valid(loaded: None) -> None:
     assert set(users) == {a.username for a in DEMO_ACCOUNTS}
     assert {u.role for u in users.values()} == set(Role.values)
     assert {u.username for u in users.values() if u.is_staff} == {
-        "shi_admin", "xinchengqu_zhongxin", "tuoxian_zhongxin"
+        "shi_admin",
+        "xinchengqu_zhongxin",
+        "tuoxian_zhongxin",
     }
     assert not any(u.is_superuser for u in users.values())
     assert users["suyala_daiban"].region.name == "苏雅拉社区"  # type: ignore[union-attr]
@@ -227,7 +250,7 @@ def test_two_loads_into_fresh_databases_are_identical(db: None) -> None:
     assert build_plan() == build_plan()
 
 
-def test_loading_uses_bulk_inserts(db: None, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_loading_uses_bulk_inserts(db: None, django_assert_max_num_queries: Any) -> None:
     # Five thousand agents one by one would be thousands of queries; in bulk it is a few hundred at most.
     with django_assert_max_num_queries(400):
         load_demo_network()

@@ -1,0 +1,156 @@
+"""Benchmark: the matter list and queues at province scale.
+
+Builds (once) a database with ``--rows`` matters spread over the Hohhot demo network, then times the
+pages' queries: a county's first list page, a page deep into the list via the keyset cursor, a village
+agent's to-do queue, a supervisor's overdue count, and a search by number. Run with ``make bench``
+(SQLite, var/bench.sqlite3) or with DATABASE_URL set for PostgreSQL.
+
+Bench rows are written with bulk_create (not through the actions) because only the shape of the data matters
+here; the demo data, which people read, is made through the actions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{root / 'var' / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "daiban.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo_network", verbosity=0)
+    _fill(args.rows)
+    _measure(args.repeat)
+
+
+def _fill(rows: int) -> None:
+    from django.db import transaction
+
+    from daiban.accounts.models import Role, User
+    from daiban.matters.models import Matter
+    from daiban.regions.models import Level, Region
+
+    have = Matter.objects.count()
+    if have >= rows:
+        print(f"{have:,} matters already present")
+        return
+    rng = random.Random(7)
+    villages = list(Region.objects.filter(level=Level.VILLAGE).values_list("id", "path", "code"))
+    agent = User.objects.filter(role=Role.VILLAGE_AGENT).first()
+    assert agent is not None
+    tz = ZoneInfo("Asia/Shanghai")
+    start = datetime(2022, 1, 1, tzinfo=tz)
+    statuses = ["registered", "local", "routed", "handling", "replied", "closed", "closed", "closed", "closed"]
+    t0 = time.perf_counter()
+    batch: list[Matter] = []
+    for i in range(have, rows):
+        vid, path, code = rng.choice(villages)
+        status = rng.choice(statuses)
+        received = start + timedelta(minutes=rng.randrange(0, 5 * 365 * 24 * 60))
+        batch.append(
+            Matter(
+                number=f"{code[:6]}-B-{i:08d}",
+                lookup_code=f"B{i:09d}",
+                channel="window",
+                consent=True,
+                region_id=vid,
+                region_path=path,
+                title=f"基准事项 {i}",
+                content="基准测试数据",
+                request="—",
+                category="other",
+                purpose="appeal",
+                received_at=received,
+                received_by=agent,
+                responsible_agent=agent,
+                status=status,
+                holder_region_id=vid,
+                holder_path=path,
+                due_date=None if status == "closed" else (received + timedelta(days=15)).date(),
+            )
+        )
+        if len(batch) == 20_000:
+            with transaction.atomic():
+                Matter.objects.bulk_create(batch)
+            batch.clear()
+    if batch:
+        with transaction.atomic():
+            Matter.objects.bulk_create(batch)
+    print(f"inserted {rows - have:,} matters in {time.perf_counter() - t0:.0f} s")
+
+
+def _measure(repeat: int) -> None:
+    from django.db import connection, reset_queries
+
+    from daiban.accounts.models import Role, User
+    from daiban.matters.listing import apply_filters, paginate
+    from daiban.matters.queues import queue_matters
+    from daiban.matters.selectors import matters_for
+
+    county = User.objects.get(username="xinchengqu_zhongxin")
+    city = User.objects.get(username="shi_admin")
+    village = User.objects.filter(role=Role.VILLAGE_AGENT).first()
+    supervisor = User.objects.get(username="shi_jijian")
+    assert village is not None
+    today = date(2026, 11, 26)
+    print(f"database: {connection.vendor}, matters: {matters_for(city).count():,}")
+
+    def first_page(user: User) -> Callable[[], object]:
+        return lambda: paginate(apply_filters(matters_for(user), {}, user, today), "received", None).rows
+
+    def deep_page() -> object:
+        cursor = None
+        for _ in range(40):  # 40 pages in = 1,000 rows deep
+            page = paginate(matters_for(city), "received", cursor)
+            cursor = page.next_cursor
+        return page.rows
+
+    def due_page() -> object:
+        return paginate(matters_for(county), "due", None).rows
+
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("city: first list page", first_page(city)),
+        ("county: first list page", first_page(county)),
+        ("village agent: first list page", first_page(village)),
+        ("county: open matters by deadline", due_page),
+        ("city: 40 pages deep (keyset)", deep_page),
+        ("village agent: to-do count", lambda: queue_matters(village, "todo", today).count()),
+        ("city supervisor: overdue count", lambda: queue_matters(supervisor, "overdue", today).count()),
+        ("county: search by number", lambda: list(apply_filters(matters_for(county), {"q": "150102-B-0000"}, county, today)[:25])),
+    ]
+    print(f"{'case':40} {'median ms':>10} {'max ms':>10}")
+    for name, fn in cases:
+        fn()  # warm
+        samples = []
+        for _ in range(repeat):
+            reset_queries()
+            t = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t) * 1000)
+        print(f"{name:40} {statistics.median(samples):10.1f} {max(samples):10.1f}")
+
+
+if __name__ == "__main__":
+    main()

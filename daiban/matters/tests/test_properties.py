@@ -1,0 +1,354 @@
+"""Property test: random actions by random people (outsiders included) with random plausible input on a
+few matters, the clock moving on, and after every step the invariants of the domain:
+
+* every open matter has a responsible agent (who can see it), a holder, and a due date equal to its
+  earliest open clock; a closed matter has no open clock and says whether it was resolved;
+* events are complete and ordered: seqs are exactly 1..version, one per successful action, none for a
+  refused one, never going back in time;
+* a closed matter changes only through a review request;
+* nobody acts outside their scope: the actor could see the matter before acting;
+* a refusal changes nothing at all, and a success touches no other matter.
+
+Each example runs inside a savepoint that is rolled back, so every example starts from the same tree and
+people (Django TestCase-style isolation inside one pytest-django test).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from conftest import Personas, Tree
+from daiban.accounts.models import User
+from daiban.core import clock
+from daiban.matters import actions
+from daiban.matters.actions import PetitionerInput
+from daiban.matters.choices import Status
+from daiban.matters.errors import ActionError
+from daiban.matters.models import Deadline, Event, Matter, UnitTask
+from daiban.matters.selectors import matters_for
+from daiban.matters.tests.conftest import More
+from daiban.matters.tests.factories import at, id_with_check
+from daiban.matters.tests.snapshot import MATTER_FIELDS, db_state
+
+MAX_MATTERS = 4
+STATS: dict[str, int] = {}
+PEOPLE = [
+    PetitionerInput(name="王建国", id_number=id_with_check("15010219680315123"), phone="13904711234"),
+    PetitionerInput(name="李秀英", id_number=id_with_check("15010219720808224")),
+    PetitionerInput(name="张伟", phone="0471-6661234"),
+]
+
+NETWORK = ["village_agent", "village_agent_2", "township_staff", "county_staff", "city_admin"]
+UNITS = ["unit_handler", "unit_handler_2", "hr_handler", "discipline_handler", "city_housing_handler"]
+REVIEWERS = ["city_housing_handler", "city_gov_handler"]
+EVERYONE = [
+    *NETWORK,
+    *UNITS,
+    "city_gov_handler",
+    "township_staff_a2",
+    "leader",
+    "city_leader",
+    "supervisor",
+    "outsider",
+    "outsider_village_agent",
+    "outsider_unit_handler",
+]
+
+# action -> (function, who usually does it, whether it takes a task instead of a matter)
+ACTIONS: dict[str, tuple[Callable[..., Any], list[str], bool]] = {
+    "answer": (actions.matter_answer_at_once, NETWORK, False),
+    "start_local": (actions.matter_start_local, NETWORK, False),
+    "escalate": (actions.matter_escalate, NETWORK, False),
+    "hand_down": (actions.matter_hand_down, NETWORK, False),
+    "guide_legal": (actions.matter_guide_legal, NETWORK, False),
+    "not_accept": (actions.matter_not_accept, NETWORK, False),
+    "route": (actions.matter_route, ["county_staff", "city_admin"], False),
+    "object": (actions.task_object, UNITS, True),
+    "accept": (actions.task_accept, UNITS, True),
+    "submit_part": (actions.task_submit_part, UNITS, True),
+    "mediate": (actions.matter_mediate, ["unit_handler", "village_agent", "township_staff"], False),
+    "extend": (actions.matter_extend, ["unit_handler", "hr_handler"], False),
+    "reply": (actions.matter_reply, ["unit_handler", "hr_handler", "discipline_handler"], False),
+    "reply_locally": (actions.matter_reply_locally, NETWORK, False),
+    "feedback": (actions.matter_give_feedback, NETWORK, False),
+    "follow_up": (actions.matter_follow_up, NETWORK, False),
+    "close": (actions.matter_close, NETWORK, False),
+    "request_review": (actions.matter_request_review, NETWORK, False),
+    "hearing": (actions.review_record_hearing, REVIEWERS, False),
+    "decide": (actions.review_decide, REVIEWERS, False),
+    "assign_leaders": (actions.matter_assign_leaders, ["county_staff", "township_staff"], False),
+    "declare_interest": (actions.matter_declare_interest, EVERYONE, False),
+    "press": (actions.matter_press, EVERYONE, False),
+}
+
+
+def text(draw: Any, good: str) -> str:
+    return draw(st.sampled_from([good, good, good, "", "  "]))
+
+
+def inputs(name: str, draw: Any, m: Matter, ctx: Any, today: datetime.date) -> dict[str, Any]:
+    """Plausible input for ``name``: mostly valid, sometimes not."""
+    t = ctx.tree
+    units = [t.unit_housing_a, t.unit_hr_a, t.unit_discipline_a, t.unit_housing_b, t.unit_housing_city]
+    opinion = {
+        "outcome": draw(st.sampled_from(["support", "explain", "not_support", "maybe"])),
+        "facts": text(draw, "属实"),
+        "reasons": "符合规定",
+        "basis": "《信访工作条例》",
+    }
+    match name:
+        case "answer":
+            return {"answer": text(draw, "已当面解答")}
+        case "start_local":
+            return {"note": "就地化解"}
+        case "escalate":
+            return {"note": text(draw, "上报")}
+        case "hand_down":
+            regions = [t.county_a, t.town_a1, t.town_a2, t.village_a1x, t.town_b1]
+            return {"to_region": draw(st.sampled_from(regions)), "note": "交下级办理"}
+        case "guide_legal":
+            return {"legal_channel": draw(st.sampled_from(["litigation", "arbitration", "bogus"])), "guidance": "告知途径"}
+        case "not_accept":
+            return {"reason_kind": draw(st.sampled_from(["not_petition", "other", "bogus"])), "reason": text(draw, "说明")}
+        case "route":
+            lead = draw(st.sampled_from(units))
+            co = draw(st.lists(st.sampled_from(units), max_size=2, unique_by=lambda u: u.pk))
+            return {"lead_unit": lead, "lead_instructions": "请办理", "co_units": [(u, "") for u in co]}
+        case "object":
+            return {"reasons": text(draw, "不属本单位职责")}
+        case "accept":
+            return {"notice_method": draw(st.sampled_from(["written", "phone", "bogus"]))}
+        case "submit_part":
+            return {"content": text(draw, "协办意见")}
+        case "mediate":
+            return {
+                "participants": "各方",
+                "terms": text(draw, "协议"),
+                "performance_manner": "履行",
+                "performance_deadline": today + datetime.timedelta(days=draw(st.integers(-2, 30))),
+                "signed": draw(st.booleans()),
+            }
+        case "extend":
+            return {
+                "days": draw(st.sampled_from([5, 15, 30, 31, 0])),
+                "approver": "局长",
+                "reason": "情况复杂",
+                "notified_how": draw(st.sampled_from(["written", "bogus"])),
+            }
+        case "reply" | "reply_locally" | "decide":
+            return opinion
+        case "feedback":
+            return {"method": draw(st.sampled_from(["phone", "visit", "bogus"])), "note": text(draw, "已反馈")}
+        case "follow_up":
+            sat = st.sampled_from(["satisfied", "basically", "dissatisfied", "bogus"])
+            return {"service_satisfaction": draw(sat), "unit_satisfaction": draw(sat), "method": "visit"}
+        case "close":
+            return {"resolved": draw(st.sampled_from([True, False, None]))}
+        case "request_review":
+            return {
+                "kind": draw(st.sampled_from(["review", "reexam"])),
+                "requested_on": today - datetime.timedelta(days=draw(st.sampled_from([0, 0, 1, 40]))),
+                "reason": text(draw, "不服"),
+            }
+        case "hearing":
+            return {"days": draw(st.sampled_from([3, 10, 0]))}
+        case "assign_leaders":
+            return {"leaders": draw(st.sampled_from([[ctx.personas.leader], [ctx.more.city_leader, ctx.personas.leader], []]))}
+        case "declare_interest":
+            names = ["village_agent", "village_agent_2", "unit_handler", "unit_handler_2", "leader"]
+            return {"reason": "利害关系", "replacement": ctx.user(draw(st.sampled_from(names)))}
+        case "press":
+            return {"note": text(draw, "请抓紧办理")}
+    raise AssertionError(name)
+
+
+class Context:
+    tree: Tree
+    personas: Personas
+    more: More
+
+    def user(self, name: str) -> User:
+        return getattr(self.personas, name, None) or getattr(self.more, name)
+
+
+def matter_rows() -> dict[int, tuple[Any, ...]]:
+    return {row[0]: row for row in Matter.objects.values_list(*MATTER_FIELDS)}
+
+
+def event_counts() -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for matter_id in Event.objects.values_list("matter_id", flat=True):
+        counts[matter_id] = counts.get(matter_id, 0) + 1
+    return counts
+
+
+class MatterMachine(RuleBasedStateMachine):
+    ctx: ClassVar[Context]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.now = at(2026, 6, 1, 9)
+        self.successes = 0
+
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    # ---------------------------------------------------------------------------------------------- rules
+
+    @initialize()
+    def first_matter(self) -> None:
+        self._intake(self.ctx.personas.village_agent, self.ctx.tree.village_a1x, "appeal", 0, "window", "")
+
+    @rule(days=st.integers(0, 20), hours=st.integers(0, 8))
+    def time_passes(self, days: int, hours: int) -> None:
+        self.now += datetime.timedelta(days=days, hours=hours)
+
+    @rule(
+        actor=st.sampled_from(["village_agent", "township_staff", "county_staff", "leader", "outsider", "unit_handler"]),
+        place=st.sampled_from(["village_a1x", "village_a1y", "village_a2x", "village_b1x"]),
+        purpose=st.sampled_from(["appeal", "appeal", "consultation", "accusation", "help"]),
+        person=st.integers(0, len(PEOPLE) - 1),
+        channel=st.sampled_from(["window", "door", "leader_day"]),
+        reason=st.sampled_from(["", "", "另一件事"]),
+    )
+    def take_in(self, actor: str, place: str, purpose: str, person: int, channel: str, reason: str) -> None:
+        if Matter.objects.count() >= MAX_MATTERS:
+            return
+        self._intake(self.ctx.user(actor), getattr(self.ctx.tree, place), purpose, person, channel, reason)
+
+    def _intake(self, actor: User, region: Any, purpose: str, person: int, channel: str, reason: str) -> None:
+        before_state, before_rows, before_events = db_state(), matter_rows(), event_counts()
+        leader = self.ctx.personas.leader if channel == "leader_day" and actor.role != "leader" else None
+        try:
+            with clock.frozen(self.now):
+                result = actions.matter_intake(
+                    actor=actor,
+                    petitioners=[PEOPLE[person]],
+                    channel=channel,
+                    consent=True,
+                    region=region,
+                    title="事项",
+                    content="反映内容",
+                    request="诉求",
+                    category="discipline" if purpose == "accusation" else "urban_construction",
+                    purpose=purpose,
+                    leader=leader,
+                    new_matter_reason=reason,
+                )
+        except (ActionError, ValidationError):
+            assert db_state() == before_state, "a refused intake changed something"
+            return
+        m = result.matter
+        assert matters_for(actor).filter(pk=m.pk).exists(), "the agent who took it in cannot see it"
+        if result.linked_existing:
+            assert m.pk in before_rows and m.version == before_rows[m.pk][2] + 1
+            assert before_rows[m.pk][1] != Status.CLOSED
+        else:
+            assert m.pk not in before_rows and m.version == 1
+        self._others_unchanged(m.pk, before_rows, before_events)
+        assert Event.objects.get(matter=m, seq=m.version).actor == actor
+        self.successes += 1
+
+    @rule(data=st.data())
+    def act(self, data: Any) -> None:
+        ids = list(Matter.objects.order_by("id").values_list("id", flat=True))
+        matter_id = data.draw(st.sampled_from(ids), label="matter")
+        name = data.draw(st.sampled_from(sorted(ACTIONS)), label="action")
+        fn, usual, on_task = ACTIONS[name]
+        actor = self.ctx.user(data.draw(st.sampled_from(usual * 3 + EVERYONE), label="actor"))
+        m = Matter.objects.get(pk=matter_id)
+        kwargs = inputs(name, data.draw, m, self.ctx, self.now.date())
+        stale = data.draw(st.sampled_from([False] * 9 + [True]), label="stale")
+        version = m.version - 1 if stale else m.version
+        if on_task:
+            tasks = list(UnitTask.objects.filter(matter_id=matter_id).order_by("id"))
+            if not tasks:
+                return
+            task = data.draw(st.sampled_from(tasks), label="task")
+            target = {"task_id": task.pk}
+            could_see = matters_for(actor).filter(pk=matter_id).exists() or task.unit_id == actor.unit_id
+        else:
+            target = {"matter_id": matter_id}
+            could_see = matters_for(actor).filter(pk=matter_id).exists()
+
+        before_state, before_rows, before_events = db_state(), matter_rows(), event_counts()
+        try:
+            with clock.frozen(self.now):
+                fn(actor=actor, expected_version=version, **target, **kwargs)
+        except (ActionError, ValidationError):
+            assert db_state() == before_state, f"refused {name} changed something"
+            return
+        # it succeeded
+        assert could_see, f"{actor} did {name} on a matter outside their scope"
+        assert not stale, f"{name} succeeded with a stale version"
+        after = Matter.objects.get(pk=matter_id)
+        assert after.version == m.version + 1, f"{name} did not write exactly one event"
+        event = Event.objects.get(matter_id=matter_id, seq=after.version)
+        assert event.actor == actor and event.at == self.now
+        if m.status == Status.CLOSED:
+            assert name == "request_review", f"{name} changed a closed matter"
+        self._others_unchanged(matter_id, before_rows, before_events)
+        self.successes += 1
+        STATS[name] = STATS.get(name, 0) + 1
+
+    def _others_unchanged(self, matter_id: int, rows: dict[int, Any], events: dict[int, int]) -> None:
+        now_rows, now_events = matter_rows(), event_counts()
+        for pk, row in rows.items():
+            if pk != matter_id:
+                assert now_rows[pk] == row and now_events.get(pk, 0) == events.get(pk, 0)
+
+    # ------------------------------------------------------------------------------------------ invariants
+
+    @invariant()
+    def matters_are_consistent(self) -> None:
+        open_clocks: dict[int, list[tuple[datetime.date, int, str]]] = {}
+        for due, pk, step, matter_id in Deadline.objects.filter(is_open=True).values_list("due_date", "id", "step", "matter_id"):
+            open_clocks.setdefault(matter_id, []).append((due, pk, step))
+        seqs: dict[int, list[tuple[int, datetime.datetime]]] = {}
+        for matter_id, seq, when in Event.objects.order_by("matter_id", "seq").values_list("matter_id", "seq", "at"):
+            seqs.setdefault(matter_id, []).append((seq, when))
+        for m in Matter.objects.select_related("responsible_agent"):
+            events = seqs.get(m.pk, [])
+            assert [s for s, _ in events] == list(range(1, m.version + 1)), f"{m.number}: events {events}"
+            times = [when for _, when in events]
+            assert times == sorted(times), f"{m.number}: events out of order"
+            clocks = sorted(open_clocks.get(m.pk, []))
+            if m.status == Status.CLOSED:
+                assert not clocks and m.due_date is None and m.closed_at is not None
+                assert m.resolved in (True, False) and m.closure_kind
+            else:
+                assert m.holder_region_id or m.holder_unit_id, f"{m.number} has no holder"
+                assert clocks, f"{m.number} is open without a running clock"
+                assert (m.due_date, m.due_step) == (clocks[0][0], clocks[0][2]), f"{m.number}: due date is stale"
+                agent = m.responsible_agent
+                assert agent.is_active and matters_for(agent).filter(pk=m.pk).exists(), (
+                    f"{m.number}: responsible agent {agent} cannot see it"
+                )
+
+
+def test_random_walks_keep_the_invariants(
+    tree: Tree, personas: Personas, more: More, django_capture_on_commit_callbacks: Any
+) -> None:
+    ctx = Context()
+    ctx.tree, ctx.personas, ctx.more = tree, personas, more
+    MatterMachine.ctx = ctx
+    run_state_machine_as_test(
+        MatterMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
