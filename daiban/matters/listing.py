@@ -19,7 +19,8 @@ from daiban.matters.choices import OPEN_STATUSES, Category, Channel, Status, Ste
 from daiban.matters.forms import _indented_region_label
 from daiban.matters.models import Matter
 from daiban.matters.queues import QUEUES, queue_matters
-from daiban.regions.models import Level, Region, subtree_q
+from daiban.matters.selectors import matter_region_q
+from daiban.regions.models import Level, Region
 
 PAGE_SIZE = 25
 _INITIALS = re.compile(r"^[a-zA-Z]{2,8}$")
@@ -87,7 +88,7 @@ def apply_filters(
     if data.get("channel"):
         qs = qs.filter(channel=data["channel"])
     if data.get("region"):
-        qs = qs.filter(subtree_q(data["region"].path))
+        qs = qs.filter(matter_region_q(data["region"].path, data["region"].pk))
     if data.get("unit"):
         qs = qs.filter(pk__in=Matter.objects.filter(tasks__unit=data["unit"]).values("pk"))
     if data.get("leader"):

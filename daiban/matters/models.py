@@ -7,6 +7,8 @@ timeline is complete and ordered and a concurrent second writer is refused.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -31,6 +33,15 @@ from daiban.matters.choices import (
 from daiban.network.models import ResponsibleUnit
 from daiban.pii.fields import IdNumberFieldsMixin, PhoneFieldsMixin
 from daiban.regions.models import Level, Region
+
+
+def scope_columns(path: str) -> tuple[str, str, str]:
+    """(city, county, township) codes of a region path; "" where the path is shallower."""
+    parts = [p for p in path.split("/") if p] + ["", "", ""]
+    return parts[0], parts[1], parts[2]
+
+
+SCOPE_COLUMNS = ("scope_city", "scope_county", "scope_township")
 
 
 class Petitioner(IdNumberFieldsMixin, PhoneFieldsMixin, models.Model):  # 信访人
@@ -62,6 +73,12 @@ class Matter(models.Model):  # 代办事项
         Region, verbose_name="问题发生地", on_delete=models.PROTECT, related_name="matters"
     )
     region_path = models.CharField(max_length=80, db_index=True, editable=False)
+    # The region's ancestors, one column per level, derived from region_path on save. A jurisdiction is
+    # then an equality on one column, so "my subtree, newest first" and "my subtree, soonest deadline
+    # first" are each one ordered index scan (a range on region_path cannot also deliver the order).
+    scope_city = models.CharField(max_length=12, editable=False, default="")
+    scope_county = models.CharField(max_length=12, editable=False, default="")
+    scope_township = models.CharField(max_length=12, editable=False, default="")
     title = models.CharField("事项摘要", max_length=80)
     content = models.TextField("反映内容")
     request = models.TextField("诉求")
@@ -137,7 +154,14 @@ class Matter(models.Model):  # 代办事项
         verbose_name_plural = "代办事项"
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["region_path", "-received_at"], name="matter_region_received"),
+            models.Index(fields=["scope_city", "-received_at", "-id"], name="matter_city_received"),
+            models.Index(fields=["scope_county", "-received_at", "-id"], name="matter_county_received"),
+            models.Index(fields=["scope_township", "-received_at", "-id"], name="matter_township_received"),
+            models.Index(fields=["region", "-received_at", "-id"], name="matter_village_received"),
+            models.Index(fields=["scope_city", "due_date", "id"], name="matter_city_due"),
+            models.Index(fields=["scope_county", "due_date", "id"], name="matter_county_due"),
+            models.Index(fields=["scope_township", "due_date", "id"], name="matter_township_due"),
+            models.Index(fields=["region", "due_date", "id"], name="matter_village_due"),
             models.Index(fields=["status", "due_date"], name="matter_status_due"),
             models.Index(fields=["holder_path", "status"], name="matter_holder_status"),
         ]
@@ -155,6 +179,13 @@ class Matter(models.Model):  # 代办事项
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.scope_city, self.scope_county, self.scope_township = scope_columns(self.region_path)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "region_path" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "scope_city", "scope_county", "scope_township"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.accounts.scope import NOTHING, scope_path
 from daiban.matters.choices import ACTIVE_TASK_STATUSES, TaskStatus
-from daiban.matters.models import Matter, Petitioner
+from daiban.matters.models import SCOPE_COLUMNS, Matter, Petitioner
 from daiban.regions.models import subtree_q
 
 # Roles that see every matter arising in their region subtree.
@@ -42,7 +42,7 @@ def matter_scope_q(user: User) -> Q:
         ) | Q(reviews__unit_id=user.unit_id)
     if user.role not in _REGION_ROLES:
         return NOTHING
-    in_region = subtree_q(path)
+    in_region = matter_region_q(path, user.region_id)
     if user.role in _ACCUSATION_ROLES:
         visible = in_region
     else:
@@ -55,6 +55,17 @@ def matter_scope_q(user: User) -> Q:
     if user.role == Role.LEADER:
         visible |= Q(leaders=user)
     return visible
+
+
+def matter_region_q(path: str, region_id: int | None = None) -> Q:
+    """Matters arising in the subtree at ``path``: an equality on the level's scope column (indexed
+    together with the list orderings), or on the region itself for a village."""
+    codes = [p for p in path.split("/") if p]
+    if 1 <= len(codes) <= len(SCOPE_COLUMNS):
+        return Q(**{SCOPE_COLUMNS[len(codes) - 1]: codes[-1]})
+    if region_id is not None:
+        return Q(region_id=region_id)
+    return subtree_q(path)
 
 
 def matters_for(user: User) -> QuerySet[Matter]:

@@ -476,7 +476,7 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     if spec.needs_task:
         task_id = request.POST.get("task") or request.GET.get("task")
         task = (
-            UnitTask.objects.filter(pk=task_id or 0, matter=matter, unit_id=user.unit_id).first()
+            UnitTask.objects.filter(pk=task_id or 0, matter=matter).first()
             if task_id and str(task_id).isdigit()
             else None
         )

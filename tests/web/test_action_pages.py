@@ -1,0 +1,93 @@
+"""Every action page: outsiders get 404, in-scope users who may not act get 403, and nothing changes;
+a stale form shows the conflict plainly and keeps what the user typed."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from conftest import PASSWORD, Personas, Tree
+from daiban.accounts.models import User
+from daiban.matters import actions
+from daiban.matters.models import Event, Matter
+from daiban.matters.tests.factories import intake
+from daiban.matters.views import ACTIONS
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _state(m: Matter) -> tuple[object, ...]:
+    m = Matter.objects.get(pk=m.pk)
+    return (m.version, m.status, m.holder_region_id, m.holder_unit_id, m.due_date, Event.objects.filter(matter=m).count())
+
+
+@pytest.fixture
+def routed(tree: Tree, personas: Personas) -> Matter:
+    m = intake(personas.village_agent, tree.village_a1x)
+    for actor in (personas.village_agent, personas.township_staff):
+        m = actions.matter_escalate(actor=actor, matter_id=m.pk, expected_version=m.version, note="上报")
+    return actions.matter_route(
+        actor=personas.county_staff, matter_id=m.pk, expected_version=m.version, lead_unit=tree.unit_housing_a
+    )
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_outsiders_get_404_and_nothing_changes(action: str, routed: Matter, personas: Personas) -> None:
+    task = routed.tasks.get()
+    before = _state(routed)
+    for user in (personas.outsider, personas.outsider_village_agent, personas.outsider_unit_handler):
+        client = _client(user)
+        url = f"/matters/{routed.pk}/act/{action}/?task={task.pk}"
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"version": routed.version, "task": task.pk, "note": "x"}).status_code == 404
+    assert _state(routed) == before
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_in_scope_users_without_the_action_get_403(action: str, routed: Matter, personas: Personas) -> None:
+    """The village agent sees the routed matter but the unit holds it now: only press/declare_interest
+    remain for them; everything else is refused with 403 and changes nothing."""
+    task = routed.tasks.get()
+    before = _state(routed)
+    client = _client(personas.village_agent)
+    url = f"/matters/{routed.pk}/act/{action}/?task={task.pk}"
+    expected = 200 if action in ("press", "declare_interest") else 403
+    assert client.get(url).status_code == expected
+    if expected == 403:
+        assert client.post(url, {"version": routed.version, "task": task.pk}).status_code == 403
+    assert _state(routed) == before
+
+
+def test_conflict_is_shown_and_input_kept(tree: Tree, personas: Personas) -> None:
+    m = intake(personas.village_agent, tree.village_a1x)
+    stale = m.version
+    first, second = _client(personas.village_agent), _client(personas.township_staff)
+    assert first.post(f"/matters/{m.pk}/act/press/", {"version": stale, "note": "请尽快"}).status_code == 302
+    response = second.post(f"/matters/{m.pk}/act/press/", {"version": stale, "note": "我写的督促意见"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "刚刚被他人修改" in page and "我写的督促意见" in page
+    assert Event.objects.filter(matter=m, kind="press").count() == 1
+
+
+def test_action_field_errors_are_chinese_and_keep_input(tree: Tree, personas: Personas, routed: Matter) -> None:
+    task = routed.tasks.get()
+    client = _client(personas.unit_handler)
+    client.post(
+        f"/matters/{routed.pk}/act/task_accept/",
+        {"version": routed.version, "task": task.pk, "notice_method": "written"},
+    )
+    m = Matter.objects.get(pk=routed.pk)
+    response = client.post(
+        f"/matters/{m.pk}/act/extend/",
+        {"version": m.version, "days": "45", "approver": "张局长", "reason": "需现场勘验", "notified_how": "phone"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "张局长" in page and "需现场勘验" in page
+    assert "30" in str(response.context["form"].errors["days"])
+    assert Matter.objects.get(pk=m.pk).extended_days == 0
