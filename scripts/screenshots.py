@@ -20,7 +20,12 @@ from typing import Any
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 # The published demo password (daiban.network.demo.DEMO_PASSWORD); override for a changed demo.
 PASSWORD = os.environ.get("DAIBAN_DEMO_PASSWORD", "daiban-demo-2026")
 WIDTHS = {
@@ -59,6 +64,13 @@ def first_matter(page: Any, base: str) -> str | None:
     page.goto(f"{base}/matters/")
     link = page.locator(".matter-row a.mr-title").first
     return link.get_attribute("href") if link.count() else None
+
+
+def serve_css(css: str) -> Any:
+    def handler(route: Any) -> None:
+        route.fulfill(body=css, content_type="text/css")
+
+    return handler
 
 
 def screenshot_whole_page(page: Any, target: Path) -> None:
@@ -102,11 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                             locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=1, **options
                         )
                         if args.css:
-                            css = args.css.read_text(encoding="utf-8")
-                            context.route(
-                                "**/static/daiban/app*.css",
-                                lambda route, css=css: route.fulfill(body=css, content_type="text/css"),
-                            )
+                            context.route("**/static/daiban/app*.css", serve_css(args.css.read_text("utf-8")))
                         page = context.new_page()
                         login(page, base, shot.username)
                         contexts[shot.username] = page
@@ -117,11 +125,16 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     response = page.goto(f"{base}{path}")
                     if response is not None and response.status >= 400:
-                        print(f"warning: {path} answered {response.status} for {shot.username}", file=sys.stderr)
+                        print(
+                            f"warning: {path} answered {response.status} for {shot.username}", file=sys.stderr
+                        )
                     page.wait_for_load_state("networkidle")
                     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                     if overflow > 0:
-                        print(f"warning: {shot.name} ({width}) scrolls sideways by {overflow}px", file=sys.stderr)
+                        print(
+                            f"warning: {shot.name} ({width}) scrolls sideways by {overflow}px",
+                            file=sys.stderr,
+                        )
                     target = out / f"{shot.name}-{width}.png"
                     screenshot_whole_page(page, target)
                     saved.append(target)

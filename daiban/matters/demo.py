@@ -57,6 +57,7 @@ from daiban.matters.choices import (
 )
 from daiban.matters.models import Matter, UnitTask
 from daiban.matters.petitioners import PetitionerInput
+from daiban.network.demo import DEMO_PASSWORD
 from daiban.network.models import Agent, ResponsibleUnit, ServiceOrganization, UnitDomain
 from daiban.pii.validators import id_check_character
 from daiban.regions.models import Level, Region, subtree_q
@@ -119,7 +120,6 @@ DOMAIN_SLUGS = {
 CITY_GOVERNMENT = "呼和浩特市人民政府"
 # City bodies whose superior is not the city government (they answer to the region's organs).
 NOT_UNDER_CITY_GOVERNMENT = {UnitDomain.COURT, UnitDomain.DISCIPLINE, UnitDomain.PETITION}
-DEMO_PASSWORD = "daiban-demo-2026"  # the network loader's shared demo password (daiban.network.demo)
 
 
 class DemoNetworkMissing(RuntimeError):
@@ -128,21 +128,26 @@ class DemoNetworkMissing(RuntimeError):
 
 # ================================================================================================ words
 
-SURNAMES = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+SURNAMES = _words(
     "王 李 张 刘 杨 赵 高 郭 马 王 李 张 刘 陈 孙 田 韩 郝 武 白 贾 乔 侯 周 吴 徐 任 杜 梁 苏 康 冯"
     " 云 郑 段 薛 曹 宋 许 范 魏 樊 胡 朱 何 罗 程 吕 崔 石 贺 邢 温 姚 秦 安 史 孟 尹 常 牛 霍 闫"
-).split()
-GIVEN_MALE = (
+)
+GIVEN_MALE = _words(
     "建 国 华 军 平 强 伟 明 永 志 海 林 文 峰 俊 杰 磊 涛 鹏 飞 宇 浩 亮 宏 刚 波 斌 旭 东 利 忠 德 福"
     " 贵 生 山 新 立 振 彦 茂 喜 全 胜 勇 辉 达 卫 民 成 树 光 宝 庆 义 祥 瑞 鑫 晨 二 虎 栓 锁 润"
-).split()
-GIVEN_FEMALE = (
+)
+GIVEN_FEMALE = _words(
     "秀 英 兰 玉 丽 芳 红 霞 桂 燕 梅 静 娟 敏 春 凤 金 荣 晓 慧 婷 琳 欣 悦 佳 雪 云 翠 萍 艳 莉 娜 宁"
     " 月 玲 彩 青 琴 华 淑 美 丹 颖 洁 蓉 媛 花 改 润"
-).split()
-MONGOLIAN_NAMES = (
+)
+MONGOLIAN_NAMES = _words(
     "巴特尔 乌云 其木格 萨仁 娜仁 图雅 宝音 额尔敦 格日勒 苏和 阿拉坦 斯琴 乌兰 托娅 哈斯 朝鲁 那顺 孟和 巴图"
-).split()
+)
 MONGOLIAN_FEMALE = {"乌云", "其木格", "萨仁", "娜仁", "图雅", "斯琴", "乌兰", "托娅", "哈斯"}
 
 POOLS: dict[str, tuple[str, ...]] = {
@@ -532,9 +537,7 @@ TOPICS: tuple[Topic, ...] = (
         purpose=Purpose.APPEAL,
         domain=UnitDomain.AGRICULTURE,
         titles=("承包地被调整给他人耕种",),
-        contents=(
-            "{who}家的{mu}亩承包地在二轮延包时被村集体调整给他人耕种，本人外出务工返乡后无地可种。",
-        ),
+        contents=("{who}家的{mu}亩承包地在二轮延包时被村集体调整给他人耕种，本人外出务工返乡后无地可种。",),
         requests=("请依法恢复承包经营权。",),
         facts="经调取土地承包合同和经营权证，信访人家庭承包地登记清楚。",
         support="承包期内发包方不得调整承包地，已责令村集体将土地交还信访人耕种。",
@@ -573,7 +576,9 @@ TOPICS: tuple[Topic, ...] = (
         purpose=Purpose.APPEAL,
         domain=UnitDomain.HOUSING,
         titles=("一楼住户私搭乱建", "违章建筑占用公共绿地"),
-        contents=("{place}{building}号楼一楼住户私自扩建院落并搭建彩钢房，占用公共绿地，影响其他住户通行和采光。",),
+        contents=(
+            "{place}{building}号楼一楼住户私自扩建院落并搭建彩钢房，占用公共绿地，影响其他住户通行和采光。",
+        ),
         requests=("请依法拆除违章建筑。",),
         facts="经现场核查，该住户未经规划许可搭建彩钢房属实。",
         support="已依法下达限期拆除决定书，当事人已自行拆除。",
@@ -594,7 +599,9 @@ TOPICS: tuple[Topic, ...] = (
         domain=UnitDomain.MARKET,
         titles=("预付卡商家闭店无法退款",),
         contents=("{who}在一家{shop}办理预付费会员卡，商家突然闭店，卡内余额约{amount}元无法退还。",),
-        group_contents=("{who}等{n}名消费者在一家{shop}办理预付卡，商家突然闭店失联，卡内余额合计约{big_amount}万元。",),
+        group_contents=(
+            "{who}等{n}名消费者在一家{shop}办理预付卡，商家突然闭店失联，卡内余额合计约{big_amount}万元。",
+        ),
         requests=("请市场监管部门协调退款。",),
         facts="经核查，该经营者已停止经营，涉及预付卡消费者多名。",
         support="已约谈经营者，督促其制定退款方案并按期退款。",
@@ -760,7 +767,9 @@ class People:
             given += rng.choice([c for c in chars if c != given])
         return surname + given
 
-    def id_number(self, rng: random.Random, county_code: str, born_from: int, born_to: int, male: bool) -> str:
+    def id_number(
+        self, rng: random.Random, county_code: str, born_from: int, born_to: int, male: bool
+    ) -> str:
         """A valid 18-digit resident ID (GB 11643): address code, birth date, sequence, check character."""
         # Older residents of the development zone were registered under 土默特左旗.
         address = "150121" if county_code == "150172" else county_code
@@ -787,7 +796,13 @@ class People:
                 return number
 
     def person(
-        self, rng: random.Random, county_code: str, region: Region, group: str, *, representative: bool = False
+        self,
+        rng: random.Random,
+        county_code: str,
+        region: Region,
+        group: str,
+        *,
+        representative: bool = False,
     ) -> PetitionerInput:
         male = rng.random() < 0.58
         born_from, born_to = {
@@ -811,7 +826,7 @@ class People:
 
 def _person_name(key: str) -> str:
     """A stable name for an extra demo account (independent of the seed and of creation order)."""
-    rng = random.Random(f"daiban-demo-matters/{key}")
+    rng = random.Random(f"daiban-demo-matters/{key}")  # noqa: S311 - reproducible demo data
     return People(datetime.date(2000, 1, 1)).name(rng, rng.random() < 0.6)
 
 
@@ -866,7 +881,9 @@ class Cast:
     def user(self, username: str) -> User:
         return self.users[username]
 
-    def _create(self, username: str, role: str, region: Region, post: str, unit: ResponsibleUnit | None = None) -> User:
+    def _create(
+        self, username: str, role: str, region: Region, post: str, unit: ResponsibleUnit | None = None
+    ) -> User:
         """An extra demo account, made as the network loader makes its accounts (shared demo password)."""
         if username in self.users:
             return self.users[username]
@@ -878,7 +895,9 @@ class Cast:
         if role in AGENT_ROLES:
             org = ServiceOrganization.objects.filter(region=region).order_by("pk").first()
             agent = (
-                Agent.objects.filter(organization=org, user__isnull=True).order_by("pk").first() if org else None
+                Agent.objects.filter(organization=org, user__isnull=True).order_by("pk").first()
+                if org
+                else None
             )
             if agent is not None:
                 person = agent.name
@@ -919,7 +938,9 @@ class Cast:
         network gives its city bureaus no superior, so without this no 复核 could be filed at all."""
         gov = ResponsibleUnit.objects.filter(region=self.city, name=CITY_GOVERNMENT).first()
         if gov is None:
-            gov = ResponsibleUnit(region=self.city, name=CITY_GOVERNMENT, domain=UnitDomain.OTHER, is_demo=True)
+            gov = ResponsibleUnit(
+                region=self.city, name=CITY_GOVERNMENT, domain=UnitDomain.OTHER, is_demo=True
+            )
             gov.save()
         (
             ResponsibleUnit.objects.filter(region=self.city, superior__isnull=True)
@@ -939,7 +960,9 @@ class Cast:
 
     def _villages(self, parent: Region, limit: int = 40) -> list[Region]:
         return list(
-            Region.objects.filter(subtree_q(parent.path, "path"), level=Level.VILLAGE).order_by("code")[:limit]
+            Region.objects.filter(subtree_q(parent.path, "path"), level=Level.VILLAGE).order_by("code")[
+                :limit
+            ]
         )
 
     def _district(self, code: str) -> District:
@@ -960,9 +983,19 @@ class Cast:
         if code == XINCHENG:
             hulunlu, yingxinlu = users["hulunlu_zhan"], users["yingxinlu_zhan"]
             desks += [
-                Desk(users["suyala_daiban"], Level.VILLAGE, [users["suyala_daiban"].region], [users["suyala_daiban"], hulunlu]),
+                Desk(
+                    users["suyala_daiban"],
+                    Level.VILLAGE,
+                    [users["suyala_daiban"].region],
+                    [users["suyala_daiban"], hulunlu],
+                ),
                 # 中山东路街道 has no station account: its community's matters stay at the village.
-                Desk(users["zhongshanlu_daiban"], Level.VILLAGE, [users["zhongshanlu_daiban"].region], [users["zhongshanlu_daiban"], None]),
+                Desk(
+                    users["zhongshanlu_daiban"],
+                    Level.VILLAGE,
+                    [users["zhongshanlu_daiban"].region],
+                    [users["zhongshanlu_daiban"], None],
+                ),
                 Desk(hulunlu, Level.TOWNSHIP, self._villages(hulunlu.region), [hulunlu]),
                 Desk(yingxinlu, Level.TOWNSHIP, self._villages(yingxinlu.region), [yingxinlu]),
             ]
@@ -1067,6 +1100,7 @@ class Spec:
     repeat: bool | None = None  # a repeat visit while it is handled (art. 19)
     objection: bool | None = None  # first sent to a wrong unit, which objects
     story: str = ""  # a fixed story from the newspaper report
+    return_visit: bool | None = None  # after a final re-examination, comes back with the same facts
 
 
 @dataclass
@@ -1107,23 +1141,7 @@ SCENARIOS: dict[str, tuple[float, str, str]] = {
     "accusation_handling": (1, "up", "accuse"),
     "accusation_closed": (2, "up", "accuse"),
 }
-# How far the state-defining step lies before today (days), for the open states.
-OPEN_STOPS = {
-    "routed",
-    "objected",
-    "handling",
-    "due_soon",
-    "extended",
-    "overdue",
-    "replied",
-    "fed_back",
-    "followed_up",
-    "review",
-    "reexam",
-    "final_replied",
-    "accusation_waiting",
-    "accusation_handling",
-}
+REVIEWING = {"review", "review_closed", "reexam", "final_replied", "final_closed"}
 
 # The essential matters, made whatever the count: every state and scenario, and work in every demo
 # account's queues. (scenario, county, desk, topic, extra fields)
@@ -1145,7 +1163,7 @@ ESSENTIAL: tuple[Spec, ...] = (
     Spec("review", XINCHENG, "xinchengqu_zhongxin", "heating", objection=False),
     Spec("reexam", XINCHENG, "yingxinlu_zhan", "renovation", objection=False),
     Spec("final_closed", XINCHENG, "suyala_daiban", "property", objection=False),
-    Spec("final_replied", XINCHENG, "xinchengqu_zhongxin", "pension"),
+    Spec("final_replied", XINCHENG, "xinchengqu_zhongxin", "heating"),
     Spec("accusation_handling", XINCHENG, "suyala_daiban", "accusation"),
     Spec("accusation_closed", XINCHENG, "xinchengqu_zhongxin", "accusation"),
     Spec("accusation_waiting", XINCHENG, "hulunlu_zhan", "accusation"),
@@ -1229,17 +1247,20 @@ class Planner:
 
     # -- specs
 
-    def specs(self, count: int) -> list[Spec]:
-        rng = random.Random(self.seed)
-        specs = list(ESSENTIAL)
-        total = sum(2 if s.scenario == "final_closed" else 1 for s in specs)
+    def plans(self, count: int) -> list[Plan]:
+        """The essential matters, then random ones until there are ``count`` matters."""
+        rng = random.Random(self.seed)  # noqa: S311 - reproducible demo data, not secrets
+        plans = [self.plan(i, spec) for i, spec in enumerate(ESSENTIAL)]
+        total = sum(p.matters for p in plans)
         names = list(SCENARIOS)
         while total < count:
             county = _weighted(rng, DISTRICT_WEIGHTS.items())
             scenario = _weighted(rng, ((n, SCENARIOS[n][0]) for n in names))
-            specs.append(Spec(scenario, county))
-            total += 1
-        return specs
+            spec = Spec(scenario, county, return_visit=None if count - total >= 2 else False)
+            plan = self.plan(len(plans), spec)
+            plans.append(plan)
+            total += plan.matters
+        return plans
 
     # -- desk, place, topic
 
@@ -1252,7 +1273,7 @@ class Planner:
             if need == "village":
                 return d.level == Level.VILLAGE
             if need == "township":
-                return d.level == Level.VILLAGE and d.can_reach_county or d.level == Level.TOWNSHIP
+                return (d.level == Level.VILLAGE and d.can_reach_county) or d.level == Level.TOWNSHIP
             if need == "local":
                 return d.level in (Level.VILLAGE, Level.TOWNSHIP)
             if need == "hand_down":
@@ -1270,16 +1291,22 @@ class Planner:
         kind = SCENARIOS[spec.scenario][2]
         where = _region_kind(region)
         fitting = [t for t in TOPICS if _topic_fits(t, kind) and t.where in ("any", where)]
+        if spec.scenario in REVIEWING:
+            # Reviews go up to the city housing bureau, which has a demo account (shi_zhujian).
+            fitting = [t for t in fitting if t.domain == UnitDomain.HOUSING]
         return rng.choice(fitting) if fitting else None
 
     # -- the plan of one matter
 
     def plan(self, index: int, spec: Spec) -> Plan:
-        rng = random.Random(f"{self.seed}/{index}")
+        rng = random.Random(f"{self.seed}/{index}")  # noqa: S311
         district = self.cast.districts[spec.county]
         desk = self._desk(rng, district, spec)
+        regions = desk.regions
+        if spec.topic and TOPIC[spec.topic].where != "any":
+            regions = [r for r in regions if _region_kind(r) == TOPIC[spec.topic].where] or regions
         for _ in range(20):
-            region = rng.choice(desk.regions)
+            region = rng.choice(regions)
             if spec.scenario == "handed_down_closed":
                 towns = [d for d in district.desks if d.level == Level.TOWNSHIP]
                 region = rng.choice(rng.choice(towns).regions)
@@ -1303,6 +1330,8 @@ class Planner:
 
     def _fit(self, steps: list[Step], anchor: int, target: datetime.date, rng: random.Random) -> None:
         """Shift the matter in time so that step ``anchor`` falls on ``target`` and all lie before today."""
+        while not self.cal.is_workday(target):
+            target -= datetime.timedelta(days=1)
         start = target
         for _ in range(12):
             self._schedule(steps, start)
@@ -1362,24 +1391,45 @@ class MatterBuilder:
         self.out: list[Step] = []
         self.matters = 1
         scenario = spec.scenario
-        self.group = spec.group if spec.group is not None else bool(topic.group_contents) and rng.random() < 0.3
-        self.objection = (
+        self.group = (
+            spec.group if spec.group is not None else bool(topic.group_contents) and rng.random() < 0.3
+        )
+        self.objection = scenario == "objected" or (
             spec.objection
             if spec.objection is not None
             else bool(topic.wrong) and scenario not in ("routed", "due_soon") and rng.random() < 0.08
         )
-        self.co = bool(topic.co) and rng.random() < 0.35 and scenario != "due_soon"
-        self.leaders = spec.leaders if spec.leaders is not None else self._draw_leaders(scenario)
-        self.repeat = spec.repeat if spec.repeat is not None else rng.random() < 0.1
+        # Co-units (and so extra handler accounts) only where the demo accounts are.
+        self.co = (
+            bool(topic.co)
+            and district.code in (XINCHENG, TUOXIAN)
+            and scenario != "due_soon"
+            and rng.random() < 0.35
+        )
+        accusation = topic.purpose == Purpose.ACCUSATION
+        self.leaders = (
+            spec.leaders if spec.leaders is not None else 0 if accusation else self._draw_leaders(scenario)
+        )
+        self.repeat = spec.repeat if spec.repeat is not None else not accusation and rng.random() < 0.1
+        self.return_visit = spec.return_visit if spec.return_visit is not None else rng.random() < 0.5
         self.town = region.parent
         self.values = self._values()
         self.petitioners = self._petitioners()
-        self.lead_unit = self.cast.unit(district.code, topic.domain)
-        self.lead_handler = self.cast.handler(self.lead_unit)
+        self.reply_gap: Gap = ("d", 1, OPENS)
         self.agent = desk.user  # the first agent answers for the matter to the end (首接即代办)
 
+    @property
+    def lead_unit(self) -> ResponsibleUnit:
+        return self.cast.unit(self.district.code, self.topic.domain)
+
+    @property
+    def lead_handler(self) -> User:
+        return self.cast.handler(self.lead_unit)
+
     def _draw_leaders(self, scenario: str) -> int:
-        if scenario.startswith(("at_", "local", "answered", "guided", "not_", "routed", "objected", "handed")):
+        if scenario.startswith(
+            ("at_", "local", "answered", "guided", "not_", "routed", "objected", "handed")
+        ):
             return 0
         roll = self.rng.random()
         return 2 if roll < 0.04 else 1 if roll < 0.14 else 0
@@ -1399,13 +1449,9 @@ class MatterBuilder:
             m2=m1 + rng.randint(1, 4),
             years=rng.randint(2, 12),
             building=rng.randint(1, 28),
-            n=rng.randint(6, 48) if self.group_flag else 1,
+            n=rng.randint(6, 48) if self.group else 1,
         )
         return values
-
-    @property
-    def group_flag(self) -> bool:
-        return self.group
 
     def fill(self, text: str, **extra: Any) -> str:
         return text.format_map({**self.values, **extra})
@@ -1417,7 +1463,9 @@ class MatterBuilder:
         if self.group:
             reps = rng.randint(1, 5)
             people = [
-                self.p.people.person(rng, self.district.code, self.region, self.topic.group, representative=True)
+                self.p.people.person(
+                    rng, self.district.code, self.region, self.topic.group, representative=True
+                )
                 for _ in range(reps)
             ]
         else:
@@ -1433,13 +1481,16 @@ class MatterBuilder:
         else:  # 中滩社区: 刘某 and 张某
             a = self.p.people.person(rng, code, self.region, PetitionerGroup.RESIDENT)
             b = self.p.people.person(rng, code, self.region, PetitionerGroup.RESIDENT)
-            people = [PetitionerInput(**{**a.__dict__, "name": "刘福林"}), PetitionerInput(**{**b.__dict__, "name": "张桂英"})]
+            people = [
+                PetitionerInput(**{**a.__dict__, "name": "刘福林"}),
+                PetitionerInput(**{**b.__dict__, "name": "张桂英"}),
+            ]
         self.values["who"] = people[0].name
         return people
 
     # -- step helpers
 
-    def add(self, kind: str, gap: Gap, **args: Any) -> int:
+    def add(self, kind: str, gap: Gap, /, **args: Any) -> int:
         self.out.append(Step(kind, gap, args))
         return len(self.out) - 1
 
@@ -1495,14 +1546,20 @@ class MatterBuilder:
             channel = _weighted(self.rng, CHANNELS_BY_LEVEL[self.desk.level])
         if channel == Channel.LEADER_DAY and self.desk.level != Level.COUNTY:
             channel = Channel.WINDOW
-        self.add("intake", ("d", 0, self.rng.randint(OPENS, CLOSES - 60)), intake=self.intake_args(self.agent, channel))
+        self.add(
+            "intake",
+            ("d", 0, self.rng.randint(OPENS, CLOSES - 60)),
+            intake=self.intake_args(self.agent, channel),
+        )
 
     def up_to_county(self, stop_at_township: bool = False) -> None:
         rng = self.rng
         for i, user in enumerate(self.desk.chain):
             assert user is not None
             if self.desk.level == Level.VILLAGE and i == 0:
-                note = rng.choice(("需乡镇（街道）协调相关部门办理", "村（社区）无法就地解决，提请代办站协办"))
+                note = rng.choice(
+                    ("需乡镇（街道）协调相关部门办理", "村（社区）无法就地解决，提请代办站协办")
+                )
                 gap = _gap_min(rng, 30, 300) if rng.random() < 0.6 else _gap_workdays(rng, 1, 2)
             else:
                 note = rng.choice(("涉及区县职能部门，提请代办中心交办", "需事权单位依法处理，上报代办中心"))
@@ -1513,7 +1570,11 @@ class MatterBuilder:
 
     def route(self, unit: ResponsibleUnit, gap: Gap, co: Sequence[ResponsibleUnit] = ()) -> int:
         instructions = self.rng.choice(
-            ("请依法受理，按期办结并书面答复信访人", "请核实情况，依法依规妥善处理", "请于规定期限内办理并反馈结果")
+            (
+                "请依法受理，按期办结并书面答复信访人",
+                "请核实情况，依法依规妥善处理",
+                "请于规定期限内办理并反馈结果",
+            )
         )
         return self.add(
             "route",
@@ -1531,7 +1592,11 @@ class MatterBuilder:
             wrong = self.cast.unit(self.district.code, self.topic.wrong)
             self.route(wrong, _gap_workdays(rng, 0, 2))
             self.add(
-                "object", _gap_workdays(rng, 1, 3), actor=self.cast.handler(wrong), unit=wrong, reasons=self.topic.objection
+                "object",
+                _gap_workdays(rng, 1, 3),
+                actor=self.cast.handler(wrong),
+                unit=wrong,
+                reasons=self.topic.objection,
             )
             if self.spec.scenario == "objected":
                 return len(self.out) - 1
@@ -1545,21 +1610,42 @@ class MatterBuilder:
         return [u for u in units if u.pk != self.lead_unit.pk]
 
     def accept(self) -> int:
-        method = _weighted(self.rng, ((ContactMethod.WRITTEN, 5), (ContactMethod.PHONE, 2), (ContactMethod.SMS, 1)))
+        method = _weighted(
+            self.rng, ((ContactMethod.WRITTEN, 5), (ContactMethod.PHONE, 2), (ContactMethod.SMS, 1))
+        )
         return self.add(
-            "accept", _gap_workdays(self.rng, 1, 4), actor=self.lead_handler, unit=self.lead_unit, notice_method=method
+            "accept",
+            _gap_workdays(self.rng, 1, 4),
+            actor=self.lead_handler,
+            unit=self.lead_unit,
+            notice_method=method,
         )
 
-    def middle(self, until: int, *, reply_at: int | None, extend: tuple[int, int] | None = None, mediate: bool = False, press: bool = False) -> None:
+    def middle(
+        self,
+        until: int,
+        *,
+        reply_at: int | None,
+        extend: tuple[int, int] | None = None,
+        mediate: bool = False,
+        press: bool = False,
+    ) -> int:
         """What happens while the lead unit handles the matter, as offsets in days from acceptance:
         co-units accept and report, leaders are assigned, a repeat visit, mediation, reminders, extension.
-        Everything lies before ``until`` days; ``reply_at`` (if given) comes last."""
+        Everything lies before ``until`` days; returns the offset of the last one. With ``reply_at``, the gap
+        to the reply is left in ``self.reply_gap``."""
         rng = self.rng
         events: list[tuple[int, str, dict[str, Any]]] = []
         room = max(until - 1, 0)
         for unit in self._co_units():
             handler = self.cast.handler(unit)
-            events.append((min(rng.randint(0, 2), room), "accept", {"actor": handler, "unit": unit, "notice_method": ""}))
+            events.append(
+                (
+                    0,  # co-units accept with the lead, well inside their 5-working-day objection window
+                    "accept",
+                    {"actor": handler, "unit": unit, "notice_method": ""},
+                )
+            )
             part = self.fill(
                 rng.choice(
                     (
@@ -1568,13 +1654,31 @@ class MatterBuilder:
                     )
                 )
             )
-            events.append((min(rng.randint(4, 15), room), "submit_part", {"actor": handler, "unit": unit, "content": part}))
+            events.append(
+                (
+                    min(rng.randint(4, 15), room),
+                    "submit_part",
+                    {"actor": handler, "unit": unit, "content": part},
+                )
+            )
         if self.leaders:
-            events.append((min(rng.randint(0, 6), room), "leaders", {"actor": self.district.centre, "count": self.leaders}))
+            events.append(
+                (
+                    min(rng.randint(0, 6), room),
+                    "leaders",
+                    {"actor": self.district.centre, "count": self.leaders},
+                )
+            )
         if self.repeat and room >= 4:
             events.append((rng.randint(3, min(room, 35)), "repeat", {}))
         if press and room >= 12:
-            events.append((rng.randint(10, min(room, 45)), "press", {"actor": self.agent, "note": "信访人询问办理进度，请抓紧办理"}))
+            events.append(
+                (
+                    rng.randint(10, min(room, 45)),
+                    "press",
+                    {"actor": self.agent, "note": "信访人询问办理进度，请抓紧办理"},
+                )
+            )
         if mediate and room >= 6:
             events.append((rng.randint(max(room - 20, 3), room - 2), "mediate", {"signed": True}))
         if extend is not None:
@@ -1602,7 +1706,11 @@ class MatterBuilder:
                     days=args["days"],
                     approver=f"{self.lead_unit.name}负责人{_person_name(self.lead_unit.name)}",
                     reason=rng.choice(
-                        ("需委托第三方鉴定，短期内无法办结", "涉及多个部门协调，需进一步调查核实", "需组织专家论证")
+                        (
+                            "需委托第三方鉴定，短期内无法办结",
+                            "涉及多个部门协调，需进一步调查核实",
+                            "需组织专家论证",
+                        )
                     ),
                     notified_how=rng.choice((ContactMethod.WRITTEN, ContactMethod.PHONE)),
                 )
@@ -1610,9 +1718,8 @@ class MatterBuilder:
                 self.add(kind, gap, **args)
         if reply_at is not None:
             gap_days = max(reply_at - last, 1)
-            self.add("reply_gap_marker", _gap_days(rng, gap_days, gap_days))
-            self.out.pop()  # the caller adds the reply with this gap
-            self._reply_gap = _gap_days(rng, gap_days, gap_days)
+            self.reply_gap = _gap_days(rng, gap_days, gap_days)
+        return last
 
     def _leader_users(self, count: int) -> list[User]:
         users = self.cast.users
@@ -1647,7 +1754,11 @@ class MatterBuilder:
 
     def opinion(self, outcome: str) -> dict[str, str]:
         topic = self.topic
-        reasons = {Outcome.SUPPORT: topic.support, Outcome.EXPLAIN: topic.explain, Outcome.NOT_SUPPORT: topic.not_support}
+        reasons = {
+            Outcome.SUPPORT: topic.support,
+            Outcome.EXPLAIN: topic.explain,
+            Outcome.NOT_SUPPORT: topic.not_support,
+        }
         return {
             "outcome": outcome,
             "facts": self.fill(topic.facts or "经调查核实，信访人反映的情况基本属实。"),
@@ -1660,9 +1771,15 @@ class MatterBuilder:
 
     def feedback(self) -> int:
         rng = self.rng
-        method = _weighted(rng, ((ContactMethod.IN_PERSON, 4), (ContactMethod.PHONE, 3), (ContactMethod.VISIT, 2)))
+        method = _weighted(
+            rng, ((ContactMethod.IN_PERSON, 4), (ContactMethod.PHONE, 3), (ContactMethod.VISIT, 2))
+        )
         note = rng.choice(
-            ("向信访人送达并逐条解释处理意见书", "电话告知办理结果，信访人表示收到", "上门送达处理意见并解释政策依据")
+            (
+                "向信访人送达并逐条解释处理意见书",
+                "电话告知办理结果，信访人表示收到",
+                "上门送达处理意见并解释政策依据",
+            )
         )
         return self.add("feedback", _gap_days(self.rng, 0, 2), actor=self.agent, method=method, note=note)
 
@@ -1674,7 +1791,9 @@ class MatterBuilder:
             actor=self.agent,
             service=service,
             unit=unit,
-            method=_weighted(rng, ((ContactMethod.VISIT, 3), (ContactMethod.PHONE, 3), (ContactMethod.IN_PERSON, 1))),
+            method=_weighted(
+                rng, ((ContactMethod.VISIT, 3), (ContactMethod.PHONE, 3), (ContactMethod.IN_PERSON, 1))
+            ),
             note=rng.choice(("", "信访人对办理过程表示认可", "已履行到位", "信访人仍有意见，已做解释")),
         )
 
@@ -1690,7 +1809,10 @@ class MatterBuilder:
                 _weighted(rng, ((Satisfaction.SATISFIED, 6), (Satisfaction.BASICALLY, 3))),
             )
         return (
-            _weighted(rng, ((Satisfaction.SATISFIED, 4), (Satisfaction.BASICALLY, 4), (Satisfaction.DISSATISFIED, 2))),
+            _weighted(
+                rng,
+                ((Satisfaction.SATISFIED, 4), (Satisfaction.BASICALLY, 4), (Satisfaction.DISSATISFIED, 2)),
+            ),
             _weighted(rng, ((Satisfaction.BASICALLY, 2), (Satisfaction.DISSATISFIED, 6))),
         )
 
@@ -1719,7 +1841,12 @@ class MatterBuilder:
             self.up_to_county()
             return self.out, len(self.out) - 1, ago(1, 5) if rng.random() < 0.7 else ago(8, 13)
         if scenario == "local":
-            self.add("start_local", _gap_min(rng, 10, 200), actor=self.agent, note="小事不出村，由代办点（站）就地办理")
+            self.add(
+                "start_local",
+                _gap_min(rng, 10, 200),
+                actor=self.agent,
+                note="小事不出村，由代办点（站）就地办理",
+            )
             if rng.random() < 0.4:
                 self.add("mediate", _gap_workdays(rng, 1, 3), **self._mediation(self.agent, signed=False))
             return self.out, len(self.out) - 1, ago(1, 9)
@@ -1760,17 +1887,23 @@ class MatterBuilder:
         lo = min(span + 3, HISTORY_DAYS)
         return self.p.today - datetime.timedelta(days=self.rng.randint(lo, max(lo, HISTORY_DAYS)))
 
-    def _local_closed(self, intake_on: datetime.date | None, story: bool = False) -> tuple[list[Step], int, datetime.date]:
+    def _local_closed(
+        self, intake_on: datetime.date | None, story: bool = False
+    ) -> tuple[list[Step], int, datetime.date]:
         rng = self.rng
-        self.add("start_local", _gap_min(rng, 10, 200), actor=self.agent, note="小事不出村，由代办点（站）就地调解")
-        mediate = story or self.topic.terms and rng.random() < 0.75
+        self.add(
+            "start_local", _gap_min(rng, 10, 200), actor=self.agent, note="小事不出村，由代办点（站）就地调解"
+        )
+        mediate = story or (bool(self.topic.terms) and rng.random() < 0.75)
         if mediate:
             self.add("mediate", _gap_workdays(rng, 1, 4), **self._mediation(self.agent, signed=True))
         outcome = Outcome.SUPPORT if story or rng.random() < 0.8 else Outcome.EXPLAIN
         self.add("reply_local", _gap_days(rng, 0, 2), actor=self.agent, **self.opinion(outcome))
         self.feedback()
         resolved = story or rng.random() < 0.92
-        service, unit = (Satisfaction.SATISFIED, Satisfaction.SATISFIED) if story else self.satisfaction(resolved)
+        service, unit = (
+            (Satisfaction.SATISFIED, Satisfaction.SATISFIED) if story else self.satisfaction(resolved)
+        )
         self.follow_up(service, unit)
         self.close(resolved)
         return self.out, 0, intake_on or self._closed_target()
@@ -1781,8 +1914,16 @@ class MatterBuilder:
             d for d in self.district.desks if d.level == Level.TOWNSHIP and self.region in d.regions
         )
         assert self.town is not None
-        self.add("hand_down", _gap_min(rng, 30, 240), actor=self.agent, to_region=self.town, note="属地矛盾，交由乡镇（街道）代办站就地化解")
-        self.add("start_local", _gap_days(rng, 0, 2), actor=town_desk.user, note="大事不出镇，由代办站组织调解")
+        self.add(
+            "hand_down",
+            _gap_min(rng, 30, 240),
+            actor=self.agent,
+            to_region=self.town,
+            note="属地矛盾，交由乡镇（街道）代办站就地化解",
+        )
+        self.add(
+            "start_local", _gap_days(rng, 0, 2), actor=town_desk.user, note="大事不出镇，由代办站组织调解"
+        )
         self.add("mediate", _gap_workdays(rng, 1, 4), **self._mediation(town_desk.user, signed=True))
         self.add("reply_local", _gap_days(rng, 0, 2), actor=town_desk.user, **self.opinion(Outcome.SUPPORT))
         self.feedback()
@@ -1796,7 +1937,13 @@ class MatterBuilder:
         self.add("escalate", _gap_min(rng, 240, 300), actor=self.desk.chain[0], note="需协调住建部门")
         self.add("escalate", _gap_workdays(rng, 1, 1), actor=self.desk.chain[1], note="涉及区住建局")
         self.route(self.lead_unit, _gap_workdays(rng, 1, 1))
-        self.add("accept", _gap_workdays(rng, 1, 1), actor=self.lead_handler, unit=self.lead_unit, notice_method=ContactMethod.WRITTEN)
+        self.add(
+            "accept",
+            _gap_workdays(rng, 1, 1),
+            actor=self.lead_handler,
+            unit=self.lead_unit,
+            notice_method=ContactMethod.WRITTEN,
+        )
         mediation = self._mediation(self.lead_handler, signed=True)
         mediation.update(
             terms="物业公司负责修复楼道管线，住建局监督验收",
@@ -1813,9 +1960,21 @@ class MatterBuilder:
             reasons="属改造遗留问题，应予修复；已组织施工方、物业与信访人签订调解协议",
             basis="《建设工程质量管理条例》第四十一条、《呼和浩特市城镇老旧小区改造工作实施方案》",
         )
-        self.add("feedback", _gap_days(rng, 1, 1), actor=self.agent, method=ContactMethod.IN_PERSON, note="当面解释处理意见和调解协议的履行安排")
+        self.add(
+            "feedback",
+            _gap_days(rng, 1, 1),
+            actor=self.agent,
+            method=ContactMethod.IN_PERSON,
+            note="当面解释处理意见和调解协议的履行安排",
+        )
         self.follow_up(Satisfaction.SATISFIED, Satisfaction.SATISFIED, _gap_days(rng, 12, 12))
-        self.add("close", _gap_min(rng, 20, 20), actor=self.agent, resolved=True, note="调解协议已履行，王先生表示感谢，案结事了")
+        self.add(
+            "close",
+            _gap_min(rng, 20, 20),
+            actor=self.agent,
+            resolved=True,
+            note="调解协议已履行，王先生表示感谢，案结事了",
+        )
         return self.out, 0, self.p.today - datetime.timedelta(days=96)
 
     def _routed(self, scenario: str) -> tuple[list[Step], int, datetime.date]:
@@ -1823,10 +1982,10 @@ class MatterBuilder:
         today = self.p.today
         ago = lambda lo, hi: today - datetime.timedelta(days=rng.randint(lo, hi))  # noqa: E731
         self.up_to_county()
+        if scenario == "accusation_waiting":
+            return self.out, len(self.out) - 1, ago(1, 3)
         last_route = self.routing()
-        if scenario in ("routed", "accusation_waiting") or (scenario == "objected"):
-            if scenario == "accusation_waiting":
-                return self.out, len(self.out) - 1, ago(1, 3)
+        if scenario in ("routed", "objected"):
             return self.out, last_route, ago(1, 3) if scenario == "routed" else ago(1, 5)
         accept = self.accept()
 
@@ -1846,27 +2005,45 @@ class MatterBuilder:
             return self.out, accept, today - datetime.timedelta(days=days)
         if scenario == "overdue":
             days = rng.randint(70, 80)
-            self.middle(55, reply_at=None)
-            self.add("press", _gap_days(rng, 3, 6), actor=self.agent, note="办理期限已届满，请主办单位尽快出具处理意见")
-            self.add("supervise", _gap_days(rng, 1, 3), actor=self.district.supervisor, note="信访+纪检联合督办：已超期未办结，限五个工作日内书面说明")
+            last = self.middle(55, reply_at=None)
+            self.add(
+                "press",
+                _gap_days(rng, 61 - last, 64 - last),
+                actor=self.agent,
+                note="办理期限已届满，请主办单位尽快出具处理意见",
+            )
+            self.add(
+                "supervise",
+                _gap_days(rng, 1, 3),
+                actor=self.district.supervisor,
+                note="信访+纪检联合督办：已超期未办结，限五个工作日内书面说明",
+            )
             return self.out, accept, today - datetime.timedelta(days=days)
 
         # Past the reply.
         resolved_path = scenario in ("closed_resolved", "accusation_closed") or (
             scenario in ("replied", "fed_back", "followed_up") and rng.random() < 0.7
         )
-        reviewing = scenario in ("review", "review_closed", "reexam", "final_replied", "final_closed")
-        late = scenario in ("closed_resolved", "closed_unresolved") and rng.random() < 0.1
-        reply_day = rng.randint(61, 68) if late else rng.randint(12, 52)
+        reviewing = scenario in REVIEWING
+        closing = scenario in ("closed_resolved", "closed_unresolved")
+        roll = rng.random()
+        extend = None
+        if closing and roll < 0.08:  # replied after the 60 days, without extension (on-time rate < 100%)
+            reply_day = rng.randint(61, 68)
+        elif closing and roll < 0.16:  # extended, then replied inside the extended limit
+            extend = (rng.randint(44, 52), rng.choice((15, 20, 30)))
+            reply_day = rng.randint(extend[0] + 5, 60 + extend[1] - 5)
+        else:
+            reply_day = rng.randint(12, 52)
         mediate = resolved_path and bool(self.topic.terms) and rng.random() < 0.35
-        self.middle(reply_day, reply_at=reply_day, mediate=mediate, press=rng.random() < 0.3)
+        self.middle(reply_day, reply_at=reply_day, mediate=mediate, press=rng.random() < 0.3, extend=extend)
         if reviewing:
             outcome = Outcome.NOT_SUPPORT
         elif resolved_path:
             outcome = _weighted(rng, ((Outcome.SUPPORT, 7), (Outcome.EXPLAIN, 3)))
         else:
             outcome = _weighted(rng, ((Outcome.EXPLAIN, 5), (Outcome.NOT_SUPPORT, 5)))
-        reply = self.reply(outcome, self._reply_gap)
+        reply = self.reply(outcome, self.reply_gap)
         if scenario == "replied":
             return self.out, reply, ago(1, 10)
         fed = self.feedback()
@@ -1904,7 +2081,11 @@ class MatterBuilder:
             "信访人认为原处理意见适用依据错误，要求上级机关复查",
         )
         request = self.add(
-            "request_review", _gap_days(rng, 1, 8), actor=self.agent, kind=ReviewKind.REVIEW, reason=rng.choice(reasons)
+            "request_review",
+            _gap_days(rng, 1, 4),
+            actor=self.agent,
+            kind=ReviewKind.REVIEW,
+            reason=rng.choice(reasons),
         )
         if scenario == "review":
             return self.out, request, ago(2, 24)
@@ -1952,7 +2133,7 @@ class MatterBuilder:
         self.follow_up(*self.satisfaction(False))
         self.close(False)
         # Some come back with the same facts: the new visit is registered and refused (art. 36).
-        if self.spec.desk or self.rng.random() < 0.5:
+        if self.return_visit:
             self.add("intake", _gap_days(rng, 15, 40), intake=self.intake_args(self.agent, Channel.WINDOW))
             self.add(
                 "not_accept",
@@ -1993,7 +2174,10 @@ def _perform(run: Run, step: Step) -> None:
 
     def task_id(unit: ResponsibleUnit) -> int:
         found = (
-            UnitTask.objects.filter(matter_id=mid, unit=unit).order_by("-id").values_list("id", flat=True).first()
+            UnitTask.objects.filter(matter_id=mid, unit=unit)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
         )
         assert found is not None
         return found
@@ -2024,7 +2208,11 @@ def _perform(run: Run, step: Step) -> None:
             )
         )
     elif kind == "not_accept":
-        done(actions.matter_not_accept(actor=a["actor"], reason_kind=a["reason_kind"], reason=a["reason"], **common()))
+        done(
+            actions.matter_not_accept(
+                actor=a["actor"], reason_kind=a["reason_kind"], reason=a["reason"], **common()
+            )
+        )
     elif kind == "route":
         done(
             actions.matter_route(
@@ -2038,7 +2226,10 @@ def _perform(run: Run, step: Step) -> None:
     elif kind == "object":
         done(
             actions.task_object(
-                actor=a["actor"], task_id=task_id(a["unit"]), expected_version=run.version, reasons=a["reasons"]
+                actor=a["actor"],
+                task_id=task_id(a["unit"]),
+                expected_version=run.version,
+                reasons=a["reasons"],
             )
         )
     elif kind == "accept":
@@ -2053,7 +2244,10 @@ def _perform(run: Run, step: Step) -> None:
     elif kind == "submit_part":
         done(
             actions.task_submit_part(
-                actor=a["actor"], task_id=task_id(a["unit"]), expected_version=run.version, content=a["content"]
+                actor=a["actor"],
+                task_id=task_id(a["unit"]),
+                expected_version=run.version,
+                content=a["content"],
             )
         )
     elif kind == "mediate":
@@ -2183,14 +2377,16 @@ def load_demo_matters(
     with transaction.atomic():
         cast = Cast()
         planner = Planner(cast, today, seed)
-        plans = [planner.plan(i, spec) for i, spec in enumerate(planner.specs(count))]
+        plans = planner.plans(count)
         runs = _run_all(plans)
     return _summary(runs, cast, today, time.monotonic() - started)
 
 
 def _summary(runs: list[Run], cast: Cast, today: datetime.date, seconds: float) -> LoadResult:
     ids = [pk for run in runs for pk in run.created]
-    rows = list(Matter.objects.filter(pk__in=ids).values_list("status", "region_path", "closure_kind", "resolved"))
+    rows = list(
+        Matter.objects.filter(pk__in=ids).values_list("status", "region_path", "closure_kind", "resolved")
+    )
     by_status = Counter(status for status, _, _, _ in rows)
     counties = {f"{d.region.path}": d.region.name for d in cast.districts.values()}
     by_district: dict[str, list[int]] = {name: [0, 0] for name in counties.values()}

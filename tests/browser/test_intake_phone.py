@@ -61,7 +61,9 @@ def test_intake_on_a_phone(phone: Any, server: str, personas: Personas) -> None:
     # CSS and htmx are really there (a missing /static/ file would also fail the test through static_watch).
     assert page.evaluate("typeof window.htmx") == "object"
     assert page.locator(".topbar").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(166, 27, 27)"
-    assert page.locator("#id_title").evaluate("e => e.getBoundingClientRect().height") >= 44, "touch-size inputs"
+    assert page.locator("#id_title").evaluate("e => e.getBoundingClientRect().height") >= 44, (
+        "touch-size inputs"
+    )
 
     # A simple matter: name, phone, summary, content, request, consent, submit. The category, purpose,
     # channel and place default sensibly (place: the agent's own village).

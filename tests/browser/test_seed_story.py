@@ -99,16 +99,19 @@ def test_wang_renovation_story(new_context: Any, server: str, tree: Tree, person
     assert page.get_by_test_id("revealed").inner_text() == WANG_PHONE
     assert clocks(page) == ["转送交办"], "the route clock runs"
     due = matter.due_date
-    assert due is not None and f"{due.year}年{due.month}月{due.day}日" in page.locator(".deadlines").inner_text()
+    assert (
+        due is not None and f"{due.year}年{due.month}月{due.day}日" in page.locator(".deadlines").inner_text()
+    )
 
     # 2. Up to the township, then to the county.
     page = agent.act(pk, "上报上一级", {"说明": "需协调住建部门"})
     assert status(page) == "已登记待分流"
     assert "呼伦路街道" in holder(page)
     assert timeline(page) == ["intake", "escalate"]
-    assert page.locator(".action-buttons").count() == 0 or "上报上一级" not in page.locator(
-        ".action-buttons"
-    ).inner_text(), "the village no longer holds the matter"
+    assert (
+        page.locator(".action-buttons").count() == 0
+        or "上报上一级" not in page.locator(".action-buttons").inner_text()
+    ), "the village no longer holds the matter"
 
     township = Desk(new_context, server, personas.township_staff)
     page = township.act(pk, "上报上一级", {"说明": "涉及区住建局"})

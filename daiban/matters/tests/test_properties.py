@@ -20,8 +20,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, settings
+from hypothesis import event as note_statistic
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
@@ -39,7 +40,7 @@ from daiban.matters.tests.factories import at, id_with_check
 from daiban.matters.tests.snapshot import MATTER_FIELDS, db_state
 
 MAX_MATTERS = 4
-STATS: dict[str, int] = {}
+DBG: list = []
 PEOPLE = [
     PetitionerInput(name="王建国", id_number=id_with_check("15010219680315123"), phone="13904711234"),
     PetitionerInput(name="李秀英", id_number=id_with_check("15010219720808224")),
@@ -61,6 +62,8 @@ EVERYONE = [
     "outsider_village_agent",
     "outsider_unit_handler",
 ]
+
+COLLEAGUES = ["village_agent", "village_agent_2", "unit_handler", "unit_handler_2"]
 
 # action -> (function, who usually does it, whether it takes a task instead of a matter)
 ACTIONS: dict[str, tuple[Callable[..., Any], list[str], bool]] = {
@@ -85,7 +88,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], list[str], bool]] = {
     "hearing": (actions.review_record_hearing, REVIEWERS, False),
     "decide": (actions.review_decide, REVIEWERS, False),
     "assign_leaders": (actions.matter_assign_leaders, ["county_staff", "township_staff"], False),
-    "declare_interest": (actions.matter_declare_interest, EVERYONE, False),
+    "declare_interest": (actions.matter_declare_interest, [*COLLEAGUES, "leader", "county_staff"], False),
     "press": (actions.matter_press, EVERYONE, False),
 }
 
@@ -188,6 +191,12 @@ NEXT: dict[str, list[str]] = {
     Status.REEXAM: ["decide"] * 3 + ["hearing", "hearing", "press"],
     Status.CLOSED: ["request_review"] * 3 + ["press", "declare_interest"],
 }
+COLLEAGUE = {
+    "village_agent": "village_agent_2",
+    "village_agent_2": "village_agent",
+    "unit_handler": "unit_handler_2",
+    "unit_handler_2": "unit_handler",
+}
 TASK_STATUS_FOR = {"accept": ["assigned"], "object": ["assigned"], "submit_part": ["accepted"]}
 
 
@@ -196,17 +205,19 @@ class Context:
     personas: Personas
     more: More
 
+    users_by_id: dict[int, User]
+
     def user(self, name: str) -> User:
         return getattr(self.personas, name, None) or getattr(self.more, name)
 
 
-def matter_rows() -> dict[int, tuple[Any, ...]]:
-    return {row[0]: row for row in Matter.objects.values_list(*MATTER_FIELDS)}
+def matter_rows(state: dict[str, Any]) -> dict[int, tuple[Any, ...]]:
+    return {row[0]: row for row in state["matters"]}
 
 
-def event_counts() -> dict[int, int]:
+def event_counts(state: dict[str, Any]) -> dict[int, int]:
     counts: dict[int, int] = {}
-    for matter_id in Event.objects.values_list("matter_id", flat=True):
+    for _id, matter_id, _seq, _kind in state["events"]:
         counts[matter_id] = counts.get(matter_id, 0) + 1
     return counts
 
@@ -219,10 +230,8 @@ class MatterMachine(RuleBasedStateMachine):
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         self.now = at(2026, 6, 1, 9)
-        self.successes = 0
 
     def teardown(self) -> None:
-        print("EX", self.successes, list(Matter.objects.values_list("status", flat=True)))
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
 
@@ -251,7 +260,7 @@ class MatterMachine(RuleBasedStateMachine):
         self._intake(self.ctx.user(actor), getattr(self.ctx.tree, place), purpose, person, channel, reason)
 
     def _intake(self, actor: User, region: Any, purpose: str, person: int, channel: str, reason: str) -> None:
-        before_state, before_rows, before_events = db_state(), matter_rows(), event_counts()
+        before_state = db_state()
         leader = self.ctx.personas.leader if channel == "leader_day" and actor.role != "leader" else None
         try:
             with clock.frozen(self.now):
@@ -273,15 +282,15 @@ class MatterMachine(RuleBasedStateMachine):
             assert db_state() == before_state, "a refused intake changed something"
             return
         m = result.matter
+        before_rows = matter_rows(before_state)
         assert matters_for(actor).filter(pk=m.pk).exists(), "the agent who took it in cannot see it"
         if result.linked_existing:
             assert m.pk in before_rows and m.version == before_rows[m.pk][2] + 1
             assert before_rows[m.pk][1] != Status.CLOSED
         else:
             assert m.pk not in before_rows and m.version == 1
-        self._others_unchanged(m.pk, before_rows, before_events)
+        self._others_unchanged(m.pk, before_state)
         assert Event.objects.get(matter=m, seq=m.version).actor == actor
-        self.successes += 1
 
     def _likely_actors(self, m: Matter, name: str) -> list[User]:
         """Whoever the rules would normally have do ``name`` on ``m`` now (may be empty)."""
@@ -329,6 +338,8 @@ class MatterMachine(RuleBasedStateMachine):
         fn, _usual, on_task = ACTIONS[name]
         sloppy = data.draw(st.sampled_from([False] * 5 + [True]), label="sloppy")
         kwargs = inputs(name, data.draw, self.ctx, self.now.date(), sloppy)
+        if name == "declare_interest" and not sloppy and actor.username in COLLEAGUE:
+            kwargs["replacement"] = self.ctx.user(COLLEAGUE[actor.username])
         stale = data.draw(st.sampled_from([False] * 9 + [True]), label="stale")
         version = m.version - 1 if stale else m.version
         if on_task:
@@ -343,25 +354,26 @@ class MatterMachine(RuleBasedStateMachine):
             target = {"matter_id": matter_id}
             could_see = matters_for(actor).filter(pk=matter_id).exists()
 
-        before_state, before_rows, before_events = db_state(), matter_rows(), event_counts()
+        before_state = db_state()
         try:
             with clock.frozen(self.now):
                 fn(actor=actor, expected_version=version, **target, **kwargs)
-        except (ActionError, ValidationError):
+        except (ActionError, ValidationError) as exc:
+            DBG.append((m.status, name, type(exc).__name__))
             assert db_state() == before_state, f"refused {name} changed something"
             return
+        DBG.append((m.status, name, "ok"))
         # it succeeded
         assert could_see, f"{actor} did {name} on a matter outside their scope"
         assert not stale, f"{name} succeeded with a stale version"
         after = Matter.objects.get(pk=matter_id)
         assert after.version == m.version + 1, f"{name} did not write exactly one event"
-        event = Event.objects.get(matter_id=matter_id, seq=after.version)
-        assert event.actor == actor and event.at == self.now
+        written = Event.objects.get(matter_id=matter_id, seq=after.version)
+        assert written.actor == actor and written.at == self.now
         if m.status == Status.CLOSED:
             assert name == "request_review", f"{name} changed a closed matter"
-        self._others_unchanged(matter_id, before_rows, before_events)
-        self.successes += 1
-        STATS[name] = STATS.get(name, 0) + 1
+        self._others_unchanged(matter_id, before_state)
+        note_statistic(f"done: {name}")  # see --hypothesis-show-statistics
 
     # The walk spends most of its steps acting (three rules, one body), some taking in, some waiting.
     @rule(data=st.data())
@@ -372,8 +384,10 @@ class MatterMachine(RuleBasedStateMachine):
     def act_once_more(self, data: Any) -> None:
         self.act(data)
 
-    def _others_unchanged(self, matter_id: int, rows: dict[int, Any], events: dict[int, int]) -> None:
-        now_rows, now_events = matter_rows(), event_counts()
+    def _others_unchanged(self, matter_id: int, before: dict[str, Any]) -> None:
+        after = db_state()
+        rows, events = matter_rows(before), event_counts(before)
+        now_rows, now_events = matter_rows(after), event_counts(after)
         for pk, row in rows.items():
             if pk != matter_id:
                 assert now_rows[pk] == row and now_events.get(pk, 0) == events.get(pk, 0)
@@ -382,29 +396,42 @@ class MatterMachine(RuleBasedStateMachine):
 
     @invariant()
     def matters_are_consistent(self) -> None:
-        open_clocks: dict[int, list[tuple[datetime.date, int, str]]] = {}
-        for due, pk, step, matter_id in Deadline.objects.filter(is_open=True).values_list("due_date", "id", "step", "matter_id"):
-            open_clocks.setdefault(matter_id, []).append((due, pk, step))
-        seqs: dict[int, list[tuple[int, datetime.datetime]]] = {}
-        for matter_id, seq, when in Event.objects.order_by("matter_id", "seq").values_list("matter_id", "seq", "at"):
-            seqs.setdefault(matter_id, []).append((seq, when))
-        for m in Matter.objects.select_related("responsible_agent"):
-            events = seqs.get(m.pk, [])
-            assert [s for s, _ in events] == list(range(1, m.version + 1)), f"{m.number}: events {events}"
-            times = [when for _, when in events]
-            assert times == sorted(times), f"{m.number}: events out of order"
-            clocks = sorted(open_clocks.get(m.pk, []))
-            if m.status == Status.CLOSED:
-                assert not clocks and m.due_date is None and m.closed_at is not None
-                assert m.resolved in (True, False) and m.closure_kind
+        state = db_state()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT matter_id, due_date, id, step, provisional FROM matters_deadline WHERE is_open"
+                if connection.vendor == "postgresql"
+                else "SELECT matter_id, due_date, id, step, provisional FROM matters_deadline WHERE is_open = 1"
+            )
+            open_clocks: dict[int, list[tuple[Any, ...]]] = {}
+            for matter_id, *rest in cursor.fetchall():
+                open_clocks.setdefault(matter_id, []).append(tuple(rest))
+            cursor.execute("SELECT matter_id, seq, at FROM matters_event ORDER BY matter_id, seq")
+            events: dict[int, list[tuple[int, Any]]] = {}
+            for matter_id, seq, when in cursor.fetchall():
+                events.setdefault(matter_id, []).append((seq, when))
+        fields = {name: i for i, name in enumerate(MATTER_FIELDS)}
+        by_agent: dict[int, set[int]] = {}
+        for row in state["matters"]:
+            pk, status, version = row[0], row[fields["status"]], row[fields["version"]]
+            timeline = events.get(pk, [])
+            assert [seq for seq, _ in timeline] == list(range(1, version + 1)), f"matter {pk}: events {timeline}"
+            times = [when for _, when in timeline]
+            assert times == sorted(times), f"matter {pk}: events out of order"
+            clocks = sorted(open_clocks.get(pk, []), key=lambda c: (str(c[0]), c[1]))
+            due, due_step = row[fields["due_date"]], row[fields["due_step"]]
+            if status == Status.CLOSED:
+                assert not clocks and due is None and row[fields["closed_at"]] is not None, f"matter {pk}"
+                assert row[fields["resolved"]] in (True, False, 0, 1) and row[fields["closure_kind"]], f"matter {pk}"
             else:
-                assert m.holder_region_id or m.holder_unit_id, f"{m.number} has no holder"
-                assert clocks, f"{m.number} is open without a running clock"
-                assert (m.due_date, m.due_step) == (clocks[0][0], clocks[0][2]), f"{m.number}: due date is stale"
-                agent = m.responsible_agent
-                assert agent.is_active and matters_for(agent).filter(pk=m.pk).exists(), (
-                    f"{m.number}: responsible agent {agent} cannot see it"
-                )
+                assert row[fields["holder_region_id"]] or row[fields["holder_unit_id"]], f"matter {pk} has no holder"
+                assert clocks, f"matter {pk} is open without a running clock"
+                assert (str(due), due_step) == (str(clocks[0][0]), clocks[0][2]), f"matter {pk}: stale due date"
+                by_agent.setdefault(row[fields["responsible_agent_id"]], set()).add(pk)
+        for agent_id, pks in by_agent.items():
+            agent = self.ctx.users_by_id[agent_id]
+            seen = set(matters_for(agent).filter(pk__in=pks).values_list("pk", flat=True))
+            assert agent.is_active and seen == pks, f"responsible agent {agent} cannot see {pks - seen}"
 
 
 def test_random_walks_keep_the_invariants(
@@ -412,6 +439,7 @@ def test_random_walks_keep_the_invariants(
 ) -> None:
     ctx = Context()
     ctx.tree, ctx.personas, ctx.more = tree, personas, more
+    ctx.users_by_id = {u.pk: u for u in User.objects.all()}
     MatterMachine.ctx = ctx
     run_state_machine_as_test(
         MatterMachine,
@@ -422,4 +450,7 @@ def test_random_walks_keep_the_invariants(
             suppress_health_check=list(HealthCheck),
         ),
     )
-    print("STATS", sorted(STATS.items()))
+    import collections
+    for k, v in sorted(collections.Counter(DBG).items()):
+        print(k, v)
+
