@@ -14,7 +14,11 @@ def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DAIBAN_")}
     clean.update({"DAIBAN_ENV_FILE": "/nonexistent", "DJANGO_SETTINGS_MODULE": "daiban.settings", **env})
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
         cwd=ROOT,
         env=clean,
         capture_output=True,

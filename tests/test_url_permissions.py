@@ -72,7 +72,8 @@ CASES: dict[str, Case] = {
     "matter_list": Case(lambda w: "/matters/", {}),
     "matter_export": Case(lambda w: "/matters/export.csv", {}),
     "matter_intake": Case(
-        lambda w: "/matters/new/", {"unit_handler": 403, "supervisor": 403, "city_admin": 403, "outsider_unit_handler": 403}
+        lambda w: "/matters/new/",
+        {"unit_handler": 403, "supervisor": 403, "city_admin": 403, "outsider_unit_handler": 403},
     ),
     "petitioner_lookup": Case(lambda w: "/matters/lookup/", {}, method="post", data={"term": "13904711234"}),
     "matter_detail": Case(lambda w: f"/matters/{w.matter.pk}/", OUTSIDERS),
@@ -122,7 +123,11 @@ def test_route_for_every_persona(route: str, world: World) -> None:
         assert client.login(username=getattr(world.personas, name).username, password=PASSWORD)
         before = Matter.objects.values_list("version", flat=True).get(pk=world.matter.pk)
         response = _call(client, case, url)
-        assert response.status_code == case.expected.get(name, case.default), (route, name, response.status_code)
+        assert response.status_code == case.expected.get(name, case.default), (
+            route,
+            name,
+            response.status_code,
+        )
         if response.status_code in (403, 404):
             assert Matter.objects.values_list("version", flat=True).get(pk=world.matter.pk) == before
 

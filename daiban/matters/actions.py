@@ -1106,9 +1106,6 @@ def matter_declare_interest(
     """回避 (art. 28): a handler with a direct interest declares it and is replaced by a colleague."""
     reason = _require_text("reason", reason, "利害关系说明")
     with _locked(actor, matter_id, expected_version) as m:
-        if m.status == Status.CLOSED:
-            # A closed matter changes only through a review request; nobody is handling it to step back.
-            raise WrongState("事项已办结，无需申请回避。")
         if (
             replacement.pk == actor.pk
             or replacement.role != actor.role

@@ -1994,10 +1994,16 @@ class MatterBuilder:
             self.middle(days, reply_at=None, press=True, mediate=False)
             return self.out, accept, today - datetime.timedelta(days=days)
         if scenario == "due_soon":
-            target = self._due_soon_acceptance()
-            days = (today - target).days
-            self.middle(days - 3, reply_at=None)
-            return self.out, accept, target
+            target = self._due_soon_day("handling", 50, 70)
+            if target is not None:  # handling, its 60 days running out
+                days = (today - target).days
+                self.middle(days - 3, reply_at=None)
+                return self.out, accept, target
+            # Holidays leave no such day: replied instead, the follow-up (回访) clock running out.
+            target = self._due_soon_day("follow_up", 8, 22) or today - datetime.timedelta(days=13)
+            reply_day = rng.randint(12, 40)
+            self.middle(reply_day, reply_at=reply_day)
+            return self.out, self.reply(Outcome.SUPPORT, self.reply_gap), target
         if scenario == "extended":
             ext_days = rng.choice((15, 20, 30, 30, 30))
             days = rng.randint(56, 60 + ext_days - 3)
@@ -2059,18 +2065,19 @@ class MatterBuilder:
         self.close(resolved)
         return self.out, 0, self._closed_target()
 
-    def _due_soon_acceptance(self) -> datetime.date:
-        """A working day to accept on whose 60-day handling limit ends within the due-soon window."""
+    def _due_soon_day(self, limit: str, back_from: int, back_to: int) -> datetime.date | None:
+        """A working day on which to start clock ``limit`` so that it ends today or within the due-soon
+        window (a public holiday can leave no such day)."""
         today = self.p.today
         window = int(getattr(settings, "DUE_SOON_DAYS", 3))
-        for back in range(58, 66):
+        for back in range(back_from, back_to + 1):
             day = today - datetime.timedelta(days=back)
-            if not self.p.cal.is_workday(day):
-                continue
-            due = workcal.deadline_for("handling", day).due
-            if today + datetime.timedelta(days=1) <= due <= today + datetime.timedelta(days=window):
+            if (
+                self.p.cal.is_workday(day)
+                and 0 <= (workcal.deadline_for(limit, day).due - today).days <= window
+            ):
                 return day
-        return today - datetime.timedelta(days=58)
+        return None
 
     def _review(self, scenario: str) -> tuple[list[Step], int, datetime.date]:
         rng = self.rng

@@ -110,7 +110,7 @@ class IntakeForm(forms.Form):
     )
     content = forms.CharField(label="反映内容", widget=_textarea(4))
     request = forms.CharField(label="诉求", widget=_textarea(2))
-    category = forms.ChoiceField(label="内容分类", choices=Category.choices)
+    category = forms.ChoiceField(label="内容分类", choices=[("", "请选择"), *Category.choices])
     purpose = forms.ChoiceField(label="信访目的", choices=Purpose.choices, initial=Purpose.APPEAL)
     headcount = forms.IntegerField(
         label="人数", min_value=1, max_value=10000, required=False, help_text="5 人以上为集体访"

@@ -190,10 +190,34 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
         "reviews": list(matter.reviews.select_related("unit").all()),
         "attachments": list(matter.attachments.all()),
         "leaders": list(matter.leaders.all()),
-        "available": [(a, ACTIONS[a.action].label) for a in available if a.action in ACTIONS],
+        "available": _ordered(available),
         "can_reveal": _can_reveal(user, matter),
         "recused": recused,
     }
+
+
+# The step that moves the matter forward comes first and is the highlighted button.
+_PRIMARY = [
+    "route",
+    "task_accept",
+    "reply",
+    "reply_locally",
+    "review_decide",
+    "feedback",
+    "follow_up",
+    "close",
+    "answer",
+    "start_local",
+    "escalate",
+    "task_submit_part",
+]
+
+
+def _ordered(available: list[Any]) -> list[tuple[Any, str, bool]]:
+    known = [a for a in available if a.action in ACTIONS]
+    rank = {name: i for i, name in enumerate(_PRIMARY)}
+    known.sort(key=lambda a: rank.get(a.action, len(rank)))
+    return [(a, ACTIONS[a.action].label, i == 0 and a.action in rank) for i, a in enumerate(known)]
 
 
 def _can_reveal(user: User, matter: Matter) -> bool:
@@ -506,7 +530,9 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, f"已{spec.label}。")
             return redirect("matter_detail", pk=matter.pk)
     # 409 when someone else changed the matter meanwhile (the form, with what was typed, is shown again).
-    conflict = any("刚刚被他人修改" in e for e in form.non_field_errors()) if request.method == "POST" else False
+    conflict = (
+        any("刚刚被他人修改" in e for e in form.non_field_errors()) if request.method == "POST" else False
+    )
     status = 200 if request.method == "GET" else (409 if conflict else 400)
     return render(
         request,

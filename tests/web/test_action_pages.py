@@ -22,7 +22,14 @@ def _client(user: User) -> Client:
 
 def _state(m: Matter) -> tuple[object, ...]:
     m = Matter.objects.get(pk=m.pk)
-    return (m.version, m.status, m.holder_region_id, m.holder_unit_id, m.due_date, Event.objects.filter(matter=m).count())
+    return (
+        m.version,
+        m.status,
+        m.holder_region_id,
+        m.holder_unit_id,
+        m.due_date,
+        Event.objects.filter(matter=m).count(),
+    )
 
 
 @pytest.fixture
@@ -74,7 +81,9 @@ def test_conflict_is_shown_and_input_kept(tree: Tree, personas: Personas) -> Non
     assert Event.objects.filter(matter=m, kind="press").count() == 1
 
 
-def test_action_field_errors_are_chinese_and_keep_input(tree: Tree, personas: Personas, routed: Matter) -> None:
+def test_action_field_errors_are_chinese_and_keep_input(
+    tree: Tree, personas: Personas, routed: Matter
+) -> None:
     task = routed.tasks.get()
     client = _client(personas.unit_handler)
     client.post(
@@ -84,7 +93,13 @@ def test_action_field_errors_are_chinese_and_keep_input(tree: Tree, personas: Pe
     m = Matter.objects.get(pk=routed.pk)
     response = client.post(
         f"/matters/{m.pk}/act/extend/",
-        {"version": m.version, "days": "45", "approver": "张局长", "reason": "需现场勘验", "notified_how": "phone"},
+        {
+            "version": m.version,
+            "days": "45",
+            "approver": "张局长",
+            "reason": "需现场勘验",
+            "notified_how": "phone",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()

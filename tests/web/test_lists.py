@@ -102,7 +102,9 @@ def test_list_and_export_show_nothing_outside_scope(tree: Tree, personas: Person
 def test_home_counts_equal_the_lists_they_link_to(tree: Tree, personas: Personas) -> None:
     made = _make(personas, tree, 4)
     m = Matter.objects.get(pk=made[0].pk)
-    actions.matter_escalate(actor=personas.village_agent, matter_id=m.pk, expected_version=m.version, note="上报")
+    actions.matter_escalate(
+        actor=personas.village_agent, matter_id=m.pk, expected_version=m.version, note="上报"
+    )
     for user in (personas.village_agent, personas.township_staff, personas.county_staff, personas.supervisor):
         client = _client(user)
         home = client.get("/")
@@ -137,7 +139,9 @@ def test_petitioner_page_and_number_search(tree: Tree, personas: Personas) -> No
     with frozen(2026, 10, 1):
         first = intake(personas.village_agent, tree.village_a1x)
     with frozen(2026, 11, 1):
-        second = intake(personas.village_agent, tree.village_a1x, title="又一件事", new_matter_reason="不同问题")
+        second = intake(
+            personas.village_agent, tree.village_a1x, title="又一件事", new_matter_reason="不同问题"
+        )
     person = first.petitioners.get()
     assert second.petitioners.get() == person  # recognised by the keyed hash of the ID number
     client = _client(personas.township_staff)

@@ -27,8 +27,15 @@ def test_official_2026_schedule_is_the_one_used(db: None) -> None:
     # The State Council's notice on the 2026 holidays: National Day 10-01..10-07, make-up Sunday 09-20 and Saturday 10-10;
     # Mid-autumn 09-25..09-27.
     assert workcal.is_year_known(2026)
-    assert [workcal.day_info(D(2026, 10, d)).is_workday for d in range(1, 11)] == [False] * 7 + [True, True, True]
-    assert workcal.day_info(D(2026, 9, 20)).is_workday and workcal.day_info(D(2026, 9, 20)).name == "国庆节调休上班"
+    assert [workcal.day_info(D(2026, 10, d)).is_workday for d in range(1, 11)] == [False] * 7 + [
+        True,
+        True,
+        True,
+    ]
+    assert (
+        workcal.day_info(D(2026, 9, 20)).is_workday
+        and workcal.day_info(D(2026, 9, 20)).name == "国庆节调休上班"
+    )
     assert not workcal.day_info(D(2026, 9, 25)).is_workday
 
 
@@ -40,7 +47,12 @@ def test_route_clock_moved_over_national_day(flow: Flow, personas: Personas) -> 
     assert clock_row.due_date == D(2026, 10, 8) == m.due_date
     assert not clock_row.provisional
     text = clock_row.explanation
-    assert "第二十二条" in text and "2026-10-01（国庆节，非工作日）" in text and "顺延" in text and "2026-10-08" in text
+    assert (
+        "第二十二条" in text
+        and "2026-10-01（国庆节，非工作日）" in text
+        and "顺延" in text
+        and "2026-10-08" in text
+    )
 
 
 def objection_case(flow: Flow) -> Matter:
@@ -59,14 +71,18 @@ def test_objection_window_skips_national_day_and_counts_the_make_up_saturday(flo
 def test_objection_on_the_last_day_over_the_holiday(flow: Flow, personas: Personas) -> None:
     m = objection_case(flow)
     flow.on(2026, 10, 12, 16)
-    m = flow.fresh(flow.act_task(actions.task_object, personas.unit_handler, flow.lead_task(m), reasons="不属本局职责"))
+    m = flow.fresh(
+        flow.act_task(actions.task_object, personas.unit_handler, flow.lead_task(m), reasons="不属本局职责")
+    )
     assert m.status == Status.REGISTERED
 
 
 def test_objection_the_day_after_is_refused(flow: Flow, personas: Personas) -> None:
     m = objection_case(flow)
     flow.on(2026, 10, 13)
-    call = flow.bound_task(actions.task_object, personas.unit_handler, flow.lead_task(m), reasons="不属本局职责")
+    call = flow.bound_task(
+        actions.task_object, personas.unit_handler, flow.lead_task(m), reasons="不属本局职责"
+    )
     assert_refused(WrongState, call)
 
 
@@ -93,7 +109,15 @@ def test_a_2027_matter_is_provisional_and_never_crashes(flow: Flow, personas: Pe
     flow.later(days=2)
     flow.act_task(actions.task_accept, personas.unit_handler, flow.lead_task(m), notice_method="sms")
     flow.later(days=50)
-    flow.act(actions.matter_extend, personas.unit_handler, m, days=30, approver="局长", reason="复杂", notified_how="sms")
+    flow.act(
+        actions.matter_extend,
+        personas.unit_handler,
+        m,
+        days=30,
+        approver="局长",
+        reason="复杂",
+        notified_how="sms",
+    )
     flow.later(days=30)
     m = flow.reply(m)
     assert m.review_window_until is not None
@@ -121,7 +145,11 @@ def enter_2027(days: list[tuple[D, bool, str]], capture: Any) -> None:
             ScheduleDay.objects.create(year=year, date=day, is_workday=is_workday, name=name)
 
 
-NEW_YEAR_2027 = [(D(2027, 1, 1), False, "元旦"), (D(2027, 1, 2), False, "元旦"), (D(2027, 1, 3), False, "元旦")]
+NEW_YEAR_2027 = [
+    (D(2027, 1, 1), False, "元旦"),
+    (D(2027, 1, 2), False, "元旦"),
+    (D(2027, 1, 3), False, "元旦"),
+]
 
 
 def test_entering_the_2027_schedule_recomputes_open_clocks(
@@ -145,7 +173,9 @@ def test_entering_the_2027_schedule_recomputes_open_clocks(
     assert "2027-01-01（元旦，非工作日）" in row.explanation and "尚未公布" not in row.explanation
     assert m.due_date == D(2027, 1, 4)
     assert m.version == version  # a calendar correction is not an action on the matter
-    assert list(Deadline.objects.filter(matter=closed).values_list("due_date", "provisional")) == closed_before
+    assert (
+        list(Deadline.objects.filter(matter=closed).values_list("due_date", "provisional")) == closed_before
+    )
     # safe to run again
     assert deadlines.recompute_open([2027]) == 0
 

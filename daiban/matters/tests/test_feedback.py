@@ -31,7 +31,15 @@ def test_feedback_by_the_responsible_agent(flow: Flow, personas: Personas) -> No
 def test_feedback_by_an_agent_above_the_holder(flow: Flow, personas: Personas) -> None:
     m = flow.local()
     m = flow.fresh(
-        flow.act(actions.matter_reply_locally, personas.village_agent, m, outcome="explain", facts="a", reasons="b", basis="c")
+        flow.act(
+            actions.matter_reply_locally,
+            personas.village_agent,
+            m,
+            outcome="explain",
+            facts="a",
+            reasons="b",
+            basis="c",
+        )
     )
     m = flow.fresh(flow.act(actions.matter_give_feedback, personas.township_staff, m, **FEEDBACK))
     assert m.feedback_at is not None
@@ -41,13 +49,17 @@ def test_feedback_by_an_agent_above_the_holder(flow: Flow, personas: Personas) -
 def test_feedback_refused_by_role(flow: Flow, personas: Personas, role: str) -> None:
     # the county staff took it in; a village agent below is neither responsible nor above the holder
     m = flow.replied()
-    assert_refused(NotAllowed, flow.bound(actions.matter_give_feedback, getattr(personas, role), m, **FEEDBACK))
+    assert_refused(
+        NotAllowed, flow.bound(actions.matter_give_feedback, getattr(personas, role), m, **FEEDBACK)
+    )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_feedback_out_of_scope(flow: Flow, personas: Personas, who: str) -> None:
     m = flow.replied()
-    assert_refused(OutOfScope, flow.bound(actions.matter_give_feedback, getattr(personas, who), m, **FEEDBACK))
+    assert_refused(
+        OutOfScope, flow.bound(actions.matter_give_feedback, getattr(personas, who), m, **FEEDBACK)
+    )
 
 
 def test_feedback_refused_before_the_reply(flow: Flow, personas: Personas) -> None:
@@ -73,7 +85,9 @@ def test_feedback_invalid(flow: Flow, personas: Personas, field: str, value: str
 
 def test_follow_up_records_both_satisfactions(flow: Flow, personas: Personas) -> None:
     m = flow.fed_back()
-    m = flow.fresh(flow.act(actions.matter_follow_up, personas.county_staff, m, **FOLLOW, note="对住建局不满意"))
+    m = flow.fresh(
+        flow.act(actions.matter_follow_up, personas.county_staff, m, **FOLLOW, note="对住建局不满意")
+    )
     assert (m.service_satisfaction, m.unit_satisfaction) == ("satisfied", "dissatisfied")
     event = m.events.get(seq=m.version)
     assert event.kind == "follow_up" and event.details["unit"] == "dissatisfied"
@@ -93,7 +107,9 @@ def test_follow_up_out_of_scope(flow: Flow, personas: Personas, who: str) -> Non
 
 def test_follow_up_refused_before_feedback(flow: Flow, personas: Personas) -> None:
     m = flow.replied()
-    error = assert_refused(WrongState, flow.bound(actions.matter_follow_up, personas.county_staff, m, **FOLLOW))
+    error = assert_refused(
+        WrongState, flow.bound(actions.matter_follow_up, personas.county_staff, m, **FOLLOW)
+    )
     assert "反馈" in error.message
 
 
@@ -104,7 +120,9 @@ def test_follow_up_refused_when_closed(flow: Flow, personas: Personas) -> None:
 
 def test_follow_up_stale(flow: Flow, personas: Personas) -> None:
     m = flow.fed_back()
-    assert_refused(Conflict, flow.bound(actions.matter_follow_up, personas.county_staff, m, version=1, **FOLLOW))
+    assert_refused(
+        Conflict, flow.bound(actions.matter_follow_up, personas.county_staff, m, version=1, **FOLLOW)
+    )
 
 
 @pytest.mark.parametrize("field", ["service_satisfaction", "unit_satisfaction", "method"])
@@ -126,7 +144,9 @@ def test_close_resolved(flow: Flow, personas: Personas) -> None:
 def test_closed_is_not_resolved(flow: Flow, personas: Personas) -> None:
     """案结 and 事了 are two facts: a matter can be closed while the conflict is not resolved."""
     m = flow.followed_up()
-    m = flow.fresh(flow.act(actions.matter_close, personas.county_staff, m, resolved=False, note="信访人仍不满意"))
+    m = flow.fresh(
+        flow.act(actions.matter_close, personas.county_staff, m, resolved=False, note="信访人仍不满意")
+    )
     assert m.status == Status.CLOSED and m.resolved is False and m.closed_at == flow.now
     assert m.events.get(seq=m.version).details == {"resolved": False, "note": "信访人仍不满意"}
 
@@ -155,14 +175,20 @@ def test_close_refused_twice(flow: Flow, personas: Personas) -> None:
 
 def test_close_stale(flow: Flow, personas: Personas) -> None:
     m = flow.followed_up()
-    assert_refused(Conflict, flow.bound(actions.matter_close, personas.county_staff, m, version=4, resolved=True))
+    assert_refused(
+        Conflict, flow.bound(actions.matter_close, personas.county_staff, m, version=4, resolved=True)
+    )
 
 
 @pytest.mark.parametrize("value", [None, "yes", 1])
 def test_close_needs_a_yes_or_no_on_resolution(flow: Flow, personas: Personas, value: object) -> None:
     """Closing without saying whether it was resolved would blur the two statistics."""
     m = flow.followed_up()
-    assert_refused(ValidationError, flow.bound(actions.matter_close, personas.county_staff, m, resolved=value), "resolved")
+    assert_refused(
+        ValidationError,
+        flow.bound(actions.matter_close, personas.county_staff, m, resolved=value),
+        "resolved",
+    )
 
 
 def test_village_agent_closes_what_it_took_in(flow: Flow, tree: Tree, personas: Personas) -> None:

@@ -49,14 +49,18 @@ def test_lead_unit_mediates(flow: Flow, personas: Personas) -> None:
 
 def test_village_mediates_a_local_matter(flow: Flow, personas: Personas) -> None:
     m = flow.local(category="neighbour")
-    m = flow.fresh(flow.act(actions.matter_mediate, personas.village_agent, m, **mediation(flow, signed=False)))
+    m = flow.fresh(
+        flow.act(actions.matter_mediate, personas.village_agent, m, **mediation(flow, signed=False))
+    )
     assert m.mediations.get().signed is False and m.status == Status.LOCAL
 
 
 @pytest.mark.parametrize("role", ["county_staff", "village_agent", "leader"])
 def test_mediate_refused_by_role(flow: Flow, personas: Personas, role: str) -> None:
     m = flow.handling()
-    assert_refused(NotAllowed, flow.bound(actions.matter_mediate, getattr(personas, role), m, **mediation(flow)))
+    assert_refused(
+        NotAllowed, flow.bound(actions.matter_mediate, getattr(personas, role), m, **mediation(flow))
+    )
 
 
 def test_mediate_refused_to_a_co_unit(flow: Flow, tree: Tree, more: More) -> None:
@@ -66,18 +70,24 @@ def test_mediate_refused_to_a_co_unit(flow: Flow, tree: Tree, more: More) -> Non
 
 def test_mediate_local_refused_to_others_than_the_holder(flow: Flow, personas: Personas) -> None:
     m = flow.local()
-    assert_refused(NotAllowed, flow.bound(actions.matter_mediate, personas.township_staff, m, **mediation(flow)))
+    assert_refused(
+        NotAllowed, flow.bound(actions.matter_mediate, personas.township_staff, m, **mediation(flow))
+    )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_mediate_out_of_scope(flow: Flow, personas: Personas, who: str) -> None:
     m = flow.handling()
-    assert_refused(OutOfScope, flow.bound(actions.matter_mediate, getattr(personas, who), m, **mediation(flow)))
+    assert_refused(
+        OutOfScope, flow.bound(actions.matter_mediate, getattr(personas, who), m, **mediation(flow))
+    )
 
 
 def test_mediate_refused_before_acceptance(flow: Flow, personas: Personas) -> None:
     m = flow.routed()
-    assert_refused(WrongState, flow.bound(actions.matter_mediate, personas.unit_handler, m, **mediation(flow)))
+    assert_refused(
+        WrongState, flow.bound(actions.matter_mediate, personas.unit_handler, m, **mediation(flow))
+    )
 
 
 def test_mediate_stale(flow: Flow, personas: Personas) -> None:
@@ -123,7 +133,11 @@ def test_extension_moves_the_handling_deadline(flow: Flow, personas: Personas) -
 def test_extension_beyond_thirty_days_in_total_is_refused(flow: Flow, personas: Personas) -> None:
     m = flow.handling()
     m = flow.fresh(flow.act(actions.matter_extend, personas.unit_handler, m, **EXTEND))
-    error = assert_refused(ValidationError, flow.bound(actions.matter_extend, personas.unit_handler, m, **{**EXTEND, "days": 11}), "days")
+    error = assert_refused(
+        ValidationError,
+        flow.bound(actions.matter_extend, personas.unit_handler, m, **{**EXTEND, "days": 11}),
+        "days",
+    )
     assert "30" in error.error_dict["days"][0].messages[0]
 
 
@@ -134,7 +148,10 @@ def test_extension_days_out_of_range(flow: Flow, personas: Personas, days: int) 
     assert_refused(ValidationError, call, "days")
 
 
-@pytest.mark.parametrize(("field", "value"), [("approver", ""), ("approver", "长" * 33), ("reason", " "), ("notified_how", "pigeon")])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("approver", ""), ("approver", "长" * 33), ("reason", " "), ("notified_how", "pigeon")],
+)
 def test_extension_invalid(flow: Flow, personas: Personas, field: str, value: str) -> None:
     m = flow.handling()
     call = flow.bound(actions.matter_extend, personas.unit_handler, m, **{**EXTEND, field: value})
@@ -173,7 +190,9 @@ def test_extend_stale(flow: Flow, personas: Personas) -> None:
 # -------------------------------------------------------------------------------------------------- reply
 
 
-def test_reply_goes_back_to_the_first_contact_for_feedback(flow: Flow, tree: Tree, personas: Personas) -> None:
+def test_reply_goes_back_to_the_first_contact_for_feedback(
+    flow: Flow, tree: Tree, personas: Personas
+) -> None:
     m = flow.intake()  # the village agent took it in
     for actor in (personas.village_agent, personas.township_staff):
         m = flow.fresh(flow.act(actions.matter_escalate, actor, m, note="上报"))
@@ -190,7 +209,11 @@ def test_reply_goes_back_to_the_first_contact_for_feedback(flow: Flow, tree: Tre
     # review may be asked within 30 days of the reply: 2026-07-10 is a Friday
     assert m.review_window_until == datetime.date(2026, 7, 10)
     open_clock = m.deadlines.get(is_open=True)
-    assert (open_clock.step, m.due_step, m.due_date) == (Step.FOLLOW_UP, Step.FOLLOW_UP, datetime.date(2026, 6, 25))
+    assert (open_clock.step, m.due_step, m.due_date) == (
+        Step.FOLLOW_UP,
+        Step.FOLLOW_UP,
+        datetime.date(2026, 6, 25),
+    )
 
 
 def test_reply_waits_for_every_co_unit(flow: Flow, tree: Tree, personas: Personas, more: More) -> None:
@@ -205,7 +228,9 @@ def test_reply_waits_for_every_co_unit(flow: Flow, tree: Tree, personas: Persona
     assert m.status == Status.REPLIED and m.tasks.get(pk=co.pk).status == TaskStatus.DONE
 
 
-def test_a_co_unit_that_objected_does_not_hold_up_the_reply(flow: Flow, tree: Tree, personas: Personas, more: More) -> None:
+def test_a_co_unit_that_objected_does_not_hold_up_the_reply(
+    flow: Flow, tree: Tree, personas: Personas, more: More
+) -> None:
     m = flow.handling(co_units=[tree.unit_hr_a])
     flow.act_task(actions.task_object, more.hr_handler, m.tasks.get(role=TaskRole.CO), reasons="与社保无关")
     m = flow.fresh(flow.act(actions.matter_reply, personas.unit_handler, m, **OPINION))
@@ -244,7 +269,9 @@ def test_reply_stale(flow: Flow, personas: Personas) -> None:
     assert_refused(Conflict, flow.bound(actions.matter_reply, personas.unit_handler, m, version=2, **OPINION))
 
 
-@pytest.mark.parametrize(("field", "value"), [("outcome", "maybe"), ("facts", ""), ("reasons", " "), ("basis", "")])
+@pytest.mark.parametrize(
+    ("field", "value"), [("outcome", "maybe"), ("facts", ""), ("reasons", " "), ("basis", "")]
+)
 def test_reply_invalid(flow: Flow, personas: Personas, field: str, value: str) -> None:
     m = flow.handling()
     call = flow.bound(actions.matter_reply, personas.unit_handler, m, **{**OPINION, field: value})
@@ -265,7 +292,9 @@ def test_reply_locally(flow: Flow, tree: Tree, personas: Personas) -> None:
 @pytest.mark.parametrize("role", ["township_staff", "supervisor", "county_staff"])
 def test_reply_locally_refused_by_role(flow: Flow, personas: Personas, role: str) -> None:
     m = flow.local()
-    assert_refused(NotAllowed, flow.bound(actions.matter_reply_locally, getattr(personas, role), m, **OPINION))
+    assert_refused(
+        NotAllowed, flow.bound(actions.matter_reply_locally, getattr(personas, role), m, **OPINION)
+    )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -281,12 +310,12 @@ def test_reply_locally_refused_unless_handled_locally(flow: Flow, personas: Pers
 
 def test_reply_locally_stale(flow: Flow, personas: Personas) -> None:
     m = flow.local()
-    assert_refused(Conflict, flow.bound(actions.matter_reply_locally, personas.village_agent, m, version=1, **OPINION))
+    assert_refused(
+        Conflict, flow.bound(actions.matter_reply_locally, personas.village_agent, m, version=1, **OPINION)
+    )
 
 
 def test_reply_locally_invalid(flow: Flow, personas: Personas) -> None:
     m = flow.local()
     call = flow.bound(actions.matter_reply_locally, personas.village_agent, m, **{**OPINION, "facts": ""})
     assert_refused(ValidationError, call, "facts")
-
-

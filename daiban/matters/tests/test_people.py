@@ -23,12 +23,21 @@ OUTSIDERS = ["outsider", "outsider_village_agent", "outsider_unit_handler"]
 
 def test_two_leaders_take_charge(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.routed()
-    m = flow.fresh(flow.act(actions.matter_assign_leaders, personas.county_staff, m, leaders=[personas.leader, more.city_leader]))
+    m = flow.fresh(
+        flow.act(
+            actions.matter_assign_leaders,
+            personas.county_staff,
+            m,
+            leaders=[personas.leader, more.city_leader],
+        )
+    )
     assert set(m.leaders.all()) == {personas.leader, more.city_leader}
     event = m.events.get(seq=m.version)
     assert event.kind == "assign_leaders" and event.summary.startswith("双包案")
     # replacing the charge
-    m = flow.fresh(flow.act(actions.matter_assign_leaders, personas.city_admin, m, leaders=[more.city_leader]))
+    m = flow.fresh(
+        flow.act(actions.matter_assign_leaders, personas.city_admin, m, leaders=[more.city_leader])
+    )
     assert list(m.leaders.all()) == [more.city_leader]
 
 
@@ -61,7 +70,9 @@ def test_assign_leaders_refused_when_closed(flow: Flow, personas: Personas) -> N
 
 def test_assign_leaders_stale(flow: Flow, personas: Personas) -> None:
     m = flow.routed()
-    call = flow.bound(actions.matter_assign_leaders, personas.county_staff, m, version=1, leaders=[personas.leader])
+    call = flow.bound(
+        actions.matter_assign_leaders, personas.county_staff, m, version=1, leaders=[personas.leader]
+    )
     assert_refused(Conflict, call)
 
 
@@ -82,7 +93,9 @@ def test_assign_leaders_invalid(flow: Flow, tree: Tree, personas: Personas, more
 # ------------------------------------------------------------------------------------------------ recusal
 
 
-def test_recused_agent_is_replaced_and_can_no_longer_act(flow: Flow, tree: Tree, personas: Personas, more: More) -> None:
+def test_recused_agent_is_replaced_and_can_no_longer_act(
+    flow: Flow, tree: Tree, personas: Personas, more: More
+) -> None:
     m = flow.at_village()
     m = flow.fresh(
         flow.act(
@@ -96,7 +109,9 @@ def test_recused_agent_is_replaced_and_can_no_longer_act(flow: Flow, tree: Tree,
     assert m.responsible_agent == more.village_agent_2
     recusal = Recusal.objects.get(matter=m)
     assert (recusal.user, recusal.replacement) == (personas.village_agent, more.village_agent_2)
-    error = assert_refused(NotAllowed, flow.bound(actions.matter_escalate, personas.village_agent, m, note="上报"))
+    error = assert_refused(
+        NotAllowed, flow.bound(actions.matter_escalate, personas.village_agent, m, note="上报")
+    )
     assert "回避" in error.message
     m = flow.fresh(flow.act(actions.matter_escalate, more.village_agent_2, m, note="上报"))
     assert m.holder_region == tree.town_a1
@@ -108,7 +123,11 @@ def test_recusal_replacement_of_an_accusation_sees_it(flow: Flow, personas: Pers
     m = flow.at_village(purpose="accusation", category="discipline")
     flow.act(actions.matter_escalate, personas.village_agent, m, note="报街道")
     flow.act(
-        actions.matter_declare_interest, personas.village_agent, m, reason="被检举人是本人亲属", replacement=more.village_agent_2
+        actions.matter_declare_interest,
+        personas.village_agent,
+        m,
+        reason="被检举人是本人亲属",
+        replacement=more.village_agent_2,
     )
     assert matters_for(more.village_agent_2).filter(pk=m.pk).exists()
 
@@ -116,31 +135,59 @@ def test_recusal_replacement_of_an_accusation_sees_it(flow: Flow, personas: Pers
 def test_recused_leader_is_replaced_in_the_charge(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.intake(personas.county_staff, channel="leader_day", leader=personas.leader)
     other = make_user("leader_2", "leader", flow.t.county_a)
-    m = flow.fresh(flow.act(actions.matter_declare_interest, personas.leader, m, reason="利害关系", replacement=other))
+    m = flow.fresh(
+        flow.act(actions.matter_declare_interest, personas.leader, m, reason="利害关系", replacement=other)
+    )
     assert list(m.leaders.all()) == [other]
     assert m.responsible_agent == personas.county_staff
 
 
 def test_recused_unit_handler_is_replaced_by_a_colleague(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.routed()
-    flow.act(actions.matter_declare_interest, personas.unit_handler, m, reason="利害关系", replacement=more.unit_handler_2)
+    flow.act(
+        actions.matter_declare_interest,
+        personas.unit_handler,
+        m,
+        reason="利害关系",
+        replacement=more.unit_handler_2,
+    )
     task = flow.lead_task(m)
-    assert_refused(NotAllowed, flow.bound_task(actions.task_accept, personas.unit_handler, task, notice_method="written"))
+    assert_refused(
+        NotAllowed, flow.bound_task(actions.task_accept, personas.unit_handler, task, notice_method="written")
+    )
     m = flow.fresh(flow.act_task(actions.task_accept, more.unit_handler_2, task, notice_method="written"))
     assert m.status == Status.HANDLING
 
 
 def test_declare_interest_twice_is_refused(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.at_village()
-    flow.act(actions.matter_declare_interest, personas.village_agent, m, reason="亲属", replacement=more.village_agent_2)
-    call = flow.bound(actions.matter_declare_interest, personas.village_agent, m, reason="亲属", replacement=more.village_agent_2)
+    flow.act(
+        actions.matter_declare_interest,
+        personas.village_agent,
+        m,
+        reason="亲属",
+        replacement=more.village_agent_2,
+    )
+    call = flow.bound(
+        actions.matter_declare_interest,
+        personas.village_agent,
+        m,
+        reason="亲属",
+        replacement=more.village_agent_2,
+    )
     assert_refused(NotAllowed, call)
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_declare_interest_out_of_scope(flow: Flow, personas: Personas, more: More, who: str) -> None:
     m = flow.at_village()
-    call = flow.bound(actions.matter_declare_interest, getattr(personas, who), m, reason="亲属", replacement=more.village_agent_2)
+    call = flow.bound(
+        actions.matter_declare_interest,
+        getattr(personas, who),
+        m,
+        reason="亲属",
+        replacement=more.village_agent_2,
+    )
     assert_refused(OutOfScope, call)
 
 
@@ -148,14 +195,25 @@ def test_declare_interest_refused_when_closed(flow: Flow, personas: Personas, mo
     """A closed matter changes only through a review request; there is nothing to step back from."""
     m = flow.at_village(purpose="consultation")
     flow.act(actions.matter_answer_at_once, personas.village_agent, m, answer="已解答")
-    call = flow.bound(actions.matter_declare_interest, personas.village_agent, m, reason="亲属", replacement=more.village_agent_2)
+    call = flow.bound(
+        actions.matter_declare_interest,
+        personas.village_agent,
+        m,
+        reason="亲属",
+        replacement=more.village_agent_2,
+    )
     assert_refused(WrongState, call)
 
 
 def test_declare_interest_stale(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.at_village()
     call = flow.bound(
-        actions.matter_declare_interest, personas.village_agent, m, version=0, reason="亲属", replacement=more.village_agent_2
+        actions.matter_declare_interest,
+        personas.village_agent,
+        m,
+        version=0,
+        reason="亲属",
+        replacement=more.village_agent_2,
     )
     assert_refused(Conflict, call)
 
@@ -164,15 +222,29 @@ def test_declare_interest_invalid(flow: Flow, personas: Personas, more: More) ->
     m = flow.at_village()
     inactive = make_user("retired_agent", "village_agent", flow.t.village_a1x, is_active=False)
     for replacement in (personas.village_agent, personas.township_staff, more.township_staff_a2, inactive):
-        call = flow.bound(actions.matter_declare_interest, personas.village_agent, m, reason="亲属", replacement=replacement)
+        call = flow.bound(
+            actions.matter_declare_interest, personas.village_agent, m, reason="亲属", replacement=replacement
+        )
         assert_refused(ValidationError, call, "replacement")
-    call = flow.bound(actions.matter_declare_interest, personas.village_agent, m, reason=" ", replacement=more.village_agent_2)
+    call = flow.bound(
+        actions.matter_declare_interest,
+        personas.village_agent,
+        m,
+        reason=" ",
+        replacement=more.village_agent_2,
+    )
     assert_refused(ValidationError, call, "reason")
 
 
 def test_replacement_who_recused_too_is_refused(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.at_village()
-    flow.act(actions.matter_declare_interest, more.village_agent_2, m, reason="亲属", replacement=personas.village_agent)
+    flow.act(
+        actions.matter_declare_interest,
+        more.village_agent_2,
+        m,
+        reason="亲属",
+        replacement=personas.village_agent,
+    )
     third = make_user("village_agent_3", "village_agent", flow.t.village_a1x)
     flow.act(actions.matter_declare_interest, personas.village_agent, m, reason="也是亲属", replacement=third)
     assert flow.fresh(m).responsible_agent == third

@@ -32,13 +32,19 @@ def request(flow: Flow, actor: object, m: Matter, kind: str = "review", **kw: ob
 # -------------------------------------------------------------------------------------------------- review
 
 
-def test_review_goes_to_the_superior_of_the_handling_unit(flow: Flow, tree: Tree, personas: Personas, more: More) -> None:
+def test_review_goes_to_the_superior_of_the_handling_unit(
+    flow: Flow, tree: Tree, personas: Personas, more: More
+) -> None:
     m = flow.replied()  # replied Friday 2026-06-05
     assert m.replied_at is not None and m.replied_at.date() == datetime.date(2026, 6, 5)
     flow.on(2026, 6, 15)
     m = flow.fresh(request(flow, personas.county_staff, m)())
     review = m.reviews.get()
-    assert (review.kind, review.unit, review.requested_on) == ("review", tree.unit_housing_city, datetime.date(2026, 6, 15))
+    assert (review.kind, review.unit, review.requested_on) == (
+        "review",
+        tree.unit_housing_city,
+        datetime.date(2026, 6, 15),
+    )
     assert m.status == Status.REVIEW and m.holder_unit == tree.unit_housing_city
     clock_row = m.deadlines.get(is_open=True)
     # 30 days from 06-15 is 07-15, a Wednesday; the follow-up clock was stopped
@@ -122,7 +128,9 @@ def test_review_refused_after_a_local_answer(flow: Flow, personas: Personas, mor
     assert_refused(WrongState, request(flow, personas.village_agent, m))
 
 
-def test_review_refused_without_a_superior_organ(flow: Flow, tree: Tree, personas: Personas, more: More) -> None:
+def test_review_refused_without_a_superior_organ(
+    flow: Flow, tree: Tree, personas: Personas, more: More
+) -> None:
     m = flow.routed(lead_unit=tree.unit_hr_a)
     flow.act_task(actions.task_accept, more.hr_handler, flow.lead_task(m), notice_method="written")
     flow.act(actions.matter_reply, more.hr_handler, m, **DECISION)
@@ -206,7 +214,14 @@ def test_after_reexam_the_matter_is_final(flow: Flow, personas: Personas, more: 
         assert "不再受理" in error.message
     # and after closing, still final
     flow.act(actions.matter_give_feedback, personas.county_staff, m, method="written", note="送达复核意见")
-    flow.act(actions.matter_follow_up, personas.county_staff, m, service_satisfaction="basically", unit_satisfaction="dissatisfied", method="phone")
+    flow.act(
+        actions.matter_follow_up,
+        personas.county_staff,
+        m,
+        service_satisfaction="basically",
+        unit_satisfaction="dissatisfied",
+        method="phone",
+    )
     m = flow.fresh(flow.act(actions.matter_close, personas.county_staff, m, resolved=False))
     assert_refused(WrongState, request(flow, personas.county_staff, m, "review"))
 
@@ -222,7 +237,9 @@ def test_hearing_refused_by_role(flow: Flow, personas: Personas, more: More, rol
 
 def test_hearing_refused_to_the_review_organ(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_reexam(more.city_housing_handler)
-    assert_refused(NotAllowed, flow.bound(actions.review_record_hearing, more.city_housing_handler, m, days=5))
+    assert_refused(
+        NotAllowed, flow.bound(actions.review_record_hearing, more.city_housing_handler, m, days=5)
+    )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -233,18 +250,26 @@ def test_hearing_out_of_scope(flow: Flow, personas: Personas, more: More, who: s
 
 def test_hearing_refused_during_review(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_review()
-    assert_refused(WrongState, flow.bound(actions.review_record_hearing, more.city_housing_handler, m, days=5))
+    assert_refused(
+        WrongState, flow.bound(actions.review_record_hearing, more.city_housing_handler, m, days=5)
+    )
 
 
 def test_hearing_stale(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_reexam(more.city_housing_handler)
-    assert_refused(Conflict, flow.bound(actions.review_record_hearing, more.city_gov_handler, m, version=3, days=5))
+    assert_refused(
+        Conflict, flow.bound(actions.review_record_hearing, more.city_gov_handler, m, version=3, days=5)
+    )
 
 
 @pytest.mark.parametrize("days", [0, -1, 61])
 def test_hearing_days_out_of_range(flow: Flow, personas: Personas, more: More, days: int) -> None:
     m = flow.in_reexam(more.city_housing_handler)
-    assert_refused(ValidationError, flow.bound(actions.review_record_hearing, more.city_gov_handler, m, days=days), "days")
+    assert_refused(
+        ValidationError,
+        flow.bound(actions.review_record_hearing, more.city_gov_handler, m, days=days),
+        "days",
+    )
 
 
 # ------------------------------------------------------------------------------------------------- decide
@@ -285,7 +310,9 @@ def test_decide_refused_when_not_in_review(flow: Flow, personas: Personas, more:
 
 def test_decide_stale(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_review()
-    assert_refused(Conflict, flow.bound(actions.review_decide, more.city_housing_handler, m, version=1, **DECISION))
+    assert_refused(
+        Conflict, flow.bound(actions.review_decide, more.city_housing_handler, m, version=1, **DECISION)
+    )
 
 
 @pytest.mark.parametrize(("field", "value"), [("outcome", "meh"), ("facts", ""), ("basis", " ")])

@@ -58,7 +58,12 @@ def who(name: str, personas: Personas, more: More) -> User:
 
 @pytest.mark.parametrize(("name", "expected"), EXPECTED.items())
 def test_matters_for_each_persona(
-    caseload: dict[str, Matter], personas: Personas, more: More, name: str, expected: str, django_assert_num_queries: Any
+    caseload: dict[str, Matter],
+    personas: Personas,
+    more: More,
+    name: str,
+    expected: str,
+    django_assert_num_queries: Any,
 ) -> None:
     user = who(name, personas, more)
     with django_assert_num_queries(1):
