@@ -91,8 +91,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     try:
         return (yield)
     finally:
-        with item.config.stash[blocking_manager_key].unblock():
-            seed_time_limits()
+        # After the worker's last test the session's test database is already gone: nothing to re-seed.
+        if nextitem is not None:
+            with item.config.stash[blocking_manager_key].unblock():
+                seed_time_limits()
 
 
 @pytest.fixture
