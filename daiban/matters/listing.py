@@ -78,7 +78,8 @@ def apply_filters(
     qs: QuerySet[Matter], data: dict[str, Any], user: User, today: datetime.date
 ) -> QuerySet[Matter]:
     if data.get("queue"):
-        qs = qs.filter(pk__in=queue_matters(user, data["queue"], today).values("pk"))
+        queue = queue_matters(user, data["queue"], today)
+        qs = qs.filter(pk__in=queue.values("pk")) if QUEUES[data["queue"]].joins else qs & queue
     if data.get("status"):
         qs = qs.filter(status=data["status"])
     if data.get("step"):
@@ -94,12 +95,11 @@ def apply_filters(
     if data.get("leader"):
         qs = qs.filter(pk__in=Matter.objects.filter(leaders=data["leader"]).values("pk"))
     if data.get("due") == "overdue":
-        qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+        qs = qs.filter(due_date__lt=today)
     elif data.get("due") == "due_soon":
         from django.conf import settings
 
         qs = qs.filter(
-            status__in=OPEN_STATUSES,
             due_date__gte=today,
             due_date__lte=today + datetime.timedelta(days=settings.DUE_SOON_DAYS),
         )
@@ -147,7 +147,7 @@ def _decode(cursor: str) -> list[str] | None:
 def paginate(qs: QuerySet[Matter], order: str, cursor: str | None) -> Page:
     """One page after ``cursor``; ``order`` is "received" (newest first) or "due" (open, soonest first)."""
     if order == "due":
-        qs = qs.filter(status__in=OPEN_STATUSES, due_date__isnull=False).order_by("due_date", "id")
+        qs = qs.filter(due_date__isnull=False).order_by("due_date", "id")
         decoded = _decode(cursor) if cursor else None
         if decoded and len(decoded) == 2:
             try:

@@ -169,6 +169,10 @@ class Matter(models.Model):  # 代办事项
             models.CheckConstraint(
                 condition=Q(status=Status.CLOSED) | Q(due_date__isnull=False), name="open_matter_has_deadline"
             ),
+            # ...and only open matters have one, so "overdue" is a pure index range on due_date.
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | Q(due_date__isnull=True), name="closed_matter_has_no_deadline"
+            ),
             models.CheckConstraint(
                 condition=Q(status=Status.CLOSED)
                 | Q(holder_region__isnull=False)

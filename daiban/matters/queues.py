@@ -50,13 +50,15 @@ def led(user: User, today: datetime.date) -> QuerySet[Matter]:
 
 
 def overdue(user: User, today: datetime.date) -> QuerySet[Matter]:
-    return _open(user).filter(due_date__lt=today)
+    # due_date is set exactly while a matter is open (a database constraint), so no status test is needed
+    # and the count is answered from the (scope, due_date) index alone.
+    return matters_for(user).filter(due_date__lt=today)
 
 
 def due_soon(user: User, today: datetime.date) -> QuerySet[Matter]:
     from django.conf import settings
 
-    return _open(user).filter(
+    return matters_for(user).filter(
         due_date__gte=today, due_date__lte=today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
     )
 
@@ -70,6 +72,7 @@ class Queue:
     key: str
     label: str
     fetch: Callable[[User, datetime.date], QuerySet[Matter]]
+    joins: bool = False  # filters through a to-many relation, so rows may repeat
 
 
 QUEUES: dict[str, Queue] = {
@@ -77,8 +80,8 @@ QUEUES: dict[str, Queue] = {
     for q in (
         Queue("todo", "待我办理", todo),
         Queue("mine", "我首接的在办事项", my_matters),
-        Queue("tasks", "本单位待办", unit_tasks),
-        Queue("led", "我的包案", led),
+        Queue("tasks", "本单位待办", unit_tasks, joins=True),
+        Queue("led", "我的包案", led, joins=True),
         Queue("overdue", "已超期", overdue),
         Queue("due_soon", "临期", due_soon),
         Queue("open", "全部在办", all_open),
@@ -99,4 +102,5 @@ ROLE_QUEUES: dict[str, list[str]] = {
 def queue_matters(user: User, key: str, today: datetime.date) -> QuerySet[Matter]:
     """A queue's matters, distinct (joins through tasks or leaders can repeat a row)."""
     queue = QUEUES[key]
-    return Matter.objects.filter(pk__in=queue.fetch(user, today).values("pk"))
+    qs = queue.fetch(user, today)
+    return Matter.objects.filter(pk__in=qs.values("pk")) if queue.joins else qs
