@@ -16,6 +16,12 @@ How it works:
 2. **Run**: the steps of all matters are merged and run in time order, each inside ``clock.frozen(at)``,
    so matter numbers follow intake order and the repeat-visit rule (art. 19) sees the world as it was.
 
+Actors are the network loader's demo accounts where they exist. Elsewhere accounts are created on demand, as
+the loader creates its own (shared demo password): a centre, a station and a point account in each other
+district, and one handler for each responsible unit that gets a task. The demo network gives the city
+bureaus no superior organ, so no re-examination (复核) could be filed; ``Cast`` adds 呼和浩特市人民政府 as
+the superior of the city's administrative bureaus (art. 36) — this belongs in the network loader.
+
 Deterministic: the same ``seed`` and ``today`` give the same matters (numbers, states, texts, people,
 timelines). Only the petitioners' lookup codes differ between loads: the intake action draws them from
 ``secrets`` on purpose. Idempotent: nothing happens if any matter exists.
@@ -805,10 +811,11 @@ class People:
         representative: bool = False,
     ) -> PetitionerInput:
         male = rng.random() < 0.58
-        born_from, born_to = {
+        births: dict[str, tuple[int, int]] = {
             PetitionerGroup.RETIREE: (1945, 1966),
             PetitionerGroup.MIGRANT_WORKER: (1966, 2001),
-        }.get(group, (1950, 1998))
+        }
+        born_from, born_to = births.get(group, (1950, 1998))
         with_id = rng.random() < 0.88
         if region.name.endswith("社区"):
             address = f"{region.name}{rng.randint(1, 32)}号楼{rng.randint(1, 6)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}室"
@@ -855,6 +862,11 @@ class District:
     supervisor: User
     desks: list[Desk]
     leaders: list[User]  # county-level leaders, then the city's
+
+
+def _region(user: User) -> Region:
+    assert user.region is not None
+    return user.region
 
 
 class Cast:
@@ -986,26 +998,26 @@ class Cast:
                 Desk(
                     users["suyala_daiban"],
                     Level.VILLAGE,
-                    [users["suyala_daiban"].region],
+                    [_region(users["suyala_daiban"])],
                     [users["suyala_daiban"], hulunlu],
                 ),
                 # 中山东路街道 has no station account: its community's matters stay at the village.
                 Desk(
                     users["zhongshanlu_daiban"],
                     Level.VILLAGE,
-                    [users["zhongshanlu_daiban"].region],
+                    [_region(users["zhongshanlu_daiban"])],
                     [users["zhongshanlu_daiban"], None],
                 ),
-                Desk(hulunlu, Level.TOWNSHIP, self._villages(hulunlu.region), [hulunlu]),
-                Desk(yingxinlu, Level.TOWNSHIP, self._villages(yingxinlu.region), [yingxinlu]),
+                Desk(hulunlu, Level.TOWNSHIP, self._villages(_region(hulunlu)), [hulunlu]),
+                Desk(yingxinlu, Level.TOWNSHIP, self._villages(_region(yingxinlu)), [yingxinlu]),
             ]
             leaders = [users["xinchengqu_lingdao"], users["shi_lingdao"]]
             supervisor = users["xinchengqu_jijian"]
         elif code == TUOXIAN:
             zhongtan, shuanghe = users["zhongtan_daiban"], users["shuanghe_zhan"]
             desks += [
-                Desk(zhongtan, Level.VILLAGE, [zhongtan.region], [zhongtan, shuanghe]),
-                Desk(shuanghe, Level.TOWNSHIP, self._villages(shuanghe.region), [shuanghe]),
+                Desk(zhongtan, Level.VILLAGE, [_region(zhongtan)], [zhongtan, shuanghe]),
+                Desk(shuanghe, Level.TOWNSHIP, self._villages(_region(shuanghe)), [shuanghe]),
             ]
             leaders = [users["shi_lingdao"]]
             supervisor = users["shi_jijian"]
@@ -1085,6 +1097,9 @@ class Step:
     gap: Gap
     args: dict[str, Any]
     at: datetime.datetime | None = None
+    # Statutory windows this step must respect: (index of the step that started the clock, limit key,
+    # extra days). Scheduling pulls the step back to the limit's last day if the gaps overshoot it.
+    within: list[tuple[int, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -1162,7 +1177,7 @@ ESSENTIAL: tuple[Spec, ...] = (
     Spec("extended", XINCHENG, "xinchengqu_zhongxin", "property", leaders=1),
     Spec("review", XINCHENG, "xinchengqu_zhongxin", "heating", objection=False),
     Spec("reexam", XINCHENG, "yingxinlu_zhan", "renovation", objection=False),
-    Spec("final_closed", XINCHENG, "suyala_daiban", "property", objection=False),
+    Spec("final_closed", XINCHENG, "suyala_daiban", "property", objection=False, return_visit=True),
     Spec("final_replied", XINCHENG, "xinchengqu_zhongxin", "heating"),
     Spec("accusation_handling", XINCHENG, "suyala_daiban", "accusation"),
     Spec("accusation_closed", XINCHENG, "xinchengqu_zhongxin", "accusation"),
@@ -1244,6 +1259,7 @@ class Planner:
         self.cal = Calendar()
         self.people = People(today)
         self.horizon = Calendar.at(today, 0)  # every step happens before today
+        self._dues: dict[tuple[str, datetime.date, int], datetime.date] = {}
 
     # -- specs
 
@@ -1325,8 +1341,21 @@ class Planner:
         at = Calendar.at(self.cal.next_workday(start), first.gap[2])
         first.at = at
         for step in steps[1:]:
-            at = self.cal.place(at, step.gap)
+            prev = at
+            at = self.cal.place(prev, step.gap)
+            for index, key, extra in step.within:
+                started = steps[index].at
+                assert started is not None
+                due = self._due(key, started.date(), extra)
+                if at.date() > due:
+                    at = max(Calendar.at(due, step.gap[2] or OPENS), prev + datetime.timedelta(minutes=10))
             step.at = at
+
+    def _due(self, key: str, start: datetime.date, extra: int) -> datetime.date:
+        found = self._dues.get((key, start, extra))
+        if found is None:
+            found = self._dues[(key, start, extra)] = workcal.deadline_for(key, start, extra_days=extra).due
+        return found
 
     def _fit(self, steps: list[Step], anchor: int, target: datetime.date, rng: random.Random) -> None:
         """Shift the matter in time so that step ``anchor`` falls on ``target`` and all lie before today."""
@@ -1392,7 +1421,9 @@ class MatterBuilder:
         self.matters = 1
         scenario = spec.scenario
         self.group = (
-            spec.group if spec.group is not None else bool(topic.group_contents) and rng.random() < 0.3
+            spec.group
+            if spec.group is not None
+            else not spec.story and bool(topic.group_contents) and rng.random() < 0.3
         )
         self.objection = scenario == "objected" or (
             spec.objection
@@ -1766,8 +1797,8 @@ class MatterBuilder:
             "basis": topic.basis or "《信访工作条例》第三十二条",
         }
 
-    def reply(self, outcome: str, gap: Gap) -> int:
-        return self.add("reply", gap, actor=self.lead_handler, **self.opinion(outcome))
+    def reply(self, outcome: str, gap: Gap, *, late: bool = False) -> int:
+        return self.add("reply", gap, actor=self.lead_handler, late=late, **self.opinion(outcome))
 
     def feedback(self) -> int:
         rng = self.rng
@@ -1820,6 +1851,55 @@ class MatterBuilder:
 
     def steps(self) -> tuple[list[Step], int, datetime.date]:
         """The steps, the index of the state-defining step and the day it must fall on."""
+        steps, anchor, target = self._steps()
+        self._windows(steps)
+        return steps, anchor, target
+
+    def _windows(self, steps: list[Step]) -> None:
+        """Attach the statutory windows (domain.md §3) each step must fall inside."""
+        route_start = accept = last_route = follow_start = 0
+        extension = 0
+        window: tuple[int, str] | None = None
+        review_request, review_kind = 0, ""
+        for i, step in enumerate(steps):
+            kind, a = step.kind, step.args
+            if kind == "intake":
+                route_start = i
+            elif kind == "route":
+                step.within.append((route_start, "route", 0))
+                last_route = i
+            elif kind == "object":
+                step.within.append((last_route, "objection", 0))
+                route_start = i
+            elif kind == "accept":
+                if a["notice_method"]:  # the lead unit: tell the petitioner within 15 days
+                    step.within.append((last_route, "accept_notice", 0))
+                    accept, extension = i, 0
+                else:  # a co-unit accepts inside its objection window
+                    step.within.append((last_route, "objection", 0))
+            elif kind == "extend":
+                step.within.append((accept, "handling", extension))
+                extension += a["days"]
+            elif kind == "reply":
+                if not a.get("late"):
+                    step.within.append((accept, "handling", extension))
+                follow_start, window = i, (i, "review_request")
+            elif kind == "reply_local":
+                step.within.append((route_start, "route", 0))
+                follow_start, window = i, None
+            elif kind in ("feedback", "follow_up", "close"):
+                step.within.append((follow_start, "follow_up", 0))
+            elif kind == "request_review":
+                step.within.append((follow_start, "follow_up", 0))
+                if window is not None:
+                    step.within.append((window[0], window[1], 0))
+                review_request, review_kind = i, a["kind"]
+            elif kind == "decide":
+                handling = "review_handling" if review_kind == ReviewKind.REVIEW else "reexam_handling"
+                step.within.append((review_request, handling, 0))
+                follow_start, window = i, (i, "reexam_request") if review_kind == ReviewKind.REVIEW else None
+
+    def _steps(self) -> tuple[list[Step], int, datetime.date]:
         scenario = self.spec.scenario
         rng = self.rng
         today = self.p.today
@@ -2034,7 +2114,8 @@ class MatterBuilder:
         closing = scenario in ("closed_resolved", "closed_unresolved")
         roll = rng.random()
         extend = None
-        if closing and roll < 0.08:  # replied after the 60 days, without extension (on-time rate < 100%)
+        late = closing and roll < 0.08
+        if late:  # replied after the 60 days, without extension (on-time rate < 100%)
             reply_day = rng.randint(61, 68)
         elif closing and roll < 0.16:  # extended, then replied inside the extended limit
             extend = (rng.randint(44, 52), rng.choice((15, 20, 30)))
@@ -2049,7 +2130,7 @@ class MatterBuilder:
             outcome = _weighted(rng, ((Outcome.SUPPORT, 7), (Outcome.EXPLAIN, 3)))
         else:
             outcome = _weighted(rng, ((Outcome.EXPLAIN, 5), (Outcome.NOT_SUPPORT, 5)))
-        reply = self.reply(outcome, self.reply_gap)
+        reply = self.reply(outcome, self.reply_gap, late=late)
         if scenario == "replied":
             return self.out, reply, ago(1, 10)
         fed = self.feedback()
@@ -2180,6 +2261,7 @@ def _perform(run: Run, step: Step) -> None:
         return {"matter_id": mid, "expected_version": run.version}
 
     def task_id(unit: ResponsibleUnit) -> int:
+        assert mid is not None
         found = (
             UnitTask.objects.filter(matter_id=mid, unit=unit)
             .order_by("-id")
@@ -2375,7 +2457,7 @@ def load_demo_matters(
 ) -> LoadResult | None:
     """Make the demo matters; return ``None`` (and change nothing) if any matter exists already.
 
-    ``count`` is the number of matters (at least the essential ones, about 47, are always made); every
+    ``count`` is the number of matters (at least the 46 essential ones are always made); every
     step happens on a day before ``today`` (default: the real today)."""
     if Matter.objects.exists():
         return None

@@ -90,7 +90,9 @@ def test_objection_sends_the_matter_back_to_the_county(loaded: LoadResult) -> No
     objected = UnitTask.objects.filter(status=TaskStatus.OBJECTED, role="lead").select_related("matter")
     assert objected.exists()
     waiting = [t.matter for t in objected if t.matter.status == Status.REGISTERED]
-    assert waiting and all(m.holder_region.level == 2 and m.holder_unit_id is None for m in waiting)
+    assert waiting
+    for m in waiting:
+        assert m.holder_region is not None and m.holder_region.level == 2 and m.holder_unit_id is None
     for task in objected:
         window = Deadline.objects.get(task=task, step=Step.OBJECTION)
         assert window.met_at is not None and timezone.localdate(window.met_at) <= window.due_date
@@ -103,7 +105,7 @@ def test_handling_extended_overdue_and_due_soon(loaded: LoadResult) -> None:
     assert overdue.exists()
     for m in overdue:
         accepted = timezone.localdate(m.tasks.get(role="lead", status=TaskStatus.ACCEPTED).accepted_at)
-        assert 60 < (TODAY - accepted).days <= 85
+        assert 60 < (TODAY - accepted).days <= 95  # 70-80 days, earlier if that fell in a holiday
         assert m.events.filter(kind="supervise").exists()
     assert _open().filter(due_date__gte=TODAY, due_date__lte=TODAY + datetime.timedelta(days=3)).exists()
 
@@ -201,14 +203,19 @@ def test_every_open_matter_has_a_deadline_and_a_holder(loaded: LoadResult) -> No
 
 
 def test_statutory_windows(loaded: LoadResult) -> None:
-    for d in Deadline.objects.filter(
-        step__in=[Step.ROUTE, Step.ACCEPT_NOTICE, Step.OBJECTION], is_open=False
-    ):
-        assert timezone.localdate(d.met_at) <= d.due_date, (d.matter.number, d.step)
+    """Every clock a step stopped was met in time, except a few deliberately late written opinions."""
+    late: list[tuple[str, str]] = []
+    for d in Deadline.objects.filter(is_open=False).select_related("matter"):
+        if timezone.localdate(d.met_at) > d.due_date:
+            late.append((d.matter.number, d.step))
+    assert {step for _, step in late} <= {Step.HANDLING}, late
+    replies = Deadline.objects.filter(step=Step.HANDLING, is_open=False).count()
+    assert len(late) <= max(2, replies // 6)
     for m in Matter.objects.filter(extended_days__gt=0):
         extend = m.events.get(kind="extend")
         clock_row = m.deadlines.get(step=Step.HANDLING)
-        assert timezone.localdate(extend.at) <= clock_row.due_date and m.extended_days <= 30
+        assert m.extended_days <= 30
+        assert timezone.localdate(extend.at) <= clock_row.started_on + datetime.timedelta(days=62)
 
 
 def test_petitioners_have_valid_ids_and_mobiles(loaded: LoadResult) -> None:

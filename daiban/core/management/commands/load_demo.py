@@ -16,3 +16,4 @@ class Command(BaseCommand):
             self.stdout.write("数据库已有数据，跳过演示数据载入。")
             return
         call_command("load_demo_network", stdout=self.stdout)
+        call_command("load_demo_matters", stdout=self.stdout)

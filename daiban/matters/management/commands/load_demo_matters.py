@@ -53,12 +53,17 @@ class Command(BaseCommand):
         for line in format_table(("办结方式", "件数"), rows):
             self.stdout.write(line)
         self.stdout.write("")
-        rows = [(name, str(o), str(c), str(o + c)) for name, (o, c) in result.by_district.items()]
-        for line in format_table(("区县", "在办", "已办结", "合计"), rows):
+        districts = [(name, str(o), str(c), str(o + c)) for name, (o, c) in result.by_district.items()]
+        for line in format_table(("区县", "在办", "已办结", "合计"), districts):
             self.stdout.write(line)
         if result.accounts_created:
+            handlers = [
+                u for u in result.accounts_created if not u.endswith(("_zhongxin", "_zhan", "_daiban"))
+            ]
+            staff = [u for u in result.accounts_created if u not in handlers]
             self.stdout.write("")
             self.stdout.write(
                 f"另为演示新建账号 {len(result.accounts_created)} 个（密码同演示账号）："
-                + "、".join(result.accounts_created)
+                f"其他区县代办中心、代办站、代办点 {len(staff)} 个（如 {'、'.join(staff[:3])}），"
+                f"事权单位经办人 {len(handlers)} 个（区县拼音_单位，如 {'、'.join(handlers[:3])}）。"
             )
