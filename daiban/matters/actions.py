@@ -62,7 +62,7 @@ from daiban.workcal import calendar as workcal
 
 MAX_REPRESENTATIVES = 5
 GROUP_THRESHOLD = 5
-MAX_EXTENSION_DAYS = 30
+MAX_EXTENSION_DAYS = 30  # the statutory default; the configured workcal limit "extension" governs
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 __all__ = ["PetitionerInput"]
@@ -257,6 +257,9 @@ def matter_intake(
                     status__in=[s for s in Status if s != Status.CLOSED],
                 )
                 .filter(due_date__gte=today)
+                # An accusation is never folded into an ordinary matter (whose units would then read it),
+                # nor the other way round: they go different ways.
+                .filter(is_accusation=purpose == Purpose.ACCUSATION)
                 .order_by("received_at")
                 .first()
             )
@@ -268,7 +271,14 @@ def matter_intake(
                         actor,
                         "repeat_visit",
                         f"信访人再次反映（{Channel(channel).label}），已并入本事项办理，不另行受理",
-                        {"channel": channel, "article": "第十九条"},
+                        # What was said this time is kept with the visit, not dropped.
+                        {
+                            "channel": channel,
+                            "article": "第十九条",
+                            "title": title,
+                            "content": content,
+                            "request": request,
+                        },
                     )
                 return IntakeResult(matter=matter, linked_existing=True)
 
@@ -674,6 +684,16 @@ def matter_mediate(
     return m
 
 
+def _extension_cap() -> int:
+    """The configured cap on extensions (workcal "extension"; art. 34 and the default: 30 days). The
+    calendar refuses an extension above it, so the action checks the same number, and a switched-off
+    limit means no extension can be granted."""
+    try:
+        return workcal.time_limit(workcal.EXTENSION_LIMITS["handling"]).length
+    except workcal.TimeLimitError as exc:
+        raise WrongState(f"{exc}，不能办理延期。") from exc
+
+
 def matter_extend(
     *,
     actor: User,
@@ -691,8 +711,9 @@ def matter_extend(
     with _locked(actor, matter_id, expected_version) as m:
         _require_status(m, Status.HANDLING)
         _require_lead_handler(actor, m)
-        if days < 1 or m.extended_days + days > MAX_EXTENSION_DAYS:
-            raise _fail("days", f"延期合计不能超过 {MAX_EXTENSION_DAYS} 日（已延期 {m.extended_days} 日）。")
+        cap = _extension_cap()
+        if days < 1 or m.extended_days + days > cap:
+            raise _fail("days", f"延期合计不能超过 {cap} 日（已延期 {m.extended_days} 日）。")
         clock_row = m.deadlines.filter(step=Step.HANDLING, is_open=True).first()
         if clock_row is None:
             raise WrongState("没有正在计时的办理期限。")
@@ -1106,6 +1127,9 @@ def matter_declare_interest(
     """回避 (art. 28): a handler with a direct interest declares it and is replaced by a colleague."""
     reason = _require_text("reason", reason, "利害关系说明")
     with _locked(actor, matter_id, expected_version) as m:
+        if m.status == Status.CLOSED:
+            # A closed matter changes only through a review request; nobody is handling it to step back.
+            raise WrongState("事项已办结，无需申请回避。")
         if (
             replacement.pk == actor.pk
             or replacement.role != actor.role

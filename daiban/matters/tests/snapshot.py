@@ -64,7 +64,7 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 @functools.cache
 def _select(model: type[Model], fields: tuple[str, ...]) -> str:
     meta = model._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in fields)  # type: ignore[union-attr,arg-type]
     return f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)} ORDER BY 1, 2"
 
 

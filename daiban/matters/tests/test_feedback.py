@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -13,8 +15,12 @@ from daiban.matters.tests.factories import Flow
 from daiban.matters.tests.snapshot import assert_refused
 
 OUTSIDERS = ["outsider", "outsider_village_agent", "outsider_unit_handler"]
-FEEDBACK = {"method": "in_person", "note": "当面解释处理意见"}
-FOLLOW = {"service_satisfaction": "satisfied", "unit_satisfaction": "dissatisfied", "method": "phone"}
+FEEDBACK: dict[str, Any] = {"method": "in_person", "note": "当面解释处理意见"}
+FOLLOW: dict[str, Any] = {
+    "service_satisfaction": "satisfied",
+    "unit_satisfaction": "dissatisfied",
+    "method": "phone",
+}
 
 
 # ----------------------------------------------------------------------------------------------- feedback

@@ -12,10 +12,11 @@ from conftest import Personas, Tree
 from daiban.matters import actions
 from daiban.matters.choices import Status, Step, TaskRole, TaskStatus
 from daiban.matters.errors import Conflict, NotAllowed, OutOfScope, WrongState
-
 from daiban.matters.tests.conftest import More
 from daiban.matters.tests.factories import Flow
 from daiban.matters.tests.snapshot import assert_refused
+from daiban.workcal.models import TimeLimit
+from daiban.workcal.schedule import clear_cache
 
 OUTSIDERS = ["outsider", "outsider_village_agent", "outsider_unit_handler"]
 
@@ -32,8 +33,13 @@ def mediation(flow: Flow, **overrides: Any) -> dict[str, Any]:
     return kwargs
 
 
-EXTEND = {"days": 20, "approver": "局长张某", "reason": "需补充现场勘验", "notified_how": "written"}
-OPINION = {"outcome": "support", "facts": "属实", "reasons": "符合规定", "basis": "《条例》"}
+EXTEND: dict[str, Any] = {
+    "days": 20,
+    "approver": "局长张某",
+    "reason": "需补充现场勘验",
+    "notified_how": "written",
+}
+OPINION: dict[str, Any] = {"outcome": "support", "facts": "属实", "reasons": "符合规定", "basis": "《条例》"}
 
 
 # ------------------------------------------------------------------------------------------------ mediate
@@ -319,3 +325,23 @@ def test_reply_locally_invalid(flow: Flow, personas: Personas) -> None:
     m = flow.local()
     call = flow.bound(actions.matter_reply_locally, personas.village_agent, m, **{**OPINION, "facts": ""})
     assert_refused(ValidationError, call, "facts")
+
+
+def test_extension_cap_follows_the_configured_limit(flow: Flow, personas: Personas) -> None:
+    """A county that allows only 20 days of extension: 25 is a field error, not a crash in the calendar."""
+    TimeLimit.objects.filter(key="extension").update(length=20)
+    clear_cache()
+    m = flow.handling()
+    call = flow.bound(actions.matter_extend, personas.unit_handler, m, **{**EXTEND, "days": 25})
+    error = assert_refused(ValidationError, call, "days")
+    assert "20" in error.error_dict["days"][0].messages[0]
+    m = flow.fresh(flow.act(actions.matter_extend, personas.unit_handler, m, **EXTEND))
+    assert m.extended_days == 20
+
+
+def test_extension_refused_when_switched_off(flow: Flow, personas: Personas) -> None:
+    TimeLimit.objects.filter(key="extension").update(is_active=False)
+    clear_cache()
+    m = flow.handling()
+    error = assert_refused(WrongState, flow.bound(actions.matter_extend, personas.unit_handler, m, **EXTEND))
+    assert "停用" in error.message

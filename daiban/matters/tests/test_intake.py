@@ -328,3 +328,29 @@ def test_leader_sees_a_leader_day_accusation_only_through_the_charge(
     )
     visible = set(matters_for(personas.leader).values_list("pk", flat=True))
     assert charged.pk in visible and other.pk not in visible
+
+
+def test_repeat_visit_keeps_what_was_said(flow: Flow, personas: Personas) -> None:
+    first = flow.at_village()
+    flow.later(days=2)
+    again = flow.intake(title="再次反映漏水", content="又漏了，而且更严重", request="马上修")
+    assert again.pk == first.pk
+    details = again.events.get(seq=2).details
+    assert (details["title"], details["content"], details["request"]) == (
+        "再次反映漏水",
+        "又漏了，而且更严重",
+        "马上修",
+    )
+
+
+def test_an_accusation_is_never_folded_into_an_ordinary_matter(flow: Flow, personas: Personas) -> None:
+    """The same person now accuses an official: folding it into the open renovation matter would hand the
+    accusation to that matter's unit. It becomes its own matter, bound for discipline inspection."""
+    first = flow.at_county()
+    flow.later(days=1)
+    accusation = flow.intake(personas.county_staff, purpose="accusation", category="discipline", title="检举")
+    assert accusation.pk != first.pk and accusation.is_accusation
+    # and an ordinary visit is not folded into an open accusation either
+    flow.later(days=1)
+    ordinary = flow.intake(personas.county_staff, title="还是漏水")
+    assert ordinary.pk == first.pk

@@ -33,7 +33,7 @@ from daiban.matters import actions
 from daiban.matters.actions import PetitionerInput
 from daiban.matters.choices import Status
 from daiban.matters.errors import ActionError
-from daiban.matters.models import Deadline, Event, Matter, UnitTask
+from daiban.matters.models import Event, Matter, UnitTask
 from daiban.matters.selectors import matters_for
 from daiban.matters.tests.conftest import More
 from daiban.matters.tests.factories import at, id_with_check
@@ -469,7 +469,7 @@ def test_random_walks_keep_the_invariants(
         MatterMachine,
         settings=settings(
             max_examples=25,
-            stateful_step_count=50,
+            stateful_step_count=40,
             deadline=None,
             suppress_health_check=list(HealthCheck),
         ),

@@ -4,11 +4,14 @@ the next superior; hearing time does not count; after re-examination the matter 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import Personas, Tree
+from daiban.accounts.models import User
 from daiban.matters import actions
 from daiban.matters.choices import ReviewKind, Status, Step
 from daiban.matters.errors import Conflict, NotAllowed, OutOfScope, WrongState
@@ -20,10 +23,15 @@ from daiban.matters.tests.snapshot import assert_refused
 from daiban.workcal.models import TimeLimit
 
 OUTSIDERS = ["outsider", "outsider_village_agent", "outsider_unit_handler"]
-DECISION = {"outcome": "explain", "facts": "事实清楚", "reasons": "处理适当", "basis": "《条例》第三十五条"}
+DECISION: dict[str, Any] = {
+    "outcome": "explain",
+    "facts": "事实清楚",
+    "reasons": "处理适当",
+    "basis": "《条例》第三十五条",
+}
 
 
-def request(flow: Flow, actor: object, m: Matter, kind: str = "review", **kw: object) -> object:
+def request(flow: Flow, actor: User, m: Matter, kind: str = "review", **kw: Any) -> Callable[[], Any]:
     kw.setdefault("requested_on", flow.today)
     kw.setdefault("reason", "对处理意见不服")
     return flow.bound(actions.matter_request_review, actor, m, kind=kind, **kw)

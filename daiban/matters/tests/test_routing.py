@@ -4,11 +4,14 @@ Accusations go to discipline units only, and the accused unit never sees them.""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import Personas, Tree, make_user
+from daiban.accounts.models import User
 from daiban.matters import actions
 from daiban.matters.choices import Status, Step, TaskRole, TaskStatus
 from daiban.matters.errors import Conflict, NotAllowed, OutOfScope, WrongState
@@ -23,16 +26,21 @@ OUTSIDERS = ["outsider", "outsider_village_agent", "outsider_unit_handler"]
 
 
 def route_call(
-    flow: Flow, actor: object, m: Matter, lead: ResponsibleUnit, co: tuple = (), **kw: object
-) -> object:
+    flow: Flow,
+    actor: User,
+    m: Matter,
+    lead: ResponsibleUnit,
+    co: tuple[ResponsibleUnit, ...] = (),
+    version: int | None = None,
+) -> Callable[[], Any]:
     return flow.bound(
         actions.matter_route,
         actor,
         m,
+        version=version,
         lead_unit=lead,
         lead_instructions="请办理",
         co_units=[(u, "") for u in co],
-        **kw,
     )
 
 
@@ -394,7 +402,7 @@ def test_co_unit_submits_its_part(flow: Flow, tree: Tree, personas: Personas, mo
 
 
 def test_submit_part_refused_to_the_lead_unit(flow: Flow, tree: Tree, personas: Personas, more: More) -> None:
-    m, co = co_accepted(flow, tree, more)
+    _m, co = co_accepted(flow, tree, more)
     assert_refused(
         NotAllowed, flow.bound_task(actions.task_submit_part, personas.unit_handler, co, content="x")
     )
@@ -405,7 +413,7 @@ def test_submit_part_refused_to_the_lead_unit(flow: Flow, tree: Tree, personas: 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_submit_part_out_of_scope(flow: Flow, tree: Tree, personas: Personas, more: More, who: str) -> None:
-    m, co = co_accepted(flow, tree, more)
+    _m, co = co_accepted(flow, tree, more)
     assert_refused(
         OutOfScope, flow.bound_task(actions.task_submit_part, getattr(personas, who), co, content="x")
     )
@@ -424,14 +432,14 @@ def test_submit_part_refused_on_the_lead_task(flow: Flow, personas: Personas) ->
 
 
 def test_submit_part_stale(flow: Flow, tree: Tree, more: More) -> None:
-    m, co = co_accepted(flow, tree, more)
+    _m, co = co_accepted(flow, tree, more)
     assert_refused(
         Conflict, flow.bound_task(actions.task_submit_part, more.hr_handler, co, version=2, content="x")
     )
 
 
 def test_submit_part_needs_content(flow: Flow, tree: Tree, more: More) -> None:
-    m, co = co_accepted(flow, tree, more)
+    _m, co = co_accepted(flow, tree, more)
     assert_refused(
         ValidationError,
         flow.bound_task(actions.task_submit_part, more.hr_handler, co, content=" "),

@@ -29,7 +29,7 @@ def answered(flow: Flow, personas: Personas) -> Matter:
 # ----------------------------------------------------------------------------------------- answer at once
 
 
-ANSWER = {"answer": "经查询政策，已当面解答"}
+ANSWER: dict[str, Any] = {"answer": "经查询政策，已当面解答"}
 
 
 def test_answer_at_once_closes_a_consultation(flow: Flow, personas: Personas) -> None:
@@ -281,7 +281,7 @@ def test_hand_down_invalid(
 # ----------------------------------------------------------------------------------------- guide to legal
 
 
-GUIDE = {
+GUIDE: dict[str, Any] = {
     "legal_channel": "labour_arbitration",
     "guidance": "属劳动争议，已告知向劳动人事争议仲裁委员会申请仲裁",
 }
@@ -335,7 +335,7 @@ def test_guide_legal_invalid(flow: Flow, personas: Personas, field: str, kwargs:
 # ---------------------------------------------------------------------------------------------- not accept
 
 
-NOT_ACCEPT = {"reason_kind": "not_petition", "reason": "系民事借贷纠纷，不属于信访事项"}
+NOT_ACCEPT: dict[str, Any] = {"reason_kind": "not_petition", "reason": "系民事借贷纠纷，不属于信访事项"}
 
 
 def test_not_accept_closes_unresolved(flow: Flow, personas: Personas) -> None:
