@@ -62,7 +62,17 @@ def _fill(rows: int) -> None:
     assert agent is not None
     tz = ZoneInfo("Asia/Shanghai")
     start = datetime(2022, 1, 1, tzinfo=tz)
-    statuses = ["registered", "local", "routed", "handling", "replied", "closed", "closed", "closed", "closed"]
+    statuses = [
+        "registered",
+        "local",
+        "routed",
+        "handling",
+        "replied",
+        "closed",
+        "closed",
+        "closed",
+        "closed",
+    ]
     t0 = time.perf_counter()
     batch: list[Matter] = []
     for i in range(have, rows):
@@ -141,7 +151,10 @@ def _measure(repeat: int) -> None:
         ("city: 40 pages deep (keyset)", deep_page),
         ("village agent: to-do count", lambda: queue_matters(village, "todo", today).count()),
         ("city supervisor: overdue count", lambda: queue_matters(supervisor, "overdue", today).count()),
-        ("county: search by number", lambda: list(apply_filters(matters_for(county), {"q": "150102-B-0000"}, county, today)[:25])),
+        (
+            "county: search by number",
+            lambda: list(apply_filters(matters_for(county), {"q": "150102-B-0000"}, county, today)[:25]),
+        ),
     ]
     print(f"{'case':40} {'median ms':>10} {'max ms':>10}")
     for name, fn in cases:

@@ -50,6 +50,7 @@ from daiban.matters.models import (
     Mediation,
     NumberSequence,
     Opinion,
+    Petitioner,
     Recusal,
     Review,
     UnitTask,
@@ -249,6 +250,9 @@ def matter_intake(
     today = clock.today()
     with transaction.atomic():
         people = [find_or_create_petitioner(p) for p in cleaned]
+        # Lock the people: two agents taking in the same person at once queue here, so the second one
+        # sees the first one's matter and links to it (art. 19) instead of opening a duplicate.
+        list(Petitioner.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk"))
         if not new_matter_reason.strip():
             existing = (
                 matters_for(actor)
@@ -481,7 +485,7 @@ def matter_route(
     """转送交办: the county (or city) centre names one lead unit (主办) and any co-units (协办)."""
     with _locked(actor, matter_id, expected_version) as m:
         _require_holder(actor, m)
-        _require_status(m, Status.REGISTERED)
+        _require_status(m, Status.REGISTERED, Status.LOCAL)
         holder = m.holder_region
         assert holder is not None
         if holder.level > Level.COUNTY:

@@ -171,7 +171,8 @@ class Matter(models.Model):  # 代办事项
             ),
             # ...and only open matters have one, so "overdue" is a pure index range on due_date.
             models.CheckConstraint(
-                condition=~Q(status=Status.CLOSED) | Q(due_date__isnull=True), name="closed_matter_has_no_deadline"
+                condition=~Q(status=Status.CLOSED) | Q(due_date__isnull=True),
+                name="closed_matter_has_no_deadline",
             ),
             models.CheckConstraint(
                 condition=Q(status=Status.CLOSED)

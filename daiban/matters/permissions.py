@@ -43,7 +43,7 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
     is_open = m.status != Status.CLOSED
 
     if _is_holder(user, m) and m.status in (Status.REGISTERED, Status.LOCAL):
-        if m.status == Status.REGISTERED and m.holder_region and m.holder_region.level <= Level.COUNTY:
+        if m.holder_region and m.holder_region.level <= Level.COUNTY:
             add(Available("route"))
         if m.status == Status.REGISTERED and not m.is_accusation:
             add(Available("start_local"))

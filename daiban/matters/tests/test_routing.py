@@ -108,10 +108,13 @@ def test_route_refused_below_the_county(flow: Flow, tree: Tree, personas: Person
     assert "县级" in error.message
 
 
-def test_route_refused_while_handled_locally(flow: Flow, tree: Tree, personas: Personas) -> None:
+def test_route_allowed_after_local_handling_started(flow: Flow, tree: Tree, personas: Personas) -> None:
+    """A county centre that began handling a matter itself can still hand it to the responsible unit."""
     m = flow.at_county()
     m = flow.fresh(flow.act(actions.matter_start_local, personas.county_staff, m))
-    assert_refused(WrongState, route_call(flow, personas.county_staff, m, tree.unit_housing_a))
+    route_call(flow, personas.county_staff, m, tree.unit_housing_a)()
+    m = flow.fresh(m)
+    assert m.status == "routed" and m.holder_unit == tree.unit_housing_a
 
 
 def test_route_refused_twice(flow: Flow, tree: Tree, personas: Personas) -> None:
