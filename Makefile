@@ -27,7 +27,8 @@ run: setup
 	$(BIN)/python manage.py demo_logins
 	@echo "服务地址：http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn daiban.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \
+		--forwarded-allow-ips 127.0.0.1
 
 ## make test: the whole suite (unit, permission, property and browser tests).
 test: setup system-deps

@@ -689,12 +689,17 @@ def petitioner_lookup(request: AuthedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def petitioner_search(request: AuthedRequest) -> HttpResponse:
-    """Find people by ID or phone (POST only: numbers stay out of URLs) or by name (GET)."""
+    """Find people by ID, phone or name. POST only, so no one's number or name ends up in a URL, the
+    browser history or an access log."""
     user = request.user
-    form = mf.PetitionerSearchForm(request.POST or None)
+    form = mf.PetitionerSearchForm(
+        request.POST if request.method == "POST" and "term" in request.POST else None
+    )
     results: list[Petitioner] = []
-    name = (request.GET.get("name") or "").strip()
-    if request.method == "POST" and form.is_valid():
+    name = (request.POST.get("name") or "").strip() if request.method == "POST" else ""
+    if name:
+        results = list(petitioners_for(user).filter(name__startswith=name).order_by("name", "id")[:50])
+    elif request.method == "POST" and form.is_valid():
         try:
             q = pii_search_q(form.cleaned_data["term"])
         except ValidationError as exc:
@@ -704,8 +709,6 @@ def petitioner_search(request: AuthedRequest) -> HttpResponse:
             form.add_error("term", "请输入有效的身份证号码或联系电话。")
         elif q is not None:
             results = list(petitioners_for(user).filter(q)[:20])
-    elif name:
-        results = list(petitioners_for(user).filter(name__startswith=name).order_by("name", "id")[:50])
     return render(request, "matters/petitioner_search.html", {"form": form, "results": results, "name": name})
 
 

@@ -153,3 +153,13 @@ def test_petitioner_page_and_number_search(tree: Tree, personas: Personas) -> No
     assert [p.pk for p in response.context["results"]] == [person.pk]
     assert _client(personas.outsider).get(f"/petitioners/{person.pk}/").status_code == 404
     assert _client(personas.outsider).post("/petitioners/", {"term": "13904711234"}).context["results"] == []
+
+
+def test_name_search_is_post_only(tree: Tree, personas: Personas) -> None:
+    with frozen(2026, 10, 1):
+        m = intake(personas.village_agent, tree.village_a1x)
+    client = _client(personas.county_staff)
+    assert client.get("/petitioners/", {"name": "王建"}).context["results"] == []
+    found = client.post("/petitioners/", {"name": "王建"}).context["results"]
+    assert [p.pk for p in found] == [m.petitioners.get().pk]
+    assert _client(personas.outsider).post("/petitioners/", {"name": "王建"}).context["results"] == []
