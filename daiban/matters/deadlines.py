@@ -71,9 +71,20 @@ def _recompute(deadline: Deadline) -> bool:
     return changed
 
 
+# Windows that give a right rather than impose a duty: a unit *may* object within 5 working days, and
+# letting the window pass is not a failure. They are shown on the matter page but never make the matter
+# due soon or overdue.
+WINDOW_STEPS = (Step.OBJECTION,)
+
+
 def refresh_due(matter: Matter) -> None:
-    """Mirror the earliest open clock onto the matter (the caller saves the matter)."""
-    first = Deadline.objects.filter(matter=matter, is_open=True).order_by("due_date", "id").first()
+    """Mirror the earliest open duty clock onto the matter (the caller saves the matter)."""
+    first = (
+        Deadline.objects.filter(matter=matter, is_open=True)
+        .exclude(step__in=WINDOW_STEPS)
+        .order_by("due_date", "id")
+        .first()
+    )
     matter.due_date = first.due_date if first else None
     matter.due_step = first.step if first else ""
 

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.accounts.scope import NOTHING, scope_path
-from daiban.matters.choices import ACTIVE_TASK_STATUSES, TaskStatus
+from daiban.matters.choices import ACTIVE_TASK_STATUSES
 from daiban.matters.models import SCOPE_COLUMNS, Matter, Petitioner
 from daiban.regions.models import subtree_q
 
@@ -38,7 +38,7 @@ def matter_scope_q(user: User) -> Q:
         # discipline units) and the reviews it handles as superior organ.
         return Q(
             tasks__unit_id=user.unit_id,
-            tasks__status__in=[*ACTIVE_TASK_STATUSES, TaskStatus.OBJECTED],
+            tasks__status__in=ACTIVE_TASK_STATUSES,
         ) | Q(reviews__unit_id=user.unit_id)
     if user.role not in _REGION_ROLES:
         return NOTHING

@@ -26,6 +26,7 @@ from daiban.matters import actions
 from daiban.matters import forms as mf
 from daiban.matters.attachments import attachments_add
 from daiban.matters.choices import Status
+from daiban.matters.deadlines import WINDOW_STEPS
 from daiban.matters.errors import ActionError, Conflict, NotAllowed, OutOfScope
 from daiban.matters.listing import MatterFilterForm, apply_filters, paginate
 from daiban.matters.models import Attachment, Deadline, Event, Matter, MatterPetitioner, Petitioner, UnitTask
@@ -174,7 +175,11 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
     matter_with_tasks._prefetched_objects_cache = {"tasks": tasks}  # type: ignore[attr-defined]
     recused = matter.recusals.filter(user=user).exists()
     deadlines = [
-        {"row": d, "state": due_status(d.due_date, today).value, "label": due_status(d.due_date, today).label}
+        {
+            "row": d,
+            "window": d.step in WINDOW_STEPS,
+            "state": "" if d.step in WINDOW_STEPS else due_status(d.due_date, today).value,
+        }
         for d in matter.deadlines.filter(is_open=True).select_related("task__unit")
     ]
     available = available_actions(user, matter_with_tasks, recused=recused)

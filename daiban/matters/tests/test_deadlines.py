@@ -64,7 +64,9 @@ def test_objection_window_skips_national_day_and_counts_the_make_up_saturday(flo
     m = objection_case(flow)
     row = m.deadlines.get(step=Step.OBJECTION)
     # working days after Tuesday 09-29: 09-30, (10-01..10-07 holiday), 10-08, 10-09, Saturday 10-10 (调休), 10-12
-    assert row.due_date == D(2026, 10, 12) == m.due_date
+    assert row.due_date == D(2026, 10, 12)
+    # The window is a right, not a duty: the matter's own deadline is the acceptance notice (15 days).
+    assert m.due_step == Step.ACCEPT_NOTICE and m.due_date == D(2026, 10, 14)
     assert "国庆节" in row.explanation and "调休上班日 2026-10-10（周六）" in row.explanation
 
 
@@ -186,12 +188,16 @@ def test_a_schedule_change_can_move_the_earliest_clock(
     """With a lead and a co-unit, the matter's due date is the earliest open clock after recomputation."""
     flow.on(2026, 12, 28)  # Monday; 5 working days → 2027-01-04 by the guess
     m = flow.routed(co_units=[tree.unit_hr_a])
-    assert m.due_date == D(2027, 1, 4) and m.due_step == Step.OBJECTION
+    window = m.deadlines.get(step=Step.OBJECTION, task__role="lead")
+    assert window.due_date == D(2027, 1, 4) and window.provisional
+    assert m.due_step == Step.ACCEPT_NOTICE  # objection windows never drive the matter's due date
     enter_2027(NEW_YEAR_2027, django_capture_on_commit_callbacks)
+    window.refresh_from_db()
+    assert window.due_date == D(2027, 1, 5) and not window.provisional
     m.refresh_from_db()
-    earliest = m.deadlines.filter(is_open=True).order_by("due_date", "id").first()
-    assert earliest is not None
-    assert m.due_date == earliest.due_date == D(2027, 1, 5) and m.due_step == Step.OBJECTION
+    duty = m.deadlines.filter(is_open=True).exclude(step=Step.OBJECTION).order_by("due_date", "id").first()
+    assert duty is not None
+    assert m.due_date == duty.due_date and m.due_step == duty.step == Step.ACCEPT_NOTICE
 
 
 # -------------------------------------------------------------------------------------------- due status

@@ -32,6 +32,7 @@ from daiban.core import clock
 from daiban.matters import actions
 from daiban.matters.actions import PetitionerInput
 from daiban.matters.choices import Status
+from daiban.matters.deadlines import WINDOW_STEPS
 from daiban.matters.errors import ActionError
 from daiban.matters.models import Event, Matter, UnitTask
 from daiban.matters.selectors import matters_for
@@ -436,10 +437,14 @@ class MatterMachine(RuleBasedStateMachine):
             )
             times = [when for _, when in timeline]
             assert times == sorted(times), f"matter {pk}: events out of order"
-            clocks = sorted(open_clocks.get(pk, []), key=lambda c: (str(c[0]), c[1]))
+            all_clocks = open_clocks.get(pk, [])
+            # Objection windows are rights, not duties: they never set the matter's due date.
+            clocks = sorted(
+                (c for c in all_clocks if c[2] not in WINDOW_STEPS), key=lambda c: (str(c[0]), c[1])
+            )
             due, due_step = row[fields["due_date"]], row[fields["due_step"]]
             if status == Status.CLOSED:
-                assert not clocks and due is None and row[fields["closed_at"]] is not None, f"matter {pk}"
+                assert not all_clocks and due is None and row[fields["closed_at"]] is not None, f"matter {pk}"
                 assert row[fields["resolved"]] in (True, False, 0, 1) and row[fields["closure_kind"]], (
                     f"matter {pk}"
                 )

@@ -85,8 +85,10 @@ def test_route_to_lead_and_co_units(flow: Flow, tree: Tree, personas: Personas) 
         ("objection", "co"),
         ("objection", "lead"),
     ]
-    # 5 working days from Monday 2026-06-01 end on Monday 06-08: that is the earliest open clock
-    assert (m.due_date, m.due_step) == (datetime.date(2026, 6, 8), Step.OBJECTION)
+    # 5 working days from Monday 2026-06-01 end on Monday 06-08, but an objection window is a right, not a
+    # duty: the matter's deadline is the lead unit's acceptance notice, 15 days → Tuesday 06-16.
+    assert m.deadlines.get(step=Step.OBJECTION, task__role="lead").due_date == datetime.date(2026, 6, 8)
+    assert (m.due_date, m.due_step) == (datetime.date(2026, 6, 16), Step.ACCEPT_NOTICE)
     assert m.events.get(seq=2).kind == "route"
 
 
@@ -366,7 +368,8 @@ def test_accept_refused_after_objection(flow: Flow, personas: Personas) -> None:
     task = flow.lead_task(m)
     flow.act_task(actions.task_object, personas.unit_handler, task, reasons="不属本单位")
     call = flow.bound_task(actions.task_accept, personas.unit_handler, task, notice_method="written")
-    assert_refused(WrongState, call)
+    # Once it objected, the matter is no longer the unit's business: it cannot even see it.
+    assert_refused(OutOfScope, call)
 
 
 def test_accept_stale(flow: Flow, personas: Personas) -> None:

@@ -81,12 +81,13 @@ def test_users_without_a_grant_see_nothing(caseload: dict[str, Matter], tree: Tr
     assert not matters_for(inactive).exists() and not matters_for(nobody).exists()
 
 
-def test_unit_keeps_seeing_what_it_objected_to_but_not_withdrawn_co_tasks(
+def test_unit_no_longer_sees_what_it_objected_to_nor_withdrawn_co_tasks(
     flow: Flow, tree: Tree, personas: Personas, more: More
 ) -> None:
     m = flow.routed(co_units=[tree.unit_hr_a])
     flow.act_task(actions.task_object, personas.unit_handler, flow.lead_task(m), reasons="不属本局")
-    assert matters_for(personas.unit_handler).filter(pk=m.pk).exists()  # its objection is on record
+    # Not its business: what happens next (possibly at another unit) is none of its concern.
+    assert not matters_for(personas.unit_handler).filter(pk=m.pk).exists()
     assert not matters_for(more.hr_handler).filter(pk=m.pk).exists()  # the co task was withdrawn
 
 
