@@ -53,19 +53,32 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+# Typing an ID or phone number recognises the person at once (POST: the number never enters a URL).
+LOOKUP_ATTRS = {
+    "hx-post": "/matters/lookup/",
+    "hx-trigger": "change",
+    "hx-target": "#lookup-result",
+    "hx-include": "this",
+}
+
+
 class PetitionerForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=32, required=False)
     id_number = forms.CharField(
         label="身份证号码",
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false", **LOOKUP_ATTRS}
+        ),
     )
     phone = forms.CharField(
         label="联系电话",
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel", **LOOKUP_ATTRS}
+        ),
     )
     address = forms.CharField(label="住址", max_length=120, required=False)
     group = forms.ChoiceField(
@@ -181,7 +194,10 @@ class HandDownForm(ActionForm):
         super().__init__(*args, **kwargs)
         field = self.fields["to_region"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Region.objects.filter(parent_id=self.matter.holder_region_id).order_by("code")
+        # Only the next level on the way down to where the matter arose.
+        field.queryset = Region.objects.filter(
+            parent_id=self.matter.holder_region_id, code__in=_codes(self.matter.region_path)
+        )
 
 
 class GuideForm(ActionForm):
@@ -205,6 +221,10 @@ def _unit_choices(user: User, matter: Matter) -> Any:
         .distinct()
         .order_by("region_path", "domain", "name")
     )
+
+
+def _codes(path: str) -> list[str]:
+    return [p for p in path.split("/") if p]
 
 
 def _prefixes(path: str) -> list[str]:

@@ -663,9 +663,8 @@ def _person_index(message: str, count: int) -> int:
 def petitioner_lookup(request: AuthedRequest) -> HttpResponse:
     """htmx: while typing an ID or phone at intake, show the person's earlier matters in scope."""
     user = request.user
-    term = (
-        request.POST.get("p-0-id_number") or request.POST.get("p-0-phone") or request.POST.get("term") or ""
-    ).strip()
+    candidates = [v for k, v in request.POST.items() if k.endswith(("-id_number", "-phone")) or k == "term"]
+    term = next((v.strip() for v in candidates if v.strip()), "")
     people: QuerySet[Petitioner] = Petitioner.objects.none()
     if term:
         try:

@@ -163,3 +163,21 @@ def test_name_search_is_post_only(tree: Tree, personas: Personas) -> None:
     found = client.post("/petitioners/", {"name": "王建"}).context["results"]
     assert [p.pk for p in found] == [m.petitioners.get().pk]
     assert _client(personas.outsider).post("/petitioners/", {"name": "王建"}).context["results"] == []
+
+
+def test_intake_recognises_a_known_person_from_their_number(tree: Tree, personas: Personas) -> None:
+    with frozen(2026, 10, 1):
+        m = intake(personas.village_agent, tree.village_a1x)
+    client = _client(personas.township_staff)
+    page = client.post("/matters/lookup/", {"p-0-phone": "139 0471 1234"}).content.decode()
+    assert "已识别信访人" in page and m.number in page
+    page = client.post(
+        "/matters/lookup/", {"p-1-id_number": id_with_check("15010219680315123")}
+    ).content.decode()
+    assert m.number in page
+    assert (
+        "已识别"
+        not in _client(personas.outsider)
+        .post("/matters/lookup/", {"p-0-phone": "13904711234"})
+        .content.decode()
+    )
