@@ -88,7 +88,8 @@ class ScopedAdminMixin(admin.ModelAdmin):
     scope_field: ClassVar[str | None] = "region"
 
     def scoped_queryset(self, user: User) -> QuerySet[Any]:
-        raise NotImplementedError
+        # Fail closed: an admin that forgets to name its scope selector shows nothing, never everything.
+        return self.model._default_manager.none()
 
     # --- rows -------------------------------------------------------------------------------------
 
