@@ -10,7 +10,7 @@ from daiban.accounts.models import AGENT_ROLES, Role
 from daiban.core import clock
 from daiban.core.http import AuthedRequest
 from daiban.matters.queues import QUEUES, ROLE_QUEUES, queue_matters
-from daiban.matters.views import _row
+from daiban.matters.views import list_row
 
 
 @require_GET
@@ -30,7 +30,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             .select_related("region", "holder_region", "holder_unit", "responsible_agent")
             .prefetch_related("petitioners")[:10]
         )
-        urgent = [_row(m, today) for m in first]
+        urgent = [list_row(m, today) for m in first]
     return render(
         request,
         "core/home.html",

@@ -16,10 +16,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from daiban.accounts.models import User
+from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock
 from daiban.core.http import AuthedRequest
 from daiban.matters import actions
@@ -29,7 +30,7 @@ from daiban.matters.choices import Status
 from daiban.matters.deadlines import WINDOW_STEPS
 from daiban.matters.errors import ActionError, Conflict, NotAllowed, OutOfScope
 from daiban.matters.listing import MatterFilterForm, apply_filters, paginate
-from daiban.matters.models import Attachment, Deadline, Event, Matter, MatterPetitioner, Petitioner, UnitTask
+from daiban.matters.models import Attachment, Deadline, Matter, MatterPetitioner, Petitioner, UnitTask
 from daiban.matters.permissions import available_actions
 from daiban.matters.petitioners import PetitionerInput
 from daiban.matters.selectors import matters_for, petitioners_for
@@ -70,7 +71,7 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "queue_count": qs.count() if queue_key else None,
-        "rows": [_row(m, today) for m in page.rows],
+        "rows": [list_row(m, today) for m in page.rows],
         "next_url": next_url,
         "first_url": first_url if page.has_previous else None,
         "export_url": export_url,
@@ -86,7 +87,8 @@ class Row:
     names: str
 
 
-def _row(m: Matter, today: datetime.date) -> Row:
+def list_row(m: Matter, today: datetime.date) -> Row:
+    """One line of a matter list: the matter, its deadline state and its petitioners' names."""
     state = due_status(m.due_date, today).value if m.due_date and m.status != Status.CLOSED else ""
     names = "、".join(p.name for p in m.petitioners.all())
     return Row(matter=m, due_state=state, names=names)
@@ -149,8 +151,6 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
 
 
 def clock_local(value: datetime.datetime) -> str:
-    from django.utils import timezone
-
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
@@ -563,8 +563,6 @@ def _merge_errors(form: forms.Form, exc: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def matter_intake(request: AuthedRequest) -> HttpResponse:
-    from daiban.accounts.models import AGENT_ROLES, Role
-
     user = request.user
     if user.role not in AGENT_ROLES and user.role != Role.LEADER:
         raise PermissionDenied("您的岗位不受理登记信访事项。")
@@ -578,7 +576,6 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
         copy["p-TOTAL_FORMS"] = str(min(total + 1, 5))
         formset = mf.PetitionerFormSet(copy, prefix="p")
         form = mf.IntakeForm(copy, user=user)
-        form.errors.clear() if form.is_bound else None
         return render(
             request, "matters/intake.html", {"form": form, "formset": formset, "suppress_errors": True}
         )
@@ -663,8 +660,12 @@ def _person_index(message: str, count: int) -> int:
 def petitioner_lookup(request: AuthedRequest) -> HttpResponse:
     """htmx: while typing an ID or phone at intake, show the person's earlier matters in scope."""
     user = request.user
-    candidates = [v for k, v in request.POST.items() if k.endswith(("-id_number", "-phone")) or k == "term"]
-    term = next((v.strip() for v in candidates if v.strip()), "")
+    candidates = [
+        str(request.POST.get(k, "")).strip()
+        for k in request.POST
+        if k.endswith(("-id_number", "-phone")) or k == "term"
+    ]
+    term = next((v for v in candidates if v), "")
     people: QuerySet[Petitioner] = Petitioner.objects.none()
     if term:
         try:
@@ -733,5 +734,5 @@ def petitioner_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "matters/petitioner.html",
-        {"person": person, "rows": [_row(m, today) for m in matters], "events": Event.objects.none()},
+        {"person": person, "rows": [list_row(m, today) for m in matters]},
     )
