@@ -141,6 +141,33 @@ def _require_agent(actor: User) -> None:
 HOLDER_ROLES = {*AGENT_ROLES, Role.CITY_ADMIN}
 
 
+def _intake_holder(actor: User, region: Region) -> Region:
+    """Where a new matter is held: the receiving agent's own point/station/centre; for a leader's
+    reception day, the network level of the leader's region — but never the city, which has no proxy
+    desk: a city leader's matter goes to the centre of the county where it arose."""
+    assert actor.region is not None
+    if actor.role == Role.LEADER and actor.region.level == Level.CITY:
+        county_code = region.ancestor_codes[1] if len(region.ancestor_codes) > 1 else None
+        county = Region.objects.filter(code=county_code).first() if county_code else None
+        return county or actor.region
+    return actor.region
+
+
+def _follow_up_holder(m: Matter) -> Region | None:
+    """Who carries a reply back: the responsible agent's own level, or (when the responsible person is a
+    leader or the city) the centre of the county where the matter arose."""
+    agent = m.responsible_agent
+    if agent.role in AGENT_ROLES and agent.region is not None:
+        return agent.region
+    codes = m.region.ancestor_codes
+    return Region.objects.filter(code=codes[1]).first() if len(codes) > 1 else m.region
+
+
+def _require_not_accusation(m: Matter) -> None:
+    if m.is_accusation:
+        raise WrongState("检举控告类事项只能上报或交纪检监察机关办理，不能在代办网络内处理，以保护检举人。")
+
+
 def _require_holder(actor: User, matter: Matter) -> None:
     """The network level currently holding the matter acts on it (its own staff only)."""
     if actor.role not in HOLDER_ROLES:
@@ -286,8 +313,7 @@ def matter_intake(
                     )
                 return IntakeResult(matter=matter, linked_existing=True)
 
-        holder = actor.region
-        assert holder is not None
+        holder = _intake_holder(actor, region)
         matter = Matter(
             number=_next_number(region, today.year),
             lookup_code=_lookup_code(),
@@ -365,6 +391,9 @@ def matter_start_local(
             raise WrongState("检举控告类事项只能转纪检监察机关办理。")
         before = m.status
         m.status = Status.LOCAL
+        # Taken on here: the routing clock is met; the handling limit (60 days, art. 34) now runs.
+        deadlines.close_clocks(m, steps=[Step.ROUTE])
+        deadlines.open_clock(m, Step.HANDLING, clock.today())
         _record(
             m,
             actor,
@@ -408,6 +437,7 @@ def matter_hand_down(
     note = _require_text("note", note, "交办说明")
     with _locked(actor, matter_id, expected_version) as m:
         _require_holder(actor, m)
+        _require_not_accusation(m)
         _require_status(m, Status.REGISTERED, Status.LOCAL)
         if to_region.parent_id != m.holder_region_id or not m.region_path.startswith(to_region.path):
             raise _fail("to_region", "只能交由事项发生地所在的下一级代办机构办理。")
@@ -434,6 +464,7 @@ def matter_guide_legal(
     guidance = _require_text("guidance", guidance, "引导说明")
     with _locked(actor, matter_id, expected_version) as m:
         _require_holder(actor, m)
+        _require_not_accusation(m)
         _require_status(m, Status.REGISTERED, Status.LOCAL)
         before = m.status
         _close(m, ClosureKind.GUIDED, resolved=False)
@@ -456,6 +487,7 @@ def matter_not_accept(
     reason = _require_text("reason", reason, "不予受理说明")
     with _locked(actor, matter_id, expected_version) as m:
         _require_holder(actor, m)
+        _require_not_accusation(m)
         _require_status(m, Status.REGISTERED, Status.LOCAL)
         before = m.status
         _close(m, ClosureKind.NOT_ACCEPTED, resolved=False)
@@ -628,6 +660,7 @@ def task_submit_part(*, actor: User, task_id: int, expected_version: int | None,
     task = _task_for(actor, task_id)
     with _locked(actor, task.matter_id, expected_version) as m:
         task.refresh_from_db()
+        _require_status(m, Status.HANDLING)
         if task.role != TaskRole.CO or task.status != TaskStatus.ACCEPTED:
             raise WrongState("只有已受理的协办任务可以报送协办意见。")
         task.status = TaskStatus.PART_SUBMITTED
@@ -757,9 +790,9 @@ def _to_reply(m: Matter, *, review_window: str | None) -> None:
     m.service_satisfaction = ""
     m.unit_satisfaction = ""
     m.holder_unit = None
-    received_region = m.responsible_agent.region or m.holder_region
-    m.holder_region = received_region
-    m.holder_path = received_region.path if received_region else ""
+    back_to = _follow_up_holder(m)
+    m.holder_region = back_to
+    m.holder_path = back_to.path if back_to else ""
     if review_window:
         m.review_window_until = workcal.deadline_for(review_window, today).due
     else:
@@ -1095,6 +1128,19 @@ def review_decide(
 # ---------------------------------------------------------------------------------------------- people
 
 
+LEADER_ASSIGNERS = {Role.COUNTY_STAFF, Role.CITY_ADMIN, Role.TOWNSHIP_STAFF}
+
+
+def _at_or_above_holder(actor: User, m: Matter) -> bool:
+    """The actor's level holds the matter or lies above where it is held (a unit holds → its county)."""
+    path = m.holder_path or m.region_path
+    return (
+        bool(actor.region_path)
+        and path.startswith(actor.region_path)
+        and (m.holder_unit_id is not None or len(actor.region_path) <= len(path))
+    )
+
+
 def matter_assign_leaders(
     *, actor: User, matter_id: int, expected_version: int | None, leaders: Sequence[User]
 ) -> Matter:
@@ -1102,10 +1148,11 @@ def matter_assign_leaders(
     if not 1 <= len(leaders) <= 2 or len({u.pk for u in leaders}) != len(leaders):
         raise _fail("leaders", "请选择一至两名包案领导。")
     with _locked(actor, matter_id, expected_version) as m:
-        if actor.role not in (Role.COUNTY_STAFF, Role.CITY_ADMIN, Role.TOWNSHIP_STAFF):
-            raise NotAllowed("只有代办站、代办中心或市级管理员可以确定包案领导。")
+        if actor.role not in LEADER_ASSIGNERS or not _at_or_above_holder(actor, m):
+            raise NotAllowed("只有事项当前所在或更高层级的代办站、代办中心可以确定包案领导。")
         if m.status == Status.CLOSED:
             raise WrongState("事项已办结。")
+        previous = list(m.leaders.values_list("pk", flat=True))
         for leader in leaders:
             if (
                 leader.role != Role.LEADER
@@ -1120,9 +1167,23 @@ def matter_assign_leaders(
             actor,
             "assign_leaders",
             ("双包案" if len(leaders) == 2 else "包案") + f"领导：{names}",
-            {"leaders": [u.pk for u in leaders]},
+            {"leaders": [u.pk for u in leaders], "previous": previous},
         )
     return m
+
+
+def is_involved(actor: User, m: Matter) -> bool:
+    """Handles this matter personally: its responsible agent, one of its leaders, a handler of a unit
+    with an active task or review, or staff of the network level holding it."""
+    # Iterates .all() so that prefetched tasks and leaders (the matter page) cost no query.
+    if actor.pk == m.responsible_agent_id or any(u.pk == actor.pk for u in m.leaders.all()):
+        return True
+    if actor.role == Role.UNIT_HANDLER and actor.unit_id:
+        active = {TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.PART_SUBMITTED}
+        return m.holder_unit_id == actor.unit_id or any(
+            t.unit_id == actor.unit_id and t.status in active for t in m.tasks.all()
+        )
+    return actor.role in HOLDER_ROLES and m.holder_unit_id is None and m.holder_region_id == actor.region_id
 
 
 def matter_declare_interest(
@@ -1134,6 +1195,10 @@ def matter_declare_interest(
         if m.status == Status.CLOSED:
             # A closed matter changes only through a review request; nobody is handling it to step back.
             raise WrongState("事项已办结，无需申请回避。")
+        if not is_involved(actor, m):
+            raise NotAllowed(
+                "只有承办本事项的人员（责任代办员、包案领导、交办单位经办人、当前承办机构人员）需要申请回避。"
+            )
         if (
             replacement.pk == actor.pk
             or replacement.role != actor.role

@@ -14,13 +14,19 @@ from django.db import transaction
 
 from daiban.core import clock
 from daiban.matters.choices import Step
+from daiban.matters.errors import WrongState
 from daiban.matters.models import Deadline, Matter, UnitTask
 from daiban.workcal import calendar as workcal
 from daiban.workcal.hooks import on_schedule_change
 
 
 def _compute(step: str, start: datetime.date, extra_days: int, excluded_days: int) -> workcal.Deadline:
-    return workcal.deadline_for(step, start, extra_days=extra_days, excluded_days=excluded_days)
+    try:
+        return workcal.deadline_for(step, start, extra_days=extra_days, excluded_days=excluded_days)
+    except workcal.TimeLimitError as exc:
+        raise WrongState(
+            f"时限“{Step(step).label}”已停用或未配置，请管理员在“法定时限”中启用后再办理。"
+        ) from exc
 
 
 def open_clock(matter: Matter, step: Step, start: datetime.date, *, task: UnitTask | None = None) -> Deadline:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock
+from daiban.matters.actions import HOLDER_ROLES, LEADER_ASSIGNERS, _at_or_above_holder, is_involved
 from daiban.matters.choices import ANSWERABLE_AT_ONCE, ReviewKind, Status, Step, TaskRole, TaskStatus
 from daiban.matters.models import Matter, UnitTask
 from daiban.regions.models import Level
@@ -23,7 +24,7 @@ class Available:
 
 
 def _is_holder(user: User, m: Matter) -> bool:
-    return user.role in AGENT_ROLES and m.holder_unit_id is None and m.holder_region_id == user.region_id
+    return user.role in HOLDER_ROLES and m.holder_unit_id is None and m.holder_region_id == user.region_id
 
 
 def _is_network_agent(user: User, m: Matter) -> bool:
@@ -54,10 +55,11 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
             add(Available("answer"))
         if m.holder_region and m.holder_region.parent_id is not None:
             add(Available("escalate"))
-        if len(m.region_path) > len(m.holder_path):
-            add(Available("hand_down"))
-        add(Available("guide_legal"))
-        add(Available("not_accept"))
+        if not m.is_accusation:  # accusations only go up, to discipline inspection
+            if len(m.region_path) > len(m.holder_path):
+                add(Available("hand_down"))
+            add(Available("guide_legal"))
+            add(Available("not_accept"))
 
     if user.role == Role.UNIT_HANDLER and user.unit_id:
         tasks = [t for t in m.tasks.all() if t.unit_id == user.unit_id]
@@ -76,7 +78,8 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
         lead = next((t for t in tasks if t.role == TaskRole.LEAD and t.status == TaskStatus.ACCEPTED), None)
         if lead is not None and m.status == Status.HANDLING:
             add(Available("mediate"))
-            if m.extended_days < 30:
+            handling = next((d for d in m.deadlines.all() if d.step == Step.HANDLING and d.is_open), None)
+            if m.extended_days < 30 and handling is not None and today <= handling.due_date:
                 add(Available("extend"))
             add(Available("reply"))
         if m.status in (Status.REVIEW, Status.REEXAM) and m.holder_unit_id == user.unit_id:
@@ -106,13 +109,9 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
         ):
             add(Available("request_review"))
 
-    if is_open and user.role in (Role.COUNTY_STAFF, Role.CITY_ADMIN, Role.TOWNSHIP_STAFF):
+    if is_open and user.role in LEADER_ASSIGNERS and _at_or_above_holder(user, m):
         add(Available("assign_leaders"))
-    if is_open and (
-        user.pk == m.responsible_agent_id
-        or (user.role == Role.LEADER and any(u.pk == user.pk for u in m.leaders.all()))
-        or (user.role == Role.UNIT_HANDLER and any(t.unit_id == user.unit_id for t in m.tasks.all()))
-    ):
+    if is_open and is_involved(user, m):
         add(Available("declare_interest"))
     if is_open and user.role != Role.UNIT_HANDLER:
         add(Available("press"))

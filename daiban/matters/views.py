@@ -166,13 +166,20 @@ def matter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
     today = clock.today()
-    tasks = list(
-        matter.tasks.select_related("unit").prefetch_related(
-            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_date"))
+    # One query each for tasks (with their clocks), leaders and reviews; the permission checks and the
+    # template then read the prefetched rows.
+    matter = (
+        Matter.objects.select_related("region", "holder_region", "holder_unit", "responsible_agent", "received_by")
+        .prefetch_related(
+            Prefetch("tasks", queryset=UnitTask.objects.select_related("unit").order_by("role", "id")),
+            Prefetch("tasks__deadlines", queryset=Deadline.objects.order_by("due_date")),
+            "leaders",
+            "reviews__unit",
+            Prefetch("deadlines", queryset=Deadline.objects.select_related("task__unit")),
         )
+        .get(pk=matter.pk)
     )
-    matter_with_tasks = matter
-    matter_with_tasks._prefetched_objects_cache = {"tasks": tasks}  # type: ignore[attr-defined]
+    tasks = list(matter.tasks.all())
     recused = matter.recusals.filter(user=user).exists()
     deadlines = [
         {
@@ -180,19 +187,20 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
             "window": d.step in WINDOW_STEPS,
             "state": "" if d.step in WINDOW_STEPS else due_status(d.due_date, today).value,
         }
-        for d in matter.deadlines.filter(is_open=True).select_related("task__unit")
+        for d in matter.deadlines.all()
+        if d.is_open
     ]
-    available = available_actions(user, matter_with_tasks, recused=recused)
+    available = available_actions(user, matter, recused=recused)
     return {
         "matter": matter,
         "links": list(matter.petitioner_links.select_related("petitioner")),
         "events": list(matter.events.select_related("actor").order_by("seq")),
         "deadlines": deadlines,
-        "closed_deadlines": list(matter.deadlines.filter(is_open=False).order_by("met_at")),
+        "closed_deadlines": [d for d in matter.deadlines.all() if not d.is_open],
         "tasks": tasks,
         "opinions": list(matter.opinions.select_related("unit").all()),
         "mediations": list(matter.mediations.all()),
-        "reviews": list(matter.reviews.select_related("unit").all()),
+        "reviews": list(matter.reviews.all()),
         "attachments": list(matter.attachments.all()),
         "leaders": list(matter.leaders.all()),
         "available": _ordered(available),

@@ -91,7 +91,10 @@ def test_start_local(flow: Flow, tree: Tree, personas: Personas) -> None:
     m = flow.at_village()
     m = flow.fresh(flow.act(actions.matter_start_local, personas.village_agent, m, note="邻里协商"))
     assert m.status == Status.LOCAL and m.holder_region == tree.village_a1x and m.version == 2
-    assert m.due_step == Step.ROUTE  # the statutory clock keeps running while the village works on it
+    # Taken on locally: the routing clock is met and the 60-day handling limit (art. 34) runs from today.
+    assert m.due_step == Step.HANDLING
+    assert not m.deadlines.filter(step=Step.ROUTE, is_open=True).exists()
+    assert m.deadlines.get(step=Step.HANDLING, is_open=True).started_on == flow.now.date()
     assert m.events.get(seq=2).kind == "start_local"
 
 
