@@ -56,7 +56,7 @@ from daiban.matters.models import (
     UnitTask,
 )
 from daiban.matters.petitioners import PetitionerInput, find_or_create_petitioner, validate_petitioner_inputs
-from daiban.matters.selectors import matters_for
+from daiban.matters.selectors import matters_for, petitioners_for
 from daiban.network.models import ResponsibleUnit, UnitDomain
 from daiban.regions.models import Level, Region
 from daiban.workcal import calendar as workcal
@@ -276,7 +276,8 @@ def matter_intake(
     now = clock.now()
     today = clock.today()
     with transaction.atomic():
-        people = [find_or_create_petitioner(p) for p in cleaned]
+        known = petitioners_for(actor)
+        people = [find_or_create_petitioner(p, within=known) for p in cleaned]
         # Lock the people: two agents taking in the same person at once queue here, so the second one
         # sees the first one's matter and links to it (art. 19) instead of opening a duplicate.
         list(Petitioner.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -12,6 +13,46 @@ from daiban.core import clock
 from daiban.matters.errors import OutOfScope
 from daiban.matters.models import Attachment, Event, Matter
 from daiban.matters.selectors import matters_for
+
+# Types we accept, recognised by their first bytes (the browser's claimed type and the file name are not
+# trusted), with the extension the stored file gets.
+SAFE_TYPES = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+    "application/pdf": ".pdf",
+}
+
+
+def sniff_type(head: bytes) -> str | None:
+    """The real type of a file from its first bytes, or None if it is not one we accept."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis"):
+        return "image/heic"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+def _head(f: UploadedFile) -> bytes:
+    f.seek(0)
+    head = f.read(16)
+    f.seek(0)
+    return head
+
+
+def safe_name(name: str, content_type: str) -> str:
+    """The shown name keeps the person's words but always ends in the sniffed type's extension."""
+    stem = (name or "附件").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = "".join(ch for ch in stem if ch.isprintable() and ch not in '<>:"|?*')[:80] or "附件"
+    return stem + SAFE_TYPES[content_type]
 
 
 def attachments_add(*, actor: User, matter_id: int, files: Sequence[UploadedFile]) -> list[Attachment]:
@@ -25,12 +66,17 @@ def attachments_add(*, actor: User, matter_id: int, files: Sequence[UploadedFile
         now = clock.now()
         saved = []
         for f in files:
+            content_type = sniff_type(_head(f))
+            if content_type is None:
+                raise ValidationError({"photos": [f"“{f.name}”不是照片（JPG、PNG）或 PDF 文件，未上传。"]})
+            name = safe_name(f.name or "", content_type)
+            f.name = "upload" + SAFE_TYPES[content_type]  # the stored file's name is ours, not the sender's
             saved.append(
                 Attachment.objects.create(
                     matter=matter,
                     file=f,
-                    name=(f.name or "附件")[:120],
-                    content_type=getattr(f, "content_type", "") or "",
+                    name=name,
+                    content_type=content_type,
                     size=f.size or 0,
                     uploaded_by=actor,
                     uploaded_at=now,

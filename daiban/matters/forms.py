@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import formset_factory
 
 from daiban.accounts.models import Role, User
 from daiban.accounts.scope import regions_for, units_for, users_for
+from daiban.matters.attachments import sniff_type
 from daiban.matters.choices import (
     Category,
     Channel,
@@ -28,7 +30,6 @@ from daiban.pii.validators import validate_id_number, validate_phone
 from daiban.regions.models import Level, Region
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_UPLOAD_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"}
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -48,7 +49,10 @@ class MultipleFileField(forms.FileField):
         for f in cleaned:
             if f.size > MAX_UPLOAD_BYTES:
                 raise ValidationError(f"“{f.name}”超过 10 MB，请压缩后上传。")
-            if getattr(f, "content_type", "") not in ALLOWED_UPLOAD_TYPES:
+            f.seek(0)
+            head = f.read(16)
+            f.seek(0)
+            if sniff_type(head) is None:
                 raise ValidationError(f"“{f.name}”的格式不支持，请上传照片（JPG、PNG）或 PDF。")
         return cleaned
 
@@ -154,8 +158,13 @@ class IntakeForm(forms.Form):
             self.initial.setdefault("region", user.region_id)
         leader_field = self.fields["leader"]
         assert isinstance(leader_field, forms.ModelChoiceField)
+        # A reception-day leader sits at the agent's level or above (the county or city leader receiving
+        # that day), or below it for a county centre.
+        above = [p + "/" for p in _prefixes(user.region_path)]
         leader_field.queryset = (
-            users_for(user).filter(role=Role.LEADER, is_active=True).order_by("region_path")
+            User.objects.filter(role=Role.LEADER, is_active=True)
+            .filter(Q(region_path__in=above) | Q(pk__in=users_for(user).values("pk")))
+            .order_by("region_path", "username")
         )
         if user.role == Role.LEADER and not self.is_bound:
             self.initial.setdefault("channel", Channel.LEADER_DAY)

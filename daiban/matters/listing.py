@@ -153,7 +153,7 @@ def paginate(qs: QuerySet[Matter], order: str, cursor: str | None) -> Page:
             try:
                 due, pk = datetime.date.fromisoformat(decoded[0]), int(decoded[1])
                 qs = qs.filter(Q(due_date__gt=due) | Q(due_date=due, id__gt=pk))
-            except ValueError:
+            except (ValueError, OverflowError):
                 pass
     else:
         qs = qs.order_by("-received_at", "-id")
@@ -161,8 +161,12 @@ def paginate(qs: QuerySet[Matter], order: str, cursor: str | None) -> Page:
         if decoded and len(decoded) == 2:
             try:
                 at, pk = datetime.datetime.fromisoformat(decoded[0]), int(decoded[1])
+                if at.tzinfo is None or not datetime.datetime(
+                    1900, 1, 2, tzinfo=datetime.UTC
+                ) < at < datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC):
+                    raise ValueError("cursor out of range")
                 qs = qs.filter(Q(received_at__lt=at) | Q(received_at=at, id__lt=pk))
-            except ValueError:
+            except (ValueError, OverflowError):
                 pass
     rows = list(
         qs.select_related("region", "holder_region", "holder_unit", "responsible_agent").prefetch_related(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from pypinyin import Style, lazy_pinyin
 
 from daiban.matters.choices import PetitionerGroup
@@ -61,30 +62,48 @@ def validate_petitioner_inputs(inputs: Sequence[PetitionerInput]) -> list[Petiti
     return cleaned
 
 
-def find_petitioner(*, id_number: str = "", phone: str = "") -> Petitioner | None:
-    """The same person, by ID first (unique to a person), then by phone. Nothing is decrypted."""
+def find_petitioner(
+    within: QuerySet[Petitioner], *, name: str, id_number: str = "", phone: str = ""
+) -> Petitioner | None:
+    """The same person among those the actor may see (never across jurisdictions), by keyed hash.
+
+    An ID number identifies a person. A phone number alone does not (families share one), so it only
+    matches a person of the same name who has no ID number on record. Nothing is decrypted."""
     if id_number:
-        found = Petitioner.objects.filter(id_number_hash=lookup_hash_for_id(id_number)).order_by("id").first()
-        if found is not None:
-            return found
+        return within.filter(id_number_hash=lookup_hash_for_id(id_number)).order_by("id").first()
     if phone:
-        return Petitioner.objects.filter(phone_hash=lookup_hash_for_phone(phone)).order_by("id").first()
+        return (
+            within.filter(phone_hash=lookup_hash_for_phone(phone), name=name, id_number_hash="")
+            .order_by("id")
+            .first()
+        )
     return None
 
 
-def find_or_create_petitioner(data: PetitionerInput) -> Petitioner:
-    person = find_petitioner(id_number=data.id_number, phone=data.phone)
+def find_or_create_petitioner(data: PetitionerInput, *, within: QuerySet[Petitioner]) -> Petitioner:
+    """Recognise the person within ``within`` or register a new one. A recognised person's identity
+    (name, ID number) is never overwritten from intake; missing details are filled in and the contact
+    phone is updated when the person was identified by ID number."""
+    person = find_petitioner(within, name=data.name, id_number=data.id_number, phone=data.phone)
     if person is None:
-        person = Petitioner(name=data.name)
-    person.name = data.name
-    person.name_initials = name_initials(data.name)
-    if data.id_number:
-        set_id_number(person, data.id_number)
-    if data.phone:
-        set_phone(person, data.phone)
-    if data.address:
+        person = Petitioner(name=data.name, name_initials=name_initials(data.name), group=data.group)
+        if data.id_number:
+            set_id_number(person, data.id_number)
+        if data.phone:
+            set_phone(person, data.phone)
         person.address = data.address
-    if data.group != PetitionerGroup.OTHER or not person.group:
+        person.save()
+        return person
+    changed = False
+    if data.phone and (data.id_number or not person.phone_hash):
+        set_phone(person, data.phone)
+        changed = True
+    if data.address and not person.address:
+        person.address = data.address
+        changed = True
+    if data.group != PetitionerGroup.OTHER and person.group == PetitionerGroup.OTHER:
         person.group = data.group
-    person.save()
+        changed = True
+    if changed:
+        person.save()
     return person

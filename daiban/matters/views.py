@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from daiban.core import clock
 from daiban.core.http import AuthedRequest
 from daiban.matters import actions
 from daiban.matters import forms as mf
-from daiban.matters.attachments import attachments_add
+from daiban.matters.attachments import SAFE_TYPES, attachments_add
 from daiban.matters.choices import Status
 from daiban.matters.deadlines import WINDOW_STEPS
 from daiban.matters.errors import ActionError, Conflict, NotAllowed, OutOfScope
@@ -58,7 +58,9 @@ def _matter_or_404(user: User, pk: int) -> Matter:
 def matter_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = MatterFilterForm(request.GET or None, user=user)
-    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # A filter that does not validate (a mistyped date, an id outside scope) is dropped on its own and
+    # shown as an error on the form; the other filters still apply.
+    data: dict[str, Any] = _valid_filters(form)
     today = clock.today()
     qs = apply_filters(matters_for(user), data, user, today)
     order = data.get("order") or "received"
@@ -80,6 +82,13 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _valid_filters(form: MatterFilterForm) -> dict[str, Any]:
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+
+
 @dataclass
 class Row:
     matter: Matter
@@ -99,7 +108,13 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
     """CSV of the filtered list (scoped exactly as the page; no ID or phone numbers)."""
     user = request.user
     form = MatterFilterForm(request.GET or None, user=user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        # Never export more than asked for: an invalid filter is an error, not "no filter".
+        return HttpResponseBadRequest(  # type: ignore[return-value]
+            "筛选条件有误：" + "；".join(f"{form.fields[f].label}" for f in form.errors if f in form.fields),
+            content_type="text/plain; charset=utf-8",
+        )
+    data = form.cleaned_data if form.is_bound else {}
     qs = apply_filters(matters_for(user), data, user, clock.today()).order_by("-received_at", "-id")
     qs = qs.select_related("region", "holder_region", "holder_unit", "responsible_agent").prefetch_related(
         "petitioners"
@@ -169,7 +184,9 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
     # One query each for tasks (with their clocks), leaders and reviews; the permission checks and the
     # template then read the prefetched rows.
     matter = (
-        Matter.objects.select_related("region", "holder_region", "holder_unit", "responsible_agent", "received_by")
+        Matter.objects.select_related(
+            "region", "holder_region", "holder_unit", "responsible_agent", "received_by"
+        )
         .prefetch_related(
             Prefetch("tasks", queryset=UnitTask.objects.select_related("unit").order_by("role", "id")),
             Prefetch("tasks__deadlines", queryset=Deadline.objects.order_by("due_date")),
@@ -204,7 +221,7 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
         "attachments": list(matter.attachments.all()),
         "leaders": list(matter.leaders.all()),
         "available": _ordered(available),
-        "can_reveal": _can_reveal(user, matter),
+        "can_reveal": _can_reveal(user, matter, recused=recused),
         "recused": recused,
     }
 
@@ -233,10 +250,11 @@ def _ordered(available: list[Any]) -> list[tuple[Any, str, bool]]:
     return [(a, ACTIONS[a.action].label, i == 0 and a.action in rank) for i, a in enumerate(known)]
 
 
-def _can_reveal(user: User, matter: Matter) -> bool:
-    """Full ID and phone only for the network that must contact the person (not units, not leaders)."""
-    from daiban.accounts.models import AGENT_ROLES
-
+def _can_reveal(user: User, matter: Matter, *, recused: bool) -> bool:
+    """Full ID and phone only for the network that must contact the person (not units, not leaders), and
+    never for someone who stepped back from the matter (回避)."""
+    if recused:
+        return False
     return (user.role in AGENT_ROLES and not matter.is_accusation) or user.pk == matter.received_by_id
 
 
@@ -250,7 +268,7 @@ def reveal_pii(request: AuthedRequest, pk: int, link_id: int, field: str) -> Htt
     link = MatterPetitioner.objects.select_related("petitioner").filter(pk=link_id, matter=matter).first()
     if link is None:
         raise Http404
-    if not _can_reveal(user, matter):
+    if not _can_reveal(user, matter, recused=matter.recusals.filter(user=user).exists()):
         raise PermissionDenied("您的岗位不能查看完整个人信息。")
     value = reveal(
         actor=user, obj=link.petitioner, field=field, reason=f"办理事项 {matter.number}", ip=_ip(request)
@@ -264,11 +282,24 @@ def _ip(request: AuthedRequest) -> str | None:
 
 @require_GET
 def attachment_download(request: AuthedRequest, pk: int, attachment_id: int) -> FileResponse:
+    """Serve a stored file with the type sniffed at upload (never one guessed from its name); images
+    inline, anything else as a download; sandboxed so that even a disguised file cannot run script."""
     matter = _matter_or_404(request.user, pk)
     attachment = Attachment.objects.filter(pk=attachment_id, matter=matter).first()
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), filename=attachment.name, as_attachment=False)
+    content_type = (
+        attachment.content_type if attachment.content_type in SAFE_TYPES else "application/octet-stream"
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        filename=attachment.name,
+        as_attachment=not content_type.startswith("image/"),
+        content_type=content_type,
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # ---------------------------------------------------------------------------------------------- actions
@@ -580,7 +611,8 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
     if data is not None and "add_person" in data:
         # Add a row without losing anything typed: rebuild the formset with one more empty form.
         copy = data.copy()
-        total = int(copy.get("p-TOTAL_FORMS", "1") or 1)
+        raw_total = str(copy.get("p-TOTAL_FORMS", "1"))
+        total = int(raw_total) if raw_total.isdigit() else 1
         copy["p-TOTAL_FORMS"] = str(min(total + 1, 5))
         formset = mf.PetitionerFormSet(copy, prefix="p")
         form = mf.IntakeForm(copy, user=user)
