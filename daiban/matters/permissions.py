@@ -34,6 +34,15 @@ def _is_network_agent(user: User, m: Matter) -> bool:
     )
 
 
+def _has_colleague(user: User) -> bool:
+    """Recusal needs someone in the same post to take over."""
+    return (
+        User.objects.filter(role=user.role, region_id=user.region_id, unit_id=user.unit_id, is_active=True)
+        .exclude(pk=user.pk)
+        .exists()
+    )
+
+
 def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[Available]:
     """The actions ``user`` may take on ``m`` now (the caller has already checked scope)."""
     if recused:
@@ -81,7 +90,13 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
             handling = next((d for d in m.deadlines.all() if d.step == Step.HANDLING and d.is_open), None)
             if m.extended_days < 30 and handling is not None and today <= handling.due_date:
                 add(Available("extend"))
-            add(Available("reply"))
+            pending = [
+                t
+                for t in m.tasks.all()
+                if t.role == TaskRole.CO and t.status in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED)
+            ]
+            if not pending:  # the opinion waits for every co-unit's part
+                add(Available("reply"))
         if m.status in (Status.REVIEW, Status.REEXAM) and m.holder_unit_id == user.unit_id:
             if m.status == Status.REEXAM:
                 add(Available("hearing"))
@@ -111,7 +126,7 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
 
     if is_open and user.role in LEADER_ASSIGNERS and _at_or_above_holder(user, m):
         add(Available("assign_leaders"))
-    if is_open and is_involved(user, m):
+    if is_open and is_involved(user, m) and _has_colleague(user):
         add(Available("declare_interest"))
     if is_open and user.role != Role.UNIT_HANDLER:
         add(Available("press"))

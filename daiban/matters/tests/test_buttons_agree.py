@@ -1,0 +1,199 @@
+"""The buttons on the matter page (permissions.available_actions) agree with the actions themselves:
+across many states and every persona, an action is offered exactly when calling it would succeed."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from conftest import Personas, Tree
+from daiban.accounts.models import User
+from daiban.core import clock
+from daiban.matters import actions
+from daiban.matters.errors import ActionError, OutOfScope
+from daiban.matters.models import Matter
+from daiban.matters.permissions import available_actions
+from daiban.matters.selectors import matters_for
+from daiban.matters.tests.conftest import More
+from daiban.matters.tests.factories import Flow, intake
+from daiban.regions.models import Region
+
+
+class Rollback(Exception):
+    pass
+
+
+OPINION = {"outcome": "support", "facts": "f", "reasons": "r", "basis": "b"}
+
+MATTER_ACTIONS: dict[str, Callable[..., Any]] = {
+    "route": actions.matter_route,
+    "start_local": actions.matter_start_local,
+    "reply_locally": actions.matter_reply_locally,
+    "answer": actions.matter_answer_at_once,
+    "escalate": actions.matter_escalate,
+    "hand_down": actions.matter_hand_down,
+    "guide_legal": actions.matter_guide_legal,
+    "not_accept": actions.matter_not_accept,
+    "mediate": actions.matter_mediate,
+    "extend": actions.matter_extend,
+    "reply": actions.matter_reply,
+    "feedback": actions.matter_give_feedback,
+    "follow_up": actions.matter_follow_up,
+    "close": actions.matter_close,
+    "request_review": actions.matter_request_review,
+    "hearing": actions.review_record_hearing,
+    "review_decide": actions.review_decide,
+    "assign_leaders": actions.matter_assign_leaders,
+    "declare_interest": actions.matter_declare_interest,
+    "press": actions.matter_press,
+}
+TASK_ACTIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
+    "task_accept": (actions.task_accept, {"notice_method": "written"}),
+    "task_object": (actions.task_object, {"reasons": "r"}),
+    "task_submit_part": (actions.task_submit_part, {"content": "c"}),
+}
+
+
+def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str, Any]:
+    today = clock.today()
+    if name == "route":
+        county_a = m.region_path.startswith(t.county_a.path)
+        unit = (
+            t.unit_discipline_a if m.is_accusation else (t.unit_housing_a if county_a else t.unit_housing_b)
+        )
+        return {"lead_unit": unit, "lead_instructions": "x", "co_units": []}
+    if name == "hand_down":
+        codes = [c for c in m.region_path.split("/") if c]
+        nxt = Region.objects.filter(parent_id=m.holder_region_id, code__in=codes).first()
+        return {"to_region": nxt or t.village_a1x, "note": "x"}
+    if name == "declare_interest":
+        colleague = (
+            User.objects.filter(role=actor.role, region=actor.region, unit=actor.unit, is_active=True)
+            .exclude(pk=actor.pk)
+            .first()
+        )
+        return {"reason": "r", "replacement": colleague or actor}
+    if name == "request_review":
+        kind = "reexam" if m.reviews.filter(kind="review").exists() else "review"
+        return {"kind": kind, "requested_on": today, "reason": "r"}
+    return {
+        "start_local": {"note": ""},
+        "reply_locally": OPINION,
+        "answer": {"answer": "a"},
+        "escalate": {"note": "x"},
+        "guide_legal": {"legal_channel": "litigation", "guidance": "g"},
+        "not_accept": {"reason_kind": "other", "reason": "r"},
+        "mediate": {
+            "participants": "p",
+            "terms": "t",
+            "performance_manner": "m",
+            "performance_deadline": today + datetime.timedelta(days=5),
+            "signed": True,
+        },
+        "extend": {"days": 10, "approver": "a", "reason": "r", "notified_how": "phone"},
+        "reply": OPINION,
+        "feedback": {"method": "phone", "note": "n"},
+        "follow_up": {
+            "service_satisfaction": "satisfied",
+            "unit_satisfaction": "satisfied",
+            "method": "phone",
+        },
+        "close": {"resolved": True},
+        "hearing": {"days": 3},
+        "review_decide": OPINION,
+        "assign_leaders": {"leaders": [p.leader]},
+        "press": {"note": "n"},
+    }[name]
+
+
+def _succeeds(fn: Callable[..., Any], kwargs: dict[str, Any]) -> bool:
+    try:
+        with transaction.atomic():
+            fn(**kwargs)
+            raise Rollback
+    except Rollback:
+        return True
+    except (OutOfScope, ActionError, ValidationError):
+        return False
+
+
+def _disagreements(label: str, m: Matter, everyone: dict[str, User], t: Tree, p: Personas) -> list[str]:
+    out = []
+    for who, user in everyone.items():
+        m = Matter.objects.get(pk=m.pk)
+        if not matters_for(user).filter(pk=m.pk).exists():
+            continue
+        shown = {(a.action, a.task.pk if a.task else None) for a in available_actions(user, m)}
+        for name, fn in MATTER_ACTIONS.items():
+            kwargs = {
+                "actor": user,
+                "matter_id": m.pk,
+                "expected_version": m.version,
+                **_inputs(name, m, user, t, p),
+            }
+            if ((name, None) in shown) != _succeeds(fn, kwargs):
+                out.append(f"{label}: {who} {name} shown={(name, None) in shown}")
+        for task in m.tasks.all():
+            for name, (fn, extra) in TASK_ACTIONS.items():
+                kwargs = {"actor": user, "task_id": task.pk, "expected_version": m.version, **extra}
+                if ((name, task.pk) in shown) != _succeeds(fn, kwargs):
+                    out.append(f"{label}: {who} {name}[{task.role}] shown={(name, task.pk) in shown}")
+    return out
+
+
+def test_buttons_agree_with_actions(flow: Flow, tree: Tree, personas: Personas, more: More) -> None:
+    t, p = tree, personas
+    everyone = {**p.all(), **{k: v for k, v in vars(more).items() if isinstance(v, User)}}
+    found: list[str] = []
+
+    def run(label: str, build: Callable[[], Matter]) -> None:
+        try:
+            with transaction.atomic():
+                m = build()
+                with clock.frozen(flow.now):
+                    found.extend(_disagreements(label, m, everyone, t, p))
+                raise Rollback
+        except Rollback:
+            pass
+
+    def escalated(actor: User, m: Matter) -> Matter:
+        return flow.act(actions.matter_escalate, actor, m, note="up")
+
+    def co_accepted() -> Matter:
+        m = flow.routed(co_units=[t.unit_hr_a])
+        flow.act_task(actions.task_accept, more.hr_handler, m.tasks.get(role="co"))
+        return m
+
+    def overdue() -> Matter:
+        m = flow.handling()
+        flow.later(days=70)
+        return m
+
+    def city_leader_day() -> Matter:
+        with clock.frozen(flow.now):
+            return intake(more.city_leader, t.village_a1x, channel="leader_day")
+
+    run("at_village", flow.at_village)
+    run("at_village_consultation", lambda: flow.at_village(purpose="consultation"))
+    run("at_village_accusation", lambda: flow.at_village(purpose="accusation"))
+    run("at_county", flow.at_county)
+    run("at_county_accusation", lambda: flow.at_county(purpose="accusation"))
+    run("local", flow.local)
+    run("at_town", lambda: escalated(p.village_agent, flow.at_village()))
+    run("at_city", lambda: escalated(p.county_staff, flow.at_county()))
+    run("routed", lambda: flow.routed(co_units=[t.unit_hr_a]))
+    run("routed_co_accepted", co_accepted)
+    run("handling", lambda: flow.handling(co_units=[t.unit_hr_a]))
+    run("handling_overdue", overdue)
+    run("replied", flow.replied)
+    run("fed_back", flow.fed_back)
+    run("followed_up", flow.followed_up)
+    run("closed", flow.closed)
+    run("in_review", flow.in_review)
+    run("in_reexam", lambda: flow.in_reexam(more.city_housing_handler))
+    run("city_leader_day", city_leader_day)
+    assert found == [], "\n" + "\n".join(found)
