@@ -37,7 +37,7 @@ def _is_network_agent(user: User, m: Matter) -> bool:
 def _has_colleague(user: User) -> bool:
     """Recusal needs someone in the same post to take over."""
     return (
-        User.objects.filter(role=user.role, region_id=user.region_id, unit_id=user.unit_id, is_active=True)
+        User.objects.filter(role=user.role, region=user.region, unit=user.unit, is_active=True)
         .exclude(pk=user.pk)
         .exists()
     )

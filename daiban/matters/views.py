@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,11 +62,17 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
     # A filter that does not validate (a mistyped date, an id outside scope) is dropped on its own and
     # shown as an error on the form; the other filters still apply.
     data: dict[str, Any] = _valid_filters(form)
+    if _looks_like_a_number(str(data.get("q", ""))):
+        # Numbers are searched on the petitioner page (POST), never through a URL that gets copied on.
+        form.add_error("q", "身份证号码、电话请在“信访人”页面查找，号码不会出现在网址中。")
+        data.pop("q")
     today = clock.today()
     qs = apply_filters(matters_for(user), data, user, today)
     order = data.get("order") or "received"
     page = paginate(qs, order, request.GET.get("after"))
-    params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "after" and v}
+    params: dict[str, str] = {
+        k: str(v) for k, v in request.GET.items() if k != "after" and v and not (k == "q" and "q" not in data)
+    }
     next_url = f"?{urlencode({**params, 'after': page.next_cursor})}" if page.next_cursor else None
     first_url = f"?{urlencode(params)}" if params else "?"
     export_url = reverse("matter_export") + (f"?{urlencode(params)}" if params else "")
@@ -80,6 +87,19 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
     }
     template = "matters/_list_rows.html" if request.htmx else "matters/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+def _looks_like_a_number(term: str) -> bool:
+    """A valid ID or phone number (a matter number like 150102-2026-00001 is neither)."""
+    if not term:
+        return False
+    try:
+        return pii_search_q(term) is not None
+    except ValidationError:
+        return bool(re.fullmatch(r"[\d\s+-]{11,}[\dXx]?", term)) and not MATTER_NUMBER.fullmatch(term)
+
+
+MATTER_NUMBER = re.compile(r"\d{6}-\d{4}-\d{5}")
 
 
 def _valid_filters(form: MatterFilterForm) -> dict[str, Any]:

@@ -106,3 +106,13 @@ def test_a_village_agent_can_name_the_county_leader_receiving_that_day(
     with frozen(2026, 11, 2):
         m = intake(personas.village_agent, tree.village_a1x, channel="leader_day", leader=personas.leader)
     assert personas.leader in m.leaders.all()
+
+
+def test_a_number_typed_into_the_list_search_is_not_carried_in_links(tree: Tree, personas: Personas) -> None:
+    with frozen(2026, 11, 2):
+        intake(personas.village_agent, tree.village_a1x)
+    response = _client(personas.county_staff).get("/matters/", {"q": "13904711234", "status": "registered"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "信访人”页面查找" in page
+    assert "13904711234" not in response.context["export_url"]
+    assert "13904711234" not in page.replace('value="13904711234"', "")
