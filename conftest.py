@@ -6,10 +6,14 @@ two townships each → two villages each. One user per role, plus an outsider in
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
+from pytest_django.plugin import blocking_manager_key
 
 from daiban.accounts.models import Role, User
 from daiban.network.models import (
@@ -24,6 +28,40 @@ from daiban.workcal.hooks import discard_pending
 from daiban.workcal.schedule import clear_cache
 
 PASSWORD = "persona-pass-123"
+
+# Data migrations that seed the statutory time limits. A transactional test's teardown flushes every
+# table, these rows included, so they are seeded again after it (see pytest_runtest_teardown).
+_SEED_MIGRATIONS = (
+    "daiban.workcal.migrations.0002_seed_default_time_limits",
+    "daiban.matters.migrations.0002_follow_up_time_limit",
+)
+
+
+def seed_time_limits() -> None:
+    """Run the data migrations' seed functions again (idempotent: get_or_create)."""
+    for name in _SEED_MIGRATIONS:
+        module: Any = importlib.import_module(name)
+        seed = getattr(module, "seed", None) or module.add_limit
+        seed(django_apps, None)
+
+
+def _flushes_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    names = getattr(item, "fixturenames", ())
+    return transactional or "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """After a transactional test's flush, put the seeded reference rows back for the next test in this
+    worker (after the worker's last test the database is already gone)."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is not None and _flushes_database(item):
+            with item.config.stash[blocking_manager_key].unblock():
+                seed_time_limits()
 
 
 @pytest.fixture(autouse=True)

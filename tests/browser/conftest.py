@@ -9,13 +9,12 @@
   rest of the session (with ``-n 2 --dist loadfile`` other test files run in the same worker).
 * live_server needs transactional_db, whose teardown flushes every table, including the statutory time
   limits that the data migrations seed (workcal 0002, matters 0002). They are seeded again before each test
-  (deadlines need them) and after each flush (for whatever runs next in this worker).
+  (deadlines need them) and, by the root conftest, after each flush (for whatever runs next in this worker).
 * A page that asks for a missing /static/ file fails the test: CSS and htmx must really load.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -23,10 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
-from pytest_django.plugin import blocking_manager_key
 
-from conftest import PASSWORD
+from conftest import PASSWORD, seed_time_limits
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,24 +37,11 @@ PHONE = {"width": 375, "height": 740}
 HERE = Path(__file__).resolve().parent
 TIMEOUT_MS = 10_000
 
-_SEED_MIGRATIONS = (
-    "daiban.workcal.migrations.0002_seed_default_time_limits",
-    "daiban.matters.migrations.0002_follow_up_time_limit",
-)
-
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-
-
-def seed_time_limits() -> None:
-    """Run the data migrations' seed functions again (idempotent: get_or_create)."""
-    for name in _SEED_MIGRATIONS:
-        module: Any = importlib.import_module(name)
-        seed = getattr(module, "seed", None) or module.add_limit
-        seed(django_apps, None)
 
 
 @pytest.fixture(scope="module")
@@ -83,18 +67,6 @@ def browser() -> Iterator[Any]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    """After every fixture is torn down (transactional_db's flush included), seed the time limits again."""
-    try:
-        return (yield)
-    finally:
-        # After the worker's last test the session's test database is already gone: nothing to re-seed.
-        if nextitem is not None:
-            with item.config.stash[blocking_manager_key].unblock():
-                seed_time_limits()
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from daiban.matters.models import Event, Matter, UnitTask
 from daiban.matters.tests.factories import at, intake
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Seeded reference rows (time limits) are put back after the flush by the root conftest.
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL row locks"),
 ]
 
