@@ -24,6 +24,10 @@ if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 
 
+# Roles only the city administrator may grant or manage.
+CITY_ONLY_ROLES = (Role.CITY_ADMIN, Role.SUPERVISOR)
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     """Accounts within the administrator's region. A county administrator creates accounts only in their
@@ -51,7 +55,14 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     )
 
     def scoped_queryset(self, user: User) -> QuerySet[User]:
-        return scope.users_for(user)
+        # Superusers are managed only by superusers; discipline supervisors (who read protected accusations)
+        # only by the city administrator, so a county cannot mint or take over one.
+        qs = scope.users_for(user)
+        if not user.is_superuser:
+            qs = qs.exclude(is_superuser=True)
+        if user.role != Role.CITY_ADMIN:
+            qs = qs.exclude(role__in=CITY_ONLY_ROLES)
+        return qs
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any | None = None) -> tuple[str, ...]:
         actor = admin_user(request)
@@ -67,7 +78,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         if db_field.name == "role" and (actor is None or actor.role != Role.CITY_ADMIN):
             kwargs["choices"] = [
                 ("", "---------"),
-                *((v, lbl) for v, lbl in Role.choices if v != Role.CITY_ADMIN),
+                *((v, lbl) for v, lbl in Role.choices if v not in CITY_ONLY_ROLES),
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
@@ -75,8 +86,8 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         super().validate_scope(form, request)
         actor = admin_user(request)
         data = form.cleaned_data
-        if data.get("role") == Role.CITY_ADMIN and (actor is None or actor.role != Role.CITY_ADMIN):
-            form.add_error("role", "只有市级管理员才能设置“市级管理员”角色。")
+        if data.get("role") in CITY_ONLY_ROLES and (actor is None or actor.role != Role.CITY_ADMIN):
+            form.add_error("role", "只有市级管理员才能设置“市级管理员”“纪检监督员”角色。")
         if data.get("is_superuser") and (actor is None or not actor.is_superuser):
             form.add_error("is_superuser", "不能授予超级用户权限。")
         if data.get("is_staff") and (actor is None or not actor.is_staff):

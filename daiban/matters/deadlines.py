@@ -8,6 +8,7 @@ recomputed (``recompute_open``), safe to run twice.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -18,6 +19,8 @@ from daiban.matters.errors import WrongState
 from daiban.matters.models import Deadline, Matter, UnitTask
 from daiban.workcal import calendar as workcal
 from daiban.workcal.hooks import on_schedule_change
+
+logger = logging.getLogger(__name__)
 
 
 def _compute(step: str, start: datetime.date, extra_days: int, excluded_days: int) -> workcal.Deadline:
@@ -110,7 +113,13 @@ def recompute_open(years: Iterable[int] | None = None) -> int:
     changed_matters: set[int] = set()
     changed = 0
     for deadline in qs.iterator(chunk_size=500):
-        if _recompute(deadline):
+        try:
+            moved = _recompute(deadline)
+        except WrongState:
+            # Its limit was switched off: keep the date it had rather than stop every other recompute.
+            logger.warning("deadline %s kept: time limit %s is inactive", deadline.pk, deadline.step)
+            continue
+        if moved:
             deadline.save(update_fields=["due_date", "provisional", "explanation"])
             changed_matters.add(deadline.matter_id)
             changed += 1

@@ -146,6 +146,11 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
 
     writer = csv.writer(Echo())
 
+    def cell(value: object) -> str:
+        # The export is opened in spreadsheets: a cell that starts like a formula is kept as text.
+        text = str(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
     def rows() -> Any:
         yield "\ufeff"
         yield writer.writerow(
@@ -166,17 +171,20 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
         for m in qs.iterator(chunk_size=500):
             yield writer.writerow(
                 [
-                    m.number,
-                    clock_local(m.received_at),
-                    m.title,
-                    "、".join(p.name for p in m.petitioners.all()),
-                    m.region.name,
-                    m.get_category_display(),
-                    m.get_status_display(),
-                    m.holder_label,
-                    m.due_date.isoformat() if m.due_date else "",
-                    str(m.responsible_agent),
-                    {True: "已化解", False: "未化解", None: ""}[m.resolved],
+                    cell(v)
+                    for v in (
+                        m.number,
+                        clock_local(m.received_at),
+                        m.title,
+                        "、".join(p.name for p in m.petitioners.all()),
+                        m.region.name,
+                        m.get_category_display(),
+                        m.get_status_display(),
+                        m.holder_label,
+                        m.due_date.isoformat() if m.due_date else "",
+                        str(m.responsible_agent),
+                        {True: "已化解", False: "未化解", None: ""}[m.resolved],
+                    )
                 ]
             )
 

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from daiban.accounts.models import Role
+from daiban.accounts.scope import in_scope_q
+from daiban.core.admin_roles import is_admin
 from daiban.pii.models import RevealLog
 
 COLUMNS: tuple[str, ...] = (
@@ -29,6 +34,20 @@ class RevealLogAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "content_type"]
     readonly_fields = COLUMNS
     actions = None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_admin(request)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RevealLog]:
+        """The city sees every reveal; a county administrator sees reveals by people of their county."""
+        qs = super().get_queryset(request)
+        user: Any = request.user
+        if user.is_superuser or user.role == Role.CITY_ADMIN:
+            return qs
+        return qs.filter(in_scope_q(user, "actor__region_path"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -10,6 +10,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
+class AppendOnlyQuerySet(models.QuerySet["RevealLog"]):
+    """Bulk updates and deletes are refused too, not only the per-row ones."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("RevealLog rows are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("RevealLog rows are append-only")
+
+
 class RevealLog(models.Model):  # 个人信息查看记录
     """Append-only: rows are created by ``daiban.pii.services.reveal()`` and never changed or deleted.
 
@@ -29,6 +39,8 @@ class RevealLog(models.Model):  # 个人信息查看记录
     field = models.CharField("查看字段", max_length=64)
     reason = models.CharField("查看事由", max_length=500, blank=True)
     ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "个人信息查看记录"

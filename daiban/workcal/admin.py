@@ -6,10 +6,11 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from daiban.core.admin_roles import CityConfigAdminMixin
 from daiban.workcal.models import WEEKDAY_NAMES, ScheduleDay, ScheduleYear, TimeLimit
 
 
-class ScheduleDayInline(admin.TabularInline):
+class ScheduleDayInline(CityConfigAdminMixin, admin.TabularInline):
     model = ScheduleDay
     fields = ("date", "is_workday", "name")
     extra = 3
@@ -17,11 +18,11 @@ class ScheduleDayInline(admin.TabularInline):
 
 
 @admin.register(ScheduleYear)
-class ScheduleYearAdmin(admin.ModelAdmin):
-    list_display = ("year", "source", "day_count", "updated_at")
+class ScheduleYearAdmin(CityConfigAdminMixin, admin.ModelAdmin):
+    list_display = ("year", "source", "is_published", "day_count", "updated_at")
     list_filter = ("source",)
     readonly_fields = ("updated_at",)
-    fields = ("year", "source", "note", "updated_at")
+    fields = ("year", "source", "note", "is_published", "updated_at")
     inlines = (ScheduleDayInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ScheduleYear]:
@@ -33,7 +34,7 @@ class ScheduleYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduleDay)
-class ScheduleDayAdmin(admin.ModelAdmin):
+class ScheduleDayAdmin(CityConfigAdminMixin, admin.ModelAdmin):
     list_display = ("date", "weekday", "is_workday", "name", "year")
     list_filter = ("year", "is_workday")
     search_fields = ("name",)
@@ -46,7 +47,7 @@ class ScheduleDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimeLimit)
-class TimeLimitAdmin(admin.ModelAdmin):
+class TimeLimitAdmin(CityConfigAdminMixin, admin.ModelAdmin):
     list_display = ("name", "key", "length", "unit", "start_event", "article", "is_active")
     list_filter = ("unit", "is_active")
     readonly_fields = ("updated_at",)

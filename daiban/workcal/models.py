@@ -34,8 +34,9 @@ class DueStatus(models.TextChoices):
 class ScheduleYear(models.Model):  # 年度节假日安排
     """One year's official schedule as entered by an administrator.
 
-    A year listed here overrides the built-in (chinesecalendar) data for that year: its listed days are the
-    holidays and make-up working days, every other day follows Monday–Friday. A year with no row here and no
+    A year listed here *and marked published* overrides the built-in (chinesecalendar) data for that year:
+    its listed days are the holidays and make-up working days, every other day follows Monday–Friday. A
+    draft (not yet published) changes nothing, so a half-entered year never passes for the official one. A year with no row here and no
     built-in data is *unknown*: deadlines that touch it are provisional.
     """
 
@@ -47,6 +48,12 @@ class ScheduleYear(models.Model):  # 年度节假日安排
     )
     note = models.TextField(
         "备注", blank=True, help_text="如：国务院办公厅关于该年部分节假日安排的通知（文号）"
+    )
+    is_published = models.BooleanField(
+        "已完整录入并生效",
+        default=False,
+        help_text="录入该年全部节假日和调休上班日、核对无误后再勾选。未勾选时本年按周一至周五推算并标注“暂定”；"
+        "勾选后将取代内置数据，在办事项的期限随即重新计算。",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

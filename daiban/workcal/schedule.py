@@ -165,10 +165,12 @@ def _fingerprint() -> tuple[object, ...]:
 
 
 def _load(fingerprint: tuple[object, ...], now: float) -> _State:
-    manual_years = frozenset(ScheduleYear.objects.values_list("year", flat=True))
+    manual_years = frozenset(ScheduleYear.objects.filter(is_published=True).values_list("year", flat=True))
     manual_days = {
         d: DayInfo(is_workday=is_workday, known=True, name=name)
-        for d, is_workday, name in ScheduleDay.objects.values_list("date", "is_workday", "name")
+        for d, is_workday, name in ScheduleDay.objects.filter(year__is_published=True).values_list(
+            "date", "is_workday", "name"
+        )
     }
     limits = {
         row.key: LimitSpec(

@@ -31,6 +31,7 @@ def schedule_year_import_builtin(*, year: int, replace: bool = False) -> Schedul
     schedule_year = ScheduleYear.objects.create(
         year=year,
         source=ScheduleSource.BUILTIN,
+        is_published=True,
         note=f"由 chinesecalendar {chinese_calendar.__version__} 内置的国务院节假日安排导入",
     )
     for day, info in sorted(days.items()):

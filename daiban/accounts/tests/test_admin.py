@@ -63,8 +63,7 @@ def test_county_admin_lists_only_own_county_accounts(tree: Tree, personas: Perso
         "county_staff",
         "unit_handler",
         "leader",
-        "supervisor",
-    }
+    }  # the supervisor (纪检) account is managed by the city administrator only
 
 
 def test_city_admin_lists_every_account_with_a_grant(tree: Tree, personas: Personas) -> None:

@@ -142,7 +142,9 @@ def test_a_clock_running_into_2027_is_provisional(flow: Flow) -> None:
 def enter_2027(days: list[tuple[D, bool, str]], capture: Any) -> None:
     """An administrator enters the 2027 schedule in one transaction; the hook runs after commit."""
     with capture(execute=True), transaction.atomic():
-        year = ScheduleYear.objects.create(year=2027, source=ScheduleSource.MANUAL, note="国务院办公厅通知")
+        year = ScheduleYear.objects.create(
+            year=2027, source=ScheduleSource.MANUAL, note="国务院办公厅通知", is_published=True
+        )
         for day, is_workday, name in days:
             ScheduleDay.objects.create(year=year, date=day, is_workday=is_workday, name=name)
 

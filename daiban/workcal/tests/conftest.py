@@ -44,7 +44,9 @@ SCHEDULE_2027 = [
 
 @pytest.fixture
 def schedule_2027(db: None) -> ScheduleYear:
-    year = ScheduleYear.objects.create(year=2027, source=ScheduleSource.MANUAL, note="测试用安排")
+    year = ScheduleYear.objects.create(
+        year=2027, source=ScheduleSource.MANUAL, note="测试用安排", is_published=True
+    )
     for day, is_workday, name in SCHEDULE_2027:
         ScheduleDay.objects.create(year=year, date=day, is_workday=is_workday, name=name)
     return year

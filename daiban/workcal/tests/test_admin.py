@@ -52,9 +52,25 @@ def test_time_limits_cannot_be_deleted_and_keys_are_fixed(admin_client: Client) 
 
 
 def test_a_day_must_belong_to_its_schedule_year() -> None:
-    year = ScheduleYear.objects.create(year=2027)
+    year = ScheduleYear.objects.create(year=2027, is_published=True)
     ScheduleDay(year=year, date=date(2026, 12, 31), name="元旦调休").full_clean()  # late December: allowed
     with pytest.raises(ValidationError, match="日期须在 2027 年内"):
         ScheduleDay(year=year, date=date(2026, 10, 1), name="国庆节").full_clean()
     with pytest.raises(ValidationError, match="日期须在 2027 年内"):
         ScheduleDay(year=year, date=date(2028, 1, 1), name="元旦").full_clean()
+
+
+def test_a_draft_year_changes_nothing_until_published(db: None) -> None:
+    from datetime import date as _date
+
+    from daiban.workcal.calendar import day_info as _day_info
+    from daiban.workcal.schedule import clear_cache as _clear
+
+    year = ScheduleYear.objects.create(year=2026)  # a draft over a built-in year
+    year.days.create(date=_date(2026, 10, 1), is_workday=True, name="草稿")
+    _clear()
+    assert _day_info(_date(2026, 10, 1)).is_workday is False  # the official holiday still stands
+    year.is_published = True
+    year.save()
+    _clear()
+    assert _day_info(_date(2026, 10, 1)).is_workday is True

@@ -37,7 +37,7 @@ def test_a_batch_of_deadlines_costs_no_query_once_loaded(
 
 def test_orm_edits_invalidate_at_once() -> None:
     assert day_info(date(2027, 1, 1)).is_workday
-    year = ScheduleYear.objects.create(year=2027)
+    year = ScheduleYear.objects.create(year=2027, is_published=True)
     assert is_year_known(2027)
     day = ScheduleDay.objects.create(year=year, date=date(2027, 1, 1), is_workday=False, name="元旦")
     assert not day_info(date(2027, 1, 1)).is_workday
@@ -58,6 +58,7 @@ def test_admin_edit_invalidates_the_cache(admin_client: Client) -> None:
             "year": "2027",
             "source": "manual",
             "note": "国办发明电〔2026〕×号",
+            "is_published": "on",
             "days-TOTAL_FORMS": "2",
             "days-INITIAL_FORMS": "0",
             "days-MIN_NUM_FORMS": "0",
@@ -84,6 +85,7 @@ def test_admin_edit_invalidates_the_cache(admin_client: Client) -> None:
             "year": "2027",
             "source": "manual",
             "note": "",
+            "is_published": "on",
             "days-TOTAL_FORMS": "2",
             "days-INITIAL_FORMS": "2",
             "days-MIN_NUM_FORMS": "0",
@@ -108,7 +110,7 @@ def test_admin_edit_invalidates_the_cache(admin_client: Client) -> None:
 
 def test_other_processes_notice_through_the_fingerprint(settings: Settings) -> None:
     # Simulate another process's edit: change rows without signals (update() sends none).
-    year = ScheduleYear.objects.create(year=2027)
+    year = ScheduleYear.objects.create(year=2027, is_published=True)
     day = ScheduleDay.objects.create(year=year, date=date(2027, 1, 1), is_workday=False, name="元旦")
     assert not day_info(date(2027, 1, 1)).is_workday
     ScheduleDay.objects.filter(pk=day.pk).update(is_workday=True, updated_at=timezone.now())

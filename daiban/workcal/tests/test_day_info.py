@@ -53,7 +53,7 @@ def test_manual_year_overrides_and_unlisted_days_follow_weekdays(schedule_2027: 
 
 
 def test_manual_year_replaces_builtin_data_for_that_year() -> None:
-    year = ScheduleYear.objects.create(year=2026)
+    year = ScheduleYear.objects.create(year=2026, is_published=True)
     ScheduleDay.objects.create(year=year, date=date(2026, 10, 1), is_workday=False, name="国庆节")
     assert not day_info(date(2026, 10, 1)).is_workday
     # Not listed in the manual entry, so Monday–Friday applies, whatever chinesecalendar says.
@@ -62,7 +62,7 @@ def test_manual_year_replaces_builtin_data_for_that_year() -> None:
 
 
 def test_late_december_day_of_next_years_schedule_applies_to_its_date() -> None:
-    year = ScheduleYear.objects.create(year=2027)
+    year = ScheduleYear.objects.create(year=2027, is_published=True)
     ScheduleDay.objects.create(year=year, date=date(2026, 12, 26), is_workday=True, name="元旦调休上班")
     assert day_info(date(2026, 12, 26)) == DayInfo(is_workday=True, known=True, name="元旦调休上班")
     # The rest of 2026 still comes from the built-in data.

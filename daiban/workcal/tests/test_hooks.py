@@ -32,7 +32,7 @@ def test_saving_a_year_fires_after_commit_with_that_year(
     calls: list[frozenset[int]], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        ScheduleYear.objects.create(year=2027)
+        ScheduleYear.objects.create(year=2027, is_published=True)
         assert calls == []  # not before commit
     assert calls == [frozenset({2027})]
 
@@ -41,7 +41,7 @@ def test_one_notification_per_transaction(
     calls: list[frozenset[int]], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        year = ScheduleYear.objects.create(year=2027)
+        year = ScheduleYear.objects.create(year=2027, is_published=True)
         for d in (1, 2, 3):
             ScheduleDay.objects.create(year=year, date=date(2027, 1, d), name="元旦")
         ScheduleDay.objects.create(year=year, date=date(2026, 12, 26), is_workday=True, name="元旦调休上班")
@@ -51,7 +51,7 @@ def test_one_notification_per_transaction(
 def test_editing_deleting_and_moving(
     calls: list[frozenset[int]], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    year = ScheduleYear.objects.create(year=2027)
+    year = ScheduleYear.objects.create(year=2027, is_published=True)
     day = ScheduleDay.objects.create(year=year, date=date(2027, 1, 1), name="元旦")
     with django_capture_on_commit_callbacks(execute=True):
         day.date = date(2026, 12, 31)
@@ -72,7 +72,7 @@ def test_a_rolled_back_change_does_not_notify(
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                ScheduleYear.objects.create(year=2027)
+                ScheduleYear.objects.create(year=2027, is_published=True)
                 raise RuntimeError("abort")
         except RuntimeError:
             pass
@@ -96,12 +96,12 @@ def test_a_failing_callback_does_not_stop_the_others(
 
     on_schedule_change(broken)
     with django_capture_on_commit_callbacks(execute=True):
-        ScheduleYear.objects.create(year=2027)
+        ScheduleYear.objects.create(year=2027, is_published=True)
     assert calls == [frozenset({2027})]
 
 
 def test_recompute_command_fires_for_all_years_and_is_safe_twice(calls: list[frozenset[int]]) -> None:
-    ScheduleYear.objects.create(year=2027)
+    ScheduleYear.objects.create(year=2027, is_published=True)
     out = StringIO()
     call_command("recompute_deadlines", stdout=out)
     call_command("recompute_deadlines", stdout=out)
