@@ -10,9 +10,11 @@ else changes a matter.
 from __future__ import annotations
 
 import datetime
+import random
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,9 +209,27 @@ def _next_number(region: Region, year: int) -> str:
     return f"{county_code}-{year}-{seq.last:05d}"
 
 
+# Lookup codes are secrets a petitioner uses to ask about their matter: drawn from the OS's randomness.
+# Only the demo loader swaps in a seeded generator (``seeded_lookup_codes``) so that the demo is the same
+# on every machine.
+_SYSTEM_RANDOM = secrets.SystemRandom()
+_lookup_random: ContextVar[random.Random | None] = ContextVar("daiban_lookup_random", default=None)
+
+
+@contextmanager
+def seeded_lookup_codes(seed: int) -> Iterator[None]:
+    """Deterministic lookup codes inside the block (demo data only; never for real matters)."""
+    token = _lookup_random.set(random.Random(seed))  # noqa: S311 - demo data, not a secret
+    try:
+        yield
+    finally:
+        _lookup_random.reset(token)
+
+
 def _lookup_code() -> str:
+    rng = _lookup_random.get() or _SYSTEM_RANDOM
     while True:
-        code = "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8))
+        code = "".join(rng.choice(LOOKUP_ALPHABET) for _ in range(8))
         if not Matter.objects.filter(lookup_code=code).exists():
             return code
 

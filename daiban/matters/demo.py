@@ -2463,7 +2463,7 @@ def load_demo_matters(
         return None
     started = time.monotonic()
     today = today or clock.today()
-    with transaction.atomic():
+    with transaction.atomic(), actions.seeded_lookup_codes(seed):
         cast = Cast()
         planner = Planner(cast, today, seed)
         plans = planner.plans(count)

@@ -251,7 +251,7 @@ def test_loading_again_does_nothing(loaded: LoadResult) -> None:
 
 def _fingerprint() -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = list(
-        Matter.objects.order_by("number").values_list("number", "status", "title")
+        Matter.objects.order_by("number").values_list("number", "lookup_code", "status", "title")
     )
     rows += Event.objects.order_by("matter__number", "seq").values_list(
         "matter__number", "seq", "kind", "at", "actor__username", "status_after"
