@@ -14,7 +14,6 @@ from django.db.models import Q, QuerySet
 
 from daiban.accounts.models import Role, User
 from daiban.accounts.scope import regions_for, units_for, users_for
-from daiban.core import clock
 from daiban.matters.choices import OPEN_STATUSES, Category, Channel, Status, Step
 from daiban.matters.forms import _indented_region_label
 from daiban.matters.models import Matter
@@ -184,7 +183,3 @@ def paginate(qs: QuerySet[Matter], order: str, cursor: str | None) -> Page:
             else _encode(last.received_at.isoformat(), last.pk)
         )
     return Page(rows=rows, next_cursor=next_cursor, has_previous=bool(cursor))
-
-
-def today() -> datetime.date:
-    return clock.today()

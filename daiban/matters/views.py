@@ -39,14 +39,22 @@ from daiban.pii.fields import search_q as pii_search_q
 from daiban.pii.services import reveal
 from daiban.workcal.calendar import due_status
 
+_RELATED = ("region", "holder_region", "holder_unit", "responsible_agent", "received_by")
+# Everything the matter page and its permission checks read, one query per relation.
+_DETAIL_PREFETCH = (
+    Prefetch("tasks", queryset=UnitTask.objects.select_related("unit").order_by("role", "id")),
+    Prefetch("tasks__deadlines", queryset=Deadline.objects.order_by("due_date")),
+    "leaders",
+    "reviews__unit",
+    Prefetch("deadlines", queryset=Deadline.objects.select_related("task__unit")),
+)
 
-def _matter_or_404(user: User, pk: int) -> Matter:
-    matter = (
-        matters_for(user)
-        .select_related("region", "holder_region", "holder_unit", "responsible_agent", "received_by")
-        .filter(pk=pk)
-        .first()
-    )
+
+def _matter_or_404(user: User, pk: int, *, for_page: bool = False) -> Matter:
+    qs = matters_for(user).select_related(*_RELATED)
+    if for_page:
+        qs = qs.prefetch_related(*_DETAIL_PREFETCH)
+    matter = qs.filter(pk=pk).first()
     if matter is None:
         raise Http404
     return matter
@@ -85,8 +93,7 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
         "first_url": first_url if page.has_previous else None,
         "export_url": export_url,
     }
-    template = "matters/_list_rows.html" if request.htmx else "matters/list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render(request, "matters/list.html", context)
 
 
 def _looks_like_a_number(term: str) -> bool:
@@ -136,9 +143,7 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
         )
     data = form.cleaned_data if form.is_bound else {}
     qs = apply_filters(matters_for(user), data, user, clock.today()).order_by("-received_at", "-id")
-    qs = qs.select_related("region", "holder_region", "holder_unit", "responsible_agent").prefetch_related(
-        "petitioners"
-    )
+    qs = qs.select_related(*_RELATED).prefetch_related("petitioners")
 
     class Echo:
         def write(self, value: str) -> str:
@@ -203,27 +208,13 @@ def clock_local(value: datetime.datetime) -> str:
 @require_GET
 def matter_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    matter = _matter_or_404(user, pk)
+    matter = _matter_or_404(user, pk, for_page=True)
     return render(request, "matters/detail.html", _detail_context(user, matter))
 
 
 def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
+    """``matter`` comes from ``_matter_or_404(..., for_page=True)``: its relations are prefetched."""
     today = clock.today()
-    # One query each for tasks (with their clocks), leaders and reviews; the permission checks and the
-    # template then read the prefetched rows.
-    matter = (
-        Matter.objects.select_related(
-            "region", "holder_region", "holder_unit", "responsible_agent", "received_by"
-        )
-        .prefetch_related(
-            Prefetch("tasks", queryset=UnitTask.objects.select_related("unit").order_by("role", "id")),
-            Prefetch("tasks__deadlines", queryset=Deadline.objects.order_by("due_date")),
-            "leaders",
-            "reviews__unit",
-            Prefetch("deadlines", queryset=Deadline.objects.select_related("task__unit")),
-        )
-        .get(pk=matter.pk)
-    )
     tasks = list(matter.tasks.all())
     recused = matter.recusals.filter(user=user).exists()
     deadlines = [
@@ -241,7 +232,6 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
         "links": list(matter.petitioner_links.select_related("petitioner")),
         "events": list(matter.events.select_related("actor").order_by("seq")),
         "deadlines": deadlines,
-        "closed_deadlines": [d for d in matter.deadlines.all() if not d.is_open],
         "tasks": tasks,
         "opinions": list(matter.opinions.select_related("unit").all()),
         "mediations": list(matter.mediations.all()),
@@ -564,7 +554,7 @@ def _task_id(task: UnitTask | None) -> int:
 @require_http_methods(["GET", "POST"])
 def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
-    matter = _matter_or_404(user, pk)
+    matter = _matter_or_404(user, pk, for_page=True)
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
@@ -795,7 +785,7 @@ def petitioner_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     matters = (
         matters_for(user)
         .filter(petitioners=person)
-        .select_related("region", "holder_region", "holder_unit", "responsible_agent")
+        .select_related(*_RELATED)
         .prefetch_related("petitioners")
         .order_by("-received_at")
     )

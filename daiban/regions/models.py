@@ -67,6 +67,3 @@ class Region(models.Model):  # 行政区划
         codes = self.ancestor_codes
         names = dict(Region.objects.filter(code__in=codes, level__gt=Level.CITY).values_list("code", "name"))
         return " ".join(names[c] for c in codes if c in names) or self.name
-
-    def contains(self, path: str) -> bool:
-        return path.startswith(self.path)

@@ -181,3 +181,22 @@ def test_intake_recognises_a_known_person_from_their_number(tree: Tree, personas
         .post("/matters/lookup/", {"p-0-phone": "13904711234"})
         .content.decode()
     )
+
+
+def test_matter_page_query_count_does_not_grow_with_units(tree: Tree, personas: Personas) -> None:
+    def routed(co: list) -> Matter:  # type: ignore[type-arg]
+        with frozen(2026, 11, 2):
+            m = intake(personas.county_staff, tree.village_a1x, new_matter_reason="新问题")
+            return actions.matter_route(
+                actor=personas.county_staff,
+                matter_id=m.pk,
+                expected_version=m.version,
+                lead_unit=tree.unit_housing_a,
+                co_units=[(u, "协办") for u in co],
+            )
+
+    client = _client(personas.county_staff)
+    one = _count_queries(client, f"/matters/{routed([]).pk}/")
+    three = _count_queries(client, f"/matters/{routed([tree.unit_hr_a, tree.unit_housing_city]).pk}/")
+    assert three == one
+    assert one <= 25
