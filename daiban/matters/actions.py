@@ -385,7 +385,7 @@ def matter_intake(
 # ---------------------------------------------------------------------------------------------- triage
 
 
-def matter_answer_at_once(
+def matter_answer(
     *, actor: User, matter_id: int, expected_version: int | None, answer: str
 ) -> Matter:
     """即时答复: consultations, requests for help and suggestions answered on the spot and closed."""
@@ -869,7 +869,7 @@ def matter_reply(
     return m
 
 
-def matter_reply_locally(
+def matter_reply_local(
     *,
     actor: User,
     matter_id: int,
@@ -920,7 +920,7 @@ def _require_network_agent(actor: User, matter: Matter) -> None:
         raise NotAllowed("只有责任代办员或所在代办机构可以办理此操作。")
 
 
-def matter_give_feedback(
+def matter_feedback(
     *, actor: User, matter_id: int, expected_version: int | None, method: str, note: str
 ) -> Matter:
     """反馈: the agent explains the result to the petitioner (when, how, by whom)."""
@@ -1085,7 +1085,7 @@ def _current_review(actor: User, m: Matter) -> Review:
     return review
 
 
-def review_record_hearing(*, actor: User, matter_id: int, expected_version: int | None, days: int) -> Matter:
+def matter_hearing(*, actor: User, matter_id: int, expected_version: int | None, days: int) -> Matter:
     """听证: hearing time does not count in the re-examination clock (art. 36)."""
     if days < 1 or days > 60:
         raise _fail("days", "听证天数应在 1 到 60 日之间。")
@@ -1100,7 +1100,7 @@ def review_record_hearing(*, actor: User, matter_id: int, expected_version: int 
     return m
 
 
-def review_decide(
+def matter_decide_review(
     *,
     actor: User,
     matter_id: int,
@@ -1207,7 +1207,7 @@ def is_involved(actor: User, m: Matter) -> bool:
     return actor.role in HOLDER_ROLES and m.holder_unit_id is None and m.holder_region_id == actor.region_id
 
 
-def matter_declare_interest(
+def matter_recuse(
     *, actor: User, matter_id: int, expected_version: int | None, reason: str, replacement: User
 ) -> Matter:
     """回避 (art. 28): a handler with a direct interest declares it and is replaced by a colleague."""

@@ -2289,7 +2289,7 @@ def _perform(run: Run, step: Step) -> None:
     elif kind == "start_local":
         done(actions.matter_start_local(actor=a["actor"], note=a["note"], **common()))
     elif kind == "answer":
-        done(actions.matter_answer_at_once(actor=a["actor"], answer=a["answer"], **common()))
+        done(actions.matter_answer(actor=a["actor"], answer=a["answer"], **common()))
     elif kind == "guide":
         done(
             actions.matter_guide_legal(
@@ -2365,8 +2365,8 @@ def _perform(run: Run, step: Step) -> None:
     elif kind in ("reply", "reply_local", "decide"):
         fn: Callable[..., Matter] = {
             "reply": actions.matter_reply,
-            "reply_local": actions.matter_reply_locally,
-            "decide": actions.review_decide,
+            "reply_local": actions.matter_reply_local,
+            "decide": actions.matter_decide_review,
         }[kind]
         done(
             fn(
@@ -2379,7 +2379,7 @@ def _perform(run: Run, step: Step) -> None:
             )
         )
     elif kind == "feedback":
-        done(actions.matter_give_feedback(actor=a["actor"], method=a["method"], note=a["note"], **common()))
+        done(actions.matter_feedback(actor=a["actor"], method=a["method"], note=a["note"], **common()))
     elif kind == "follow_up":
         done(
             actions.matter_follow_up(
@@ -2400,7 +2400,7 @@ def _perform(run: Run, step: Step) -> None:
             )
         )
     elif kind == "hearing":
-        done(actions.review_record_hearing(actor=a["actor"], days=a["days"], **common()))
+        done(actions.matter_hearing(actor=a["actor"], days=a["days"], **common()))
     elif kind == "leaders":
         done(actions.matter_assign_leaders(actor=a["actor"], leaders=a["leaders"], **common()))
     elif kind in ("press", "supervise"):

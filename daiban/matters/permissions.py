@@ -58,7 +58,7 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
         if m.status == Status.REGISTERED and not m.is_accusation:
             add(Available("start_local"))
         if m.status == Status.LOCAL:
-            add(Available("reply_locally"))
+            add(Available("reply_local"))
             add(Available("mediate"))
         if m.purpose in ANSWERABLE_AT_ONCE:
             add(Available("answer"))
@@ -74,16 +74,16 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
         tasks = [t for t in m.tasks.all() if t.unit_id == user.unit_id]
         for task in tasks:
             if task.status == TaskStatus.ASSIGNED:
-                add(Available("task_accept", task))
+                add(Available("accept", task))
                 window = next((d for d in task.deadlines.all() if d.step == Step.OBJECTION), None)
                 if window is not None and today <= window.due_date:
-                    add(Available("task_object", task))
+                    add(Available("object", task))
             elif (
                 task.role == TaskRole.CO
                 and task.status == TaskStatus.ACCEPTED
                 and m.status == Status.HANDLING
             ):
-                add(Available("task_submit_part", task))
+                add(Available("submit_part", task))
         lead = next((t for t in tasks if t.role == TaskRole.LEAD and t.status == TaskStatus.ACCEPTED), None)
         if lead is not None and m.status == Status.HANDLING:
             add(Available("mediate"))
@@ -100,7 +100,7 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
         if m.status in (Status.REVIEW, Status.REEXAM) and m.holder_unit_id == user.unit_id:
             if m.status == Status.REEXAM:
                 add(Available("hearing"))
-            add(Available("review_decide"))
+            add(Available("decide_review"))
 
     if m.status == Status.REPLIED and _is_network_agent(user, m):
         add(Available("feedback"))
@@ -127,7 +127,7 @@ def available_actions(user: User, m: Matter, *, recused: bool = False) -> list[A
     if is_open and user.role in LEADER_ASSIGNERS and _at_or_above_holder(user, m):
         add(Available("assign_leaders"))
     if is_open and is_involved(user, m) and _has_colleague(user):
-        add(Available("declare_interest"))
+        add(Available("recuse"))
     if is_open and user.role != Role.UNIT_HANDLER:
         add(Available("press"))
     return found

@@ -247,17 +247,17 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
 # The step that moves the matter forward comes first and is the highlighted button.
 _PRIMARY = [
     "route",
-    "task_accept",
+    "accept",
     "reply",
-    "reply_locally",
-    "review_decide",
+    "reply_local",
+    "decide_review",
     "feedback",
     "follow_up",
     "close",
     "answer",
     "start_local",
     "escalate",
-    "task_submit_part",
+    "submit_part",
 ]
 
 
@@ -360,17 +360,17 @@ ACTIONS: dict[str, ActionSpec] = {
             actor=u, matter_id=m.pk, expected_version=_v(d), note=d["note"]
         ),
     ),
-    "reply_locally": ActionSpec(
+    "reply_local": ActionSpec(
         "就地办理答复",
         mf.OpinionForm,
-        lambda u, m, t, d: actions.matter_reply_locally(
+        lambda u, m, t, d: actions.matter_reply_local(
             actor=u, matter_id=m.pk, expected_version=_v(d), **_opinion(d)
         ),
     ),
     "answer": ActionSpec(
         "即时答复办结",
         mf.AnswerForm,
-        lambda u, m, t, d: actions.matter_answer_at_once(
+        lambda u, m, t, d: actions.matter_answer(
             actor=u, matter_id=m.pk, expected_version=_v(d), answer=d["answer"]
         ),
     ),
@@ -408,7 +408,7 @@ ACTIONS: dict[str, ActionSpec] = {
         ),
         danger=True,
     ),
-    "task_accept": ActionSpec(
+    "accept": ActionSpec(
         "受理交办",
         mf.TaskAcceptForm,
         lambda u, m, t, d: actions.task_accept(
@@ -416,7 +416,7 @@ ACTIONS: dict[str, ActionSpec] = {
         ),
         needs_task=True,
     ),
-    "task_object": ActionSpec(
+    "object": ActionSpec(
         "提出异议",
         mf.ObjectForm,
         lambda u, m, t, d: actions.task_object(
@@ -425,7 +425,7 @@ ACTIONS: dict[str, ActionSpec] = {
         needs_task=True,
         danger=True,
     ),
-    "task_submit_part": ActionSpec(
+    "submit_part": ActionSpec(
         "报送协办意见",
         mf.PartForm,
         lambda u, m, t, d: actions.task_submit_part(
@@ -470,7 +470,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "feedback": ActionSpec(
         "反馈办理结果",
         mf.FeedbackForm,
-        lambda u, m, t, d: actions.matter_give_feedback(
+        lambda u, m, t, d: actions.matter_feedback(
             actor=u, matter_id=m.pk, expected_version=_v(d), method=d["method"], note=d["note"]
         ),
     ),
@@ -509,14 +509,14 @@ ACTIONS: dict[str, ActionSpec] = {
     "hearing": ActionSpec(
         "记录听证",
         mf.HearingForm,
-        lambda u, m, t, d: actions.review_record_hearing(
+        lambda u, m, t, d: actions.matter_hearing(
             actor=u, matter_id=m.pk, expected_version=_v(d), days=d["days"]
         ),
     ),
-    "review_decide": ActionSpec(
+    "decide_review": ActionSpec(
         "出具复查（复核）意见书",
         mf.OpinionForm,
-        lambda u, m, t, d: actions.review_decide(
+        lambda u, m, t, d: actions.matter_decide_review(
             actor=u, matter_id=m.pk, expected_version=_v(d), **_opinion(d)
         ),
     ),
@@ -527,10 +527,10 @@ ACTIONS: dict[str, ActionSpec] = {
             actor=u, matter_id=m.pk, expected_version=_v(d), leaders=list(d["leaders"])
         ),
     ),
-    "declare_interest": ActionSpec(
+    "recuse": ActionSpec(
         "申请回避",
         mf.RecusalForm,
-        lambda u, m, t, d: actions.matter_declare_interest(
+        lambda u, m, t, d: actions.matter_recuse(
             actor=u, matter_id=m.pk, expected_version=_v(d), reason=d["reason"], replacement=d["replacement"]
         ),
         danger=True,

@@ -88,7 +88,7 @@ def test_action_field_errors_are_chinese_and_keep_input(
     task = routed.tasks.get()
     client = _client(personas.unit_handler)
     client.post(
-        f"/matters/{routed.pk}/act/task_accept/",
+        f"/matters/{routed.pk}/act/accept/",
         {"version": routed.version, "task": task.pk, "notice_method": "written"},
     )
     m = Matter.objects.get(pk=routed.pk)

@@ -57,7 +57,7 @@ def test_a_recused_agent_cannot_reveal(tree: Tree, personas: Personas) -> None:
     colleague = make_user("village_agent_b", Role.VILLAGE_AGENT, tree.village_a1x)
     with frozen(2026, 11, 2):
         m = intake(personas.village_agent, tree.village_a1x)
-        actions.matter_declare_interest(
+        actions.matter_recuse(
             actor=personas.village_agent,
             matter_id=m.pk,
             expected_version=m.version,

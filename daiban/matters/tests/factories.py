@@ -174,7 +174,7 @@ class Flow:
         m = self.replied(**overrides)
         self.later(days=1)
         self.act(
-            actions.matter_give_feedback, self.p.county_staff, m, method="phone", note="电话告知处理结果"
+            actions.matter_feedback, self.p.county_staff, m, method="phone", note="电话告知处理结果"
         )
         return self.fresh(m)
 
@@ -215,7 +215,7 @@ class Flow:
 
     def decide(self, m: Matter, actor: User, outcome: str = "explain") -> Matter:
         self.act(
-            actions.review_decide,
+            actions.matter_decide_review,
             actor,
             m,
             outcome=outcome,

@@ -32,8 +32,8 @@ OPINION = {"outcome": "support", "facts": "f", "reasons": "r", "basis": "b"}
 MATTER_ACTIONS: dict[str, Callable[..., Any]] = {
     "route": actions.matter_route,
     "start_local": actions.matter_start_local,
-    "reply_locally": actions.matter_reply_locally,
-    "answer": actions.matter_answer_at_once,
+    "reply_local": actions.matter_reply_local,
+    "answer": actions.matter_answer,
     "escalate": actions.matter_escalate,
     "hand_down": actions.matter_hand_down,
     "guide_legal": actions.matter_guide_legal,
@@ -41,20 +41,20 @@ MATTER_ACTIONS: dict[str, Callable[..., Any]] = {
     "mediate": actions.matter_mediate,
     "extend": actions.matter_extend,
     "reply": actions.matter_reply,
-    "feedback": actions.matter_give_feedback,
+    "feedback": actions.matter_feedback,
     "follow_up": actions.matter_follow_up,
     "close": actions.matter_close,
     "request_review": actions.matter_request_review,
-    "hearing": actions.review_record_hearing,
-    "review_decide": actions.review_decide,
+    "hearing": actions.matter_hearing,
+    "decide_review": actions.matter_decide_review,
     "assign_leaders": actions.matter_assign_leaders,
-    "declare_interest": actions.matter_declare_interest,
+    "recuse": actions.matter_recuse,
     "press": actions.matter_press,
 }
 TASK_ACTIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
-    "task_accept": (actions.task_accept, {"notice_method": "written"}),
-    "task_object": (actions.task_object, {"reasons": "r"}),
-    "task_submit_part": (actions.task_submit_part, {"content": "c"}),
+    "accept": (actions.task_accept, {"notice_method": "written"}),
+    "object": (actions.task_object, {"reasons": "r"}),
+    "submit_part": (actions.task_submit_part, {"content": "c"}),
 }
 
 
@@ -70,7 +70,7 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
         codes = [c for c in m.region_path.split("/") if c]
         nxt = Region.objects.filter(parent_id=m.holder_region_id, code__in=codes).first()
         return {"to_region": nxt or t.village_a1x, "note": "x"}
-    if name == "declare_interest":
+    if name == "recuse":
         colleague = (
             User.objects.filter(role=actor.role, region=actor.region, unit=actor.unit, is_active=True)
             .exclude(pk=actor.pk)
@@ -82,7 +82,7 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
         return {"kind": kind, "requested_on": today, "reason": "r"}
     return {
         "start_local": {"note": ""},
-        "reply_locally": OPINION,
+        "reply_local": OPINION,
         "answer": {"answer": "a"},
         "escalate": {"note": "x"},
         "guide_legal": {"legal_channel": "litigation", "guidance": "g"},
@@ -104,7 +104,7 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
         },
         "close": {"resolved": True},
         "hearing": {"days": 3},
-        "review_decide": OPINION,
+        "decide_review": OPINION,
         "assign_leaders": {"leaders": [p.leader]},
         "press": {"note": "n"},
     }[name]

@@ -162,7 +162,7 @@ def test_entering_the_2027_schedule_recomputes_open_clocks(
     flow.on(2026, 12, 17)
     m = flow.at_village()
     closed = flow.at_village(purpose="consultation", new_matter_reason="另一件事")
-    flow.act(actions.matter_answer_at_once, personas.village_agent, closed, answer="已答复")
+    flow.act(actions.matter_answer, personas.village_agent, closed, answer="已答复")
     row = m.deadlines.get()
     # Friday 2027-01-01 is a working day by the Monday–Friday guess
     assert (row.due_date, row.provisional, m.due_date) == (D(2027, 1, 1), True, D(2027, 1, 1))

@@ -29,7 +29,7 @@ FOLLOW: dict[str, Any] = {
 def test_feedback_by_the_responsible_agent(flow: Flow, personas: Personas) -> None:
     m = flow.replied()
     flow.later(days=1)
-    m = flow.fresh(flow.act(actions.matter_give_feedback, personas.county_staff, m, **FEEDBACK))
+    m = flow.fresh(flow.act(actions.matter_feedback, personas.county_staff, m, **FEEDBACK))
     assert m.feedback_at == flow.now and m.status == Status.REPLIED
     assert m.events.get(seq=m.version).details == FEEDBACK
 
@@ -38,7 +38,7 @@ def test_feedback_by_an_agent_above_the_holder(flow: Flow, personas: Personas) -
     m = flow.local()
     m = flow.fresh(
         flow.act(
-            actions.matter_reply_locally,
+            actions.matter_reply_local,
             personas.village_agent,
             m,
             outcome="explain",
@@ -47,7 +47,7 @@ def test_feedback_by_an_agent_above_the_holder(flow: Flow, personas: Personas) -
             basis="c",
         )
     )
-    m = flow.fresh(flow.act(actions.matter_give_feedback, personas.township_staff, m, **FEEDBACK))
+    m = flow.fresh(flow.act(actions.matter_feedback, personas.township_staff, m, **FEEDBACK))
     assert m.feedback_at is not None
 
 
@@ -56,7 +56,7 @@ def test_feedback_refused_by_role(flow: Flow, personas: Personas, role: str) -> 
     # the county staff took it in; a village agent below is neither responsible nor above the holder
     m = flow.replied()
     assert_refused(
-        NotAllowed, flow.bound(actions.matter_give_feedback, getattr(personas, role), m, **FEEDBACK)
+        NotAllowed, flow.bound(actions.matter_feedback, getattr(personas, role), m, **FEEDBACK)
     )
 
 
@@ -64,25 +64,25 @@ def test_feedback_refused_by_role(flow: Flow, personas: Personas, role: str) -> 
 def test_feedback_out_of_scope(flow: Flow, personas: Personas, who: str) -> None:
     m = flow.replied()
     assert_refused(
-        OutOfScope, flow.bound(actions.matter_give_feedback, getattr(personas, who), m, **FEEDBACK)
+        OutOfScope, flow.bound(actions.matter_feedback, getattr(personas, who), m, **FEEDBACK)
     )
 
 
 def test_feedback_refused_before_the_reply(flow: Flow, personas: Personas) -> None:
     m = flow.handling()
-    assert_refused(WrongState, flow.bound(actions.matter_give_feedback, personas.county_staff, m, **FEEDBACK))
+    assert_refused(WrongState, flow.bound(actions.matter_feedback, personas.county_staff, m, **FEEDBACK))
 
 
 def test_feedback_stale(flow: Flow, personas: Personas) -> None:
     m = flow.replied()
-    call = flow.bound(actions.matter_give_feedback, personas.county_staff, m, version=3, **FEEDBACK)
+    call = flow.bound(actions.matter_feedback, personas.county_staff, m, version=3, **FEEDBACK)
     assert_refused(Conflict, call)
 
 
 @pytest.mark.parametrize(("field", "value"), [("method", "carrier_pigeon"), ("note", "")])
 def test_feedback_invalid(flow: Flow, personas: Personas, field: str, value: str) -> None:
     m = flow.replied()
-    call = flow.bound(actions.matter_give_feedback, personas.county_staff, m, **{**FEEDBACK, field: value})
+    call = flow.bound(actions.matter_feedback, personas.county_staff, m, **{**FEEDBACK, field: value})
     assert_refused(ValidationError, call, field)
 
 
@@ -204,7 +204,7 @@ def test_village_agent_closes_what_it_took_in(flow: Flow, tree: Tree, personas: 
     flow.act(actions.matter_route, personas.county_staff, m, lead_unit=tree.unit_housing_a)
     flow.act_task(actions.task_accept, personas.unit_handler, flow.lead_task(m), notice_method="written")
     flow.reply(m)
-    flow.act(actions.matter_give_feedback, personas.village_agent, m, **FEEDBACK)
+    flow.act(actions.matter_feedback, personas.village_agent, m, **FEEDBACK)
     flow.act(actions.matter_follow_up, personas.village_agent, m, **FOLLOW)
     m = flow.fresh(flow.act(actions.matter_close, personas.village_agent, m, resolved=True))
     assert m.status == Status.CLOSED

@@ -289,7 +289,7 @@ def test_reply_invalid(flow: Flow, personas: Personas, field: str, value: str) -
 
 def test_reply_locally(flow: Flow, tree: Tree, personas: Personas) -> None:
     m = flow.local()
-    m = flow.fresh(flow.act(actions.matter_reply_locally, personas.village_agent, m, **OPINION))
+    m = flow.fresh(flow.act(actions.matter_reply_local, personas.village_agent, m, **OPINION))
     assert m.status == Status.REPLIED and m.holder_region == tree.village_a1x
     assert m.opinions.get().stage == "local" and m.review_window_until is None
     assert m.due_step == Step.FOLLOW_UP
@@ -299,31 +299,31 @@ def test_reply_locally(flow: Flow, tree: Tree, personas: Personas) -> None:
 def test_reply_locally_refused_by_role(flow: Flow, personas: Personas, role: str) -> None:
     m = flow.local()
     assert_refused(
-        NotAllowed, flow.bound(actions.matter_reply_locally, getattr(personas, role), m, **OPINION)
+        NotAllowed, flow.bound(actions.matter_reply_local, getattr(personas, role), m, **OPINION)
     )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_reply_locally_out_of_scope(flow: Flow, personas: Personas, who: str) -> None:
     m = flow.local()
-    assert_refused(OutOfScope, flow.bound(actions.matter_reply_locally, getattr(personas, who), m, **OPINION))
+    assert_refused(OutOfScope, flow.bound(actions.matter_reply_local, getattr(personas, who), m, **OPINION))
 
 
 def test_reply_locally_refused_unless_handled_locally(flow: Flow, personas: Personas) -> None:
     m = flow.at_village()
-    assert_refused(WrongState, flow.bound(actions.matter_reply_locally, personas.village_agent, m, **OPINION))
+    assert_refused(WrongState, flow.bound(actions.matter_reply_local, personas.village_agent, m, **OPINION))
 
 
 def test_reply_locally_stale(flow: Flow, personas: Personas) -> None:
     m = flow.local()
     assert_refused(
-        Conflict, flow.bound(actions.matter_reply_locally, personas.village_agent, m, version=1, **OPINION)
+        Conflict, flow.bound(actions.matter_reply_local, personas.village_agent, m, version=1, **OPINION)
     )
 
 
 def test_reply_locally_invalid(flow: Flow, personas: Personas) -> None:
     m = flow.local()
-    call = flow.bound(actions.matter_reply_locally, personas.village_agent, m, **{**OPINION, "facts": ""})
+    call = flow.bound(actions.matter_reply_local, personas.village_agent, m, **{**OPINION, "facts": ""})
     assert_refused(ValidationError, call, "facts")
 
 

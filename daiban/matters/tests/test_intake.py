@@ -287,7 +287,7 @@ def test_no_link_once_the_open_matter_is_past_its_time_limit(flow: Flow) -> None
 
 def test_no_link_to_a_closed_matter(flow: Flow, personas: Personas) -> None:
     first = flow.at_village(purpose="consultation")
-    flow.act(actions.matter_answer_at_once, personas.village_agent, first, answer="已当面解答")
+    flow.act(actions.matter_answer, personas.village_agent, first, answer="已当面解答")
     second = flow.intake(purpose="consultation")
     assert second.pk != first.pk
 

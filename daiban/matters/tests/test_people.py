@@ -99,7 +99,7 @@ def test_recused_agent_is_replaced_and_can_no_longer_act(
     m = flow.at_village()
     m = flow.fresh(
         flow.act(
-            actions.matter_declare_interest,
+            actions.matter_recuse,
             personas.village_agent,
             m,
             reason="信访人是本人亲属",
@@ -123,7 +123,7 @@ def test_recusal_replacement_of_an_accusation_sees_it(flow: Flow, personas: Pers
     m = flow.at_village(purpose="accusation", category="discipline")
     flow.act(actions.matter_escalate, personas.village_agent, m, note="报街道")
     flow.act(
-        actions.matter_declare_interest,
+        actions.matter_recuse,
         personas.village_agent,
         m,
         reason="被检举人是本人亲属",
@@ -136,7 +136,7 @@ def test_recused_leader_is_replaced_in_the_charge(flow: Flow, personas: Personas
     m = flow.intake(personas.county_staff, channel="leader_day", leader=personas.leader)
     other = make_user("leader_2", "leader", flow.t.county_a)
     m = flow.fresh(
-        flow.act(actions.matter_declare_interest, personas.leader, m, reason="利害关系", replacement=other)
+        flow.act(actions.matter_recuse, personas.leader, m, reason="利害关系", replacement=other)
     )
     assert list(m.leaders.all()) == [other]
     assert m.responsible_agent == personas.county_staff
@@ -145,7 +145,7 @@ def test_recused_leader_is_replaced_in_the_charge(flow: Flow, personas: Personas
 def test_recused_unit_handler_is_replaced_by_a_colleague(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.routed()
     flow.act(
-        actions.matter_declare_interest,
+        actions.matter_recuse,
         personas.unit_handler,
         m,
         reason="利害关系",
@@ -162,14 +162,14 @@ def test_recused_unit_handler_is_replaced_by_a_colleague(flow: Flow, personas: P
 def test_declare_interest_twice_is_refused(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.at_village()
     flow.act(
-        actions.matter_declare_interest,
+        actions.matter_recuse,
         personas.village_agent,
         m,
         reason="亲属",
         replacement=more.village_agent_2,
     )
     call = flow.bound(
-        actions.matter_declare_interest,
+        actions.matter_recuse,
         personas.village_agent,
         m,
         reason="亲属",
@@ -182,7 +182,7 @@ def test_declare_interest_twice_is_refused(flow: Flow, personas: Personas, more:
 def test_declare_interest_out_of_scope(flow: Flow, personas: Personas, more: More, who: str) -> None:
     m = flow.at_village()
     call = flow.bound(
-        actions.matter_declare_interest,
+        actions.matter_recuse,
         getattr(personas, who),
         m,
         reason="亲属",
@@ -194,9 +194,9 @@ def test_declare_interest_out_of_scope(flow: Flow, personas: Personas, more: Mor
 def test_declare_interest_refused_when_closed(flow: Flow, personas: Personas, more: More) -> None:
     """A closed matter changes only through a review request; there is nothing to step back from."""
     m = flow.at_village(purpose="consultation")
-    flow.act(actions.matter_answer_at_once, personas.village_agent, m, answer="已解答")
+    flow.act(actions.matter_answer, personas.village_agent, m, answer="已解答")
     call = flow.bound(
-        actions.matter_declare_interest,
+        actions.matter_recuse,
         personas.village_agent,
         m,
         reason="亲属",
@@ -208,7 +208,7 @@ def test_declare_interest_refused_when_closed(flow: Flow, personas: Personas, mo
 def test_declare_interest_stale(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.at_village()
     call = flow.bound(
-        actions.matter_declare_interest,
+        actions.matter_recuse,
         personas.village_agent,
         m,
         version=0,
@@ -223,11 +223,11 @@ def test_declare_interest_invalid(flow: Flow, personas: Personas, more: More) ->
     inactive = make_user("retired_agent", "village_agent", flow.t.village_a1x, is_active=False)
     for replacement in (personas.village_agent, personas.township_staff, more.township_staff_a2, inactive):
         call = flow.bound(
-            actions.matter_declare_interest, personas.village_agent, m, reason="亲属", replacement=replacement
+            actions.matter_recuse, personas.village_agent, m, reason="亲属", replacement=replacement
         )
         assert_refused(ValidationError, call, "replacement")
     call = flow.bound(
-        actions.matter_declare_interest,
+        actions.matter_recuse,
         personas.village_agent,
         m,
         reason=" ",
@@ -239,17 +239,17 @@ def test_declare_interest_invalid(flow: Flow, personas: Personas, more: More) ->
 def test_replacement_who_recused_too_is_refused(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.at_village()
     flow.act(
-        actions.matter_declare_interest,
+        actions.matter_recuse,
         more.village_agent_2,
         m,
         reason="亲属",
         replacement=personas.village_agent,
     )
     third = make_user("village_agent_3", "village_agent", flow.t.village_a1x)
-    flow.act(actions.matter_declare_interest, personas.village_agent, m, reason="也是亲属", replacement=third)
+    flow.act(actions.matter_recuse, personas.village_agent, m, reason="也是亲属", replacement=third)
     assert flow.fresh(m).responsible_agent == third
     # 3 may not hand it back to someone who stepped back
-    call = flow.bound(actions.matter_declare_interest, third, m, reason="x", replacement=more.village_agent_2)
+    call = flow.bound(actions.matter_recuse, third, m, reason="x", replacement=more.village_agent_2)
     assert_refused(ValidationError, call, "replacement")
 
 

@@ -67,7 +67,7 @@ COLLEAGUES = ["village_agent", "village_agent_2", "unit_handler", "unit_handler_
 
 # action -> (function, who usually does it, whether it takes a task instead of a matter)
 ACTIONS: dict[str, tuple[Callable[..., Any], list[str], bool]] = {
-    "answer": (actions.matter_answer_at_once, NETWORK, False),
+    "answer": (actions.matter_answer, NETWORK, False),
     "start_local": (actions.matter_start_local, NETWORK, False),
     "escalate": (actions.matter_escalate, NETWORK, False),
     "hand_down": (actions.matter_hand_down, NETWORK, False),
@@ -80,15 +80,15 @@ ACTIONS: dict[str, tuple[Callable[..., Any], list[str], bool]] = {
     "mediate": (actions.matter_mediate, ["unit_handler", "village_agent", "township_staff"], False),
     "extend": (actions.matter_extend, ["unit_handler", "hr_handler"], False),
     "reply": (actions.matter_reply, ["unit_handler", "hr_handler", "discipline_handler"], False),
-    "reply_locally": (actions.matter_reply_locally, NETWORK, False),
-    "feedback": (actions.matter_give_feedback, NETWORK, False),
+    "reply_local": (actions.matter_reply_local, NETWORK, False),
+    "feedback": (actions.matter_feedback, NETWORK, False),
     "follow_up": (actions.matter_follow_up, NETWORK, False),
     "close": (actions.matter_close, NETWORK, False),
     "request_review": (actions.matter_request_review, NETWORK, False),
-    "hearing": (actions.review_record_hearing, REVIEWERS, False),
-    "decide": (actions.review_decide, REVIEWERS, False),
+    "hearing": (actions.matter_hearing, REVIEWERS, False),
+    "decide": (actions.matter_decide_review, REVIEWERS, False),
     "assign_leaders": (actions.matter_assign_leaders, ["county_staff", "township_staff"], False),
-    "declare_interest": (actions.matter_declare_interest, [*COLLEAGUES, "leader", "county_staff"], False),
+    "recuse": (actions.matter_recuse, [*COLLEAGUES, "leader", "county_staff"], False),
     "press": (actions.matter_press, EVERYONE, False),
 }
 
@@ -149,7 +149,7 @@ def inputs(name: str, draw: Any, ctx: Any, today: datetime.date, sloppy: bool) -
                 "reason": "情况复杂",
                 "notified_how": pick(["written"], ["bogus"]),
             }
-        case "reply" | "reply_locally" | "decide":
+        case "reply" | "reply_local" | "decide":
             return opinion
         case "feedback":
             return {"method": pick(["phone", "visit"], ["bogus"]), "note": text("已反馈")}
@@ -173,7 +173,7 @@ def inputs(name: str, draw: Any, ctx: Any, today: datetime.date, sloppy: bool) -
         case "assign_leaders":
             both = [ctx.more.city_leader, ctx.personas.leader]
             return {"leaders": pick([[ctx.personas.leader], both], [[]])}
-        case "declare_interest":
+        case "recuse":
             names = [
                 "village_agent",
                 "village_agent_2",
@@ -192,17 +192,17 @@ def inputs(name: str, draw: Any, ctx: Any, today: datetime.date, sloppy: bool) -
 NEXT: dict[str, list[str]] = {
     "registered_low": ["escalate"] * 6 + ["start_local", "answer", "guide_legal", "hand_down", "press"],
     "registered_high": ["route"] * 8
-    + ["hand_down", "escalate", "not_accept", "assign_leaders", "declare_interest"],
-    Status.LOCAL: ["reply_locally"] * 4 + ["mediate", "escalate", "answer", "guide_legal"],
-    Status.ROUTED: ["accept"] * 8 + ["object", "press", "assign_leaders", "declare_interest"],
+    + ["hand_down", "escalate", "not_accept", "assign_leaders", "recuse"],
+    Status.LOCAL: ["reply_local"] * 4 + ["mediate", "escalate", "answer", "guide_legal"],
+    Status.ROUTED: ["accept"] * 8 + ["object", "press", "assign_leaders", "recuse"],
     Status.HANDLING: ["reply"] * 4 + ["accept", "submit_part"] * 3 + ["mediate", "extend", "press"],
     Status.REPLIED: ["feedback"] * 4 + ["follow_up", "close", "request_review", "request_review"],
     "replied_fed_back": ["follow_up"] * 4 + ["feedback", "close", "request_review", "request_review"],
     "replied_followed_up": ["close"] * 4 + ["request_review"] * 3 + ["follow_up"],
     Status.REVIEW: ["decide"] * 3 + ["hearing", "press"],
     Status.REEXAM: ["decide"] * 3 + ["hearing", "hearing", "press"],
-    Status.CLOSED: ["request_review"] * 3 + ["press", "declare_interest"],
-    "closed_for_good": ["request_review", "press", "declare_interest", "declare_interest"],
+    Status.CLOSED: ["request_review"] * 3 + ["press", "recuse"],
+    "closed_for_good": ["request_review", "press", "recuse", "recuse"],
 }
 COLLEAGUE = {
     "village_agent": "village_agent_2",
@@ -317,7 +317,7 @@ class MatterMachine(RuleBasedStateMachine):
             return [u for u in users if u.unit_id and u.unit_id == m.holder_unit_id]
         if name in ("feedback", "follow_up", "close", "request_review"):
             return [m.responsible_agent, self.ctx.personas.county_staff]
-        if name in ("assign_leaders", "declare_interest", "press"):
+        if name in ("assign_leaders", "recuse", "press"):
             return [self.ctx.user(n) for n in ACTIONS[name][1]]
         network = ("village_agent", "township_staff", "county_staff", "city_admin")
         return [u for u in users if u.role in network and u.region_id == m.holder_region_id]
@@ -357,7 +357,7 @@ class MatterMachine(RuleBasedStateMachine):
         fn, _usual, on_task = ACTIONS[name]
         sloppy = data.draw(st.sampled_from([False] * 5 + [True]), label="sloppy")
         kwargs = inputs(name, data.draw, self.ctx, self.now.date(), sloppy)
-        if name == "declare_interest" and not sloppy and actor.username in COLLEAGUE:
+        if name == "recuse" and not sloppy and actor.username in COLLEAGUE:
             kwargs["replacement"] = self.ctx.user(COLLEAGUE[actor.username])
         stale = data.draw(st.sampled_from([False] * 9 + [True]), label="stale")
         version = m.version - 1 if stale else m.version

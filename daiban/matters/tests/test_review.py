@@ -132,7 +132,7 @@ def test_review_refused_while_handling(flow: Flow, personas: Personas, more: Mor
 
 def test_review_refused_after_a_local_answer(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.local()
-    flow.act(actions.matter_reply_locally, personas.village_agent, m, **DECISION)
+    flow.act(actions.matter_reply_local, personas.village_agent, m, **DECISION)
     assert_refused(WrongState, request(flow, personas.village_agent, m))
 
 
@@ -200,13 +200,13 @@ def test_hearing_days_are_not_counted_in_the_reexam_clock(flow: Flow, personas: 
     row = m.deadlines.get(step=Step.REEXAM_HANDLING, is_open=True)
     # requested 2026-06-25: 30 days → 07-25, a Saturday → Monday 07-27
     assert (row.started_on, row.due_date) == (datetime.date(2026, 6, 25), datetime.date(2026, 7, 27))
-    m = flow.fresh(flow.act(actions.review_record_hearing, more.city_gov_handler, m, days=10))
+    m = flow.fresh(flow.act(actions.matter_hearing, more.city_gov_handler, m, days=10))
     row.refresh_from_db()
     assert row.excluded_days == 10 and m.reviews.get(kind="reexam").hearing_days == 10
     # the clock starts 10 days later: 07-05 + 30 days = Tuesday 08-04
     assert row.due_date == datetime.date(2026, 8, 4) and m.due_date == row.due_date
     assert "听证" in row.explanation
-    m = flow.fresh(flow.act(actions.review_record_hearing, more.city_gov_handler, m, days=5))
+    m = flow.fresh(flow.act(actions.matter_hearing, more.city_gov_handler, m, days=5))
     row.refresh_from_db()
     assert row.excluded_days == 15 and row.due_date == datetime.date(2026, 8, 10)  # 08-09 is a Sunday
 
@@ -221,7 +221,7 @@ def test_after_reexam_the_matter_is_final(flow: Flow, personas: Personas, more: 
         error = assert_refused(WrongState, request(flow, personas.county_staff, m, kind))
         assert "不再受理" in error.message
     # and after closing, still final
-    flow.act(actions.matter_give_feedback, personas.county_staff, m, method="written", note="送达复核意见")
+    flow.act(actions.matter_feedback, personas.county_staff, m, method="written", note="送达复核意见")
     flow.act(
         actions.matter_follow_up,
         personas.county_staff,
@@ -240,33 +240,33 @@ def test_after_reexam_the_matter_is_final(flow: Flow, personas: Personas, more: 
 @pytest.mark.parametrize("role", ["county_staff", "supervisor"])
 def test_hearing_refused_by_role(flow: Flow, personas: Personas, more: More, role: str) -> None:
     m = flow.in_reexam(more.city_housing_handler)
-    assert_refused(NotAllowed, flow.bound(actions.review_record_hearing, getattr(personas, role), m, days=5))
+    assert_refused(NotAllowed, flow.bound(actions.matter_hearing, getattr(personas, role), m, days=5))
 
 
 def test_hearing_refused_to_the_review_organ(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_reexam(more.city_housing_handler)
     assert_refused(
-        NotAllowed, flow.bound(actions.review_record_hearing, more.city_housing_handler, m, days=5)
+        NotAllowed, flow.bound(actions.matter_hearing, more.city_housing_handler, m, days=5)
     )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_hearing_out_of_scope(flow: Flow, personas: Personas, more: More, who: str) -> None:
     m = flow.in_reexam(more.city_housing_handler)
-    assert_refused(OutOfScope, flow.bound(actions.review_record_hearing, getattr(personas, who), m, days=5))
+    assert_refused(OutOfScope, flow.bound(actions.matter_hearing, getattr(personas, who), m, days=5))
 
 
 def test_hearing_refused_during_review(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_review()
     assert_refused(
-        WrongState, flow.bound(actions.review_record_hearing, more.city_housing_handler, m, days=5)
+        WrongState, flow.bound(actions.matter_hearing, more.city_housing_handler, m, days=5)
     )
 
 
 def test_hearing_stale(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_reexam(more.city_housing_handler)
     assert_refused(
-        Conflict, flow.bound(actions.review_record_hearing, more.city_gov_handler, m, version=3, days=5)
+        Conflict, flow.bound(actions.matter_hearing, more.city_gov_handler, m, version=3, days=5)
     )
 
 
@@ -275,7 +275,7 @@ def test_hearing_days_out_of_range(flow: Flow, personas: Personas, more: More, d
     m = flow.in_reexam(more.city_housing_handler)
     assert_refused(
         ValidationError,
-        flow.bound(actions.review_record_hearing, more.city_gov_handler, m, days=days),
+        flow.bound(actions.matter_hearing, more.city_gov_handler, m, days=days),
         "days",
     )
 
@@ -286,7 +286,7 @@ def test_hearing_days_out_of_range(flow: Flow, personas: Personas, more: More, d
 def test_review_decision(flow: Flow, tree: Tree, personas: Personas, more: More) -> None:
     m = flow.in_review()
     flow.later(days=7)
-    m = flow.fresh(flow.act(actions.review_decide, more.city_housing_handler, m, **DECISION))
+    m = flow.fresh(flow.act(actions.matter_decide_review, more.city_housing_handler, m, **DECISION))
     review = m.reviews.get()
     assert review.decided_at == flow.now and review.opinion is not None and review.opinion.stage == "review"
     assert m.status == Status.REPLIED and m.holder_unit is None and m.holder_region == tree.county_a
@@ -296,35 +296,35 @@ def test_review_decision(flow: Flow, tree: Tree, personas: Personas, more: More)
 @pytest.mark.parametrize("who", ["unit_handler", "county_staff", "supervisor"])
 def test_decide_refused_by_role(flow: Flow, personas: Personas, more: More, who: str) -> None:
     m = flow.in_review()
-    assert_refused(NotAllowed, flow.bound(actions.review_decide, getattr(personas, who), m, **DECISION))
+    assert_refused(NotAllowed, flow.bound(actions.matter_decide_review, getattr(personas, who), m, **DECISION))
 
 
 def test_decide_reexam_refused_to_the_review_organ(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_reexam(more.city_housing_handler)
-    assert_refused(NotAllowed, flow.bound(actions.review_decide, more.city_housing_handler, m, **DECISION))
+    assert_refused(NotAllowed, flow.bound(actions.matter_decide_review, more.city_housing_handler, m, **DECISION))
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_decide_out_of_scope(flow: Flow, personas: Personas, more: More, who: str) -> None:
     m = flow.in_review()
-    assert_refused(OutOfScope, flow.bound(actions.review_decide, getattr(personas, who), m, **DECISION))
+    assert_refused(OutOfScope, flow.bound(actions.matter_decide_review, getattr(personas, who), m, **DECISION))
 
 
 def test_decide_refused_when_not_in_review(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_review()
     m = flow.decide(m, more.city_housing_handler)
-    assert_refused(WrongState, flow.bound(actions.review_decide, more.city_housing_handler, m, **DECISION))
+    assert_refused(WrongState, flow.bound(actions.matter_decide_review, more.city_housing_handler, m, **DECISION))
 
 
 def test_decide_stale(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_review()
     assert_refused(
-        Conflict, flow.bound(actions.review_decide, more.city_housing_handler, m, version=1, **DECISION)
+        Conflict, flow.bound(actions.matter_decide_review, more.city_housing_handler, m, version=1, **DECISION)
     )
 
 
 @pytest.mark.parametrize(("field", "value"), [("outcome", "meh"), ("facts", ""), ("basis", " ")])
 def test_decide_invalid(flow: Flow, personas: Personas, more: More, field: str, value: str) -> None:
     m = flow.in_review()
-    call = flow.bound(actions.review_decide, more.city_housing_handler, m, **{**DECISION, field: value})
+    call = flow.bound(actions.matter_decide_review, more.city_housing_handler, m, **{**DECISION, field: value})
     assert_refused(ValidationError, call, field)

@@ -124,11 +124,11 @@ def test_a_township_cannot_replace_the_countys_leaders(
 
 def test_an_uninvolved_colleague_cannot_declare_recusal(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.routed()  # held by the unit now; the township is not involved
-    assert "declare_interest" not in names(personas.township_staff, m)
+    assert "recuse" not in names(personas.township_staff, m)
     assert_refused(
         NotAllowed,
         flow.bound(
-            actions.matter_declare_interest,
+            actions.matter_recuse,
             personas.township_staff,
             m,
             reason="x",

@@ -71,7 +71,7 @@ def test_wang_renovation_story(tree: Tree, personas: Personas) -> None:
         )
     assert m.status == Status.REPLIED and m.holder_region == tree.village_a1x and m.holder_unit is None
     with frozen(2026, 9, 22):
-        m = actions.matter_give_feedback(
+        m = actions.matter_feedback(
             actor=personas.village_agent,
             matter_id=m.pk,
             expected_version=m.version,

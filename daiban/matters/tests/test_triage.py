@@ -23,7 +23,7 @@ OUTSIDERS = ["outsider", "outsider_village_agent", "outsider_unit_handler"]
 
 def answered(flow: Flow, personas: Personas) -> Matter:
     m = flow.at_village(purpose="consultation")
-    return flow.fresh(flow.act(actions.matter_answer_at_once, personas.village_agent, m, answer="已解答"))
+    return flow.fresh(flow.act(actions.matter_answer, personas.village_agent, m, answer="已解答"))
 
 
 # ----------------------------------------------------------------------------------------- answer at once
@@ -35,7 +35,7 @@ ANSWER: dict[str, Any] = {"answer": "经查询政策，已当面解答"}
 def test_answer_at_once_closes_a_consultation(flow: Flow, personas: Personas) -> None:
     m = flow.at_village(purpose="consultation")
     flow.later(hours=1)
-    m = flow.act(actions.matter_answer_at_once, personas.village_agent, m, **ANSWER)
+    m = flow.act(actions.matter_answer, personas.village_agent, m, **ANSWER)
     m = flow.fresh(m)
     assert m.status == Status.CLOSED and m.closure_kind == ClosureKind.ANSWERED and m.resolved is True
     assert m.due_date is None and not m.deadlines.filter(is_open=True).exists()
@@ -48,30 +48,30 @@ def test_answer_at_once_closes_a_consultation(flow: Flow, personas: Personas) ->
 def test_answer_at_once_refused_to_others_than_the_holder(flow: Flow, personas: Personas, role: str) -> None:
     m = flow.at_village(purpose="consultation")
     assert_refused(
-        NotAllowed, flow.bound(actions.matter_answer_at_once, getattr(personas, role), m, **ANSWER)
+        NotAllowed, flow.bound(actions.matter_answer, getattr(personas, role), m, **ANSWER)
     )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_answer_at_once_out_of_scope(flow: Flow, personas: Personas, who: str) -> None:
     m = flow.at_village(purpose="consultation")
-    assert_refused(OutOfScope, flow.bound(actions.matter_answer_at_once, getattr(personas, who), m, **ANSWER))
+    assert_refused(OutOfScope, flow.bound(actions.matter_answer, getattr(personas, who), m, **ANSWER))
 
 
 def test_answer_at_once_refused_for_an_appeal(flow: Flow, personas: Personas) -> None:
     m = flow.at_village(purpose="appeal")
-    assert_refused(WrongState, flow.bound(actions.matter_answer_at_once, personas.village_agent, m, **ANSWER))
+    assert_refused(WrongState, flow.bound(actions.matter_answer, personas.village_agent, m, **ANSWER))
 
 
 def test_answer_at_once_refused_when_closed(flow: Flow, personas: Personas) -> None:
     m = answered(flow, personas)
-    assert_refused(WrongState, flow.bound(actions.matter_answer_at_once, personas.village_agent, m, **ANSWER))
+    assert_refused(WrongState, flow.bound(actions.matter_answer, personas.village_agent, m, **ANSWER))
 
 
 def test_answer_at_once_stale(flow: Flow, personas: Personas) -> None:
     m = flow.at_village(purpose="consultation")
     assert_refused(
-        Conflict, flow.bound(actions.matter_answer_at_once, personas.village_agent, m, version=0, **ANSWER)
+        Conflict, flow.bound(actions.matter_answer, personas.village_agent, m, version=0, **ANSWER)
     )
 
 
@@ -79,7 +79,7 @@ def test_answer_at_once_needs_an_answer(flow: Flow, personas: Personas) -> None:
     m = flow.at_village(purpose="consultation")
     assert_refused(
         ValidationError,
-        flow.bound(actions.matter_answer_at_once, personas.village_agent, m, answer=" "),
+        flow.bound(actions.matter_answer, personas.village_agent, m, answer=" "),
         "answer",
     )
 
