@@ -8,18 +8,14 @@ belong to a region copy the path into their own indexed ``region_path`` so that 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 
-# Sorts after every character used in paths (digits and "/"), so [prefix, prefix + SENTINEL) is the subtree.
-PATH_SENTINEL = "~"
+from daiban.regions import geometry
 
+# Re-exported for daiban/matters (selectors, demo) and daiban/network/tests/test_demo.py, which still import
+# it from here; new code imports it from daiban.regions.geometry. No migration needs it.
+from daiban.regions.geometry import subtree_q
 
-def subtree_q(prefix: str, field: str = "region_path") -> Q:
-    """A filter for rows whose ``field`` lies in the subtree whose path is ``prefix``.
-
-    Written as a range rather than ``startswith`` so that both databases use the B-tree index.
-    """
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + PATH_SENTINEL})
+__all__ = ["Level", "Region", "RegionQuerySet", "subtree_q"]
 
 
 class Level(models.IntegerChoices):
@@ -60,7 +56,7 @@ class Region(models.Model):  # 行政区划
 
     @property
     def ancestor_codes(self) -> list[str]:
-        return [c for c in self.path.split("/") if c]
+        return geometry.codes(self.path)
 
     def full_name(self) -> str:
         """Names below the city, e.g. "新城区 呼伦路街道 苏雅拉社区" (one query)."""
