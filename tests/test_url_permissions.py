@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import PASSWORD, Personas, Tree
 from daiban.matters import actions
-from daiban.matters.attachments import attachments_add
+from daiban.matters.actions import attachments_add
 from daiban.matters.models import Matter
 from daiban.matters.tests.factories import intake
 

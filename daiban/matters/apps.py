@@ -7,5 +7,7 @@ class MattersConfig(AppConfig):
 
     def ready(self) -> None:
         from daiban.matters import deadlines
+        from daiban.matters import home as matters_home
 
         deadlines.register_schedule_hook()
+        matters_home.register()

@@ -1,18 +1,10 @@
-"""Attachments: stored outside the static tree and served only through a scoped view."""
+"""Attachments: what we accept (sniffed by content) and the names we store them under. Files are added
+by ``daiban.matters.actions.attachments``, stored outside the static tree and served only through a
+scoped view."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-
-from daiban.accounts.models import User
-from daiban.core import clock
-from daiban.matters.errors import OutOfScope
-from daiban.matters.models import Attachment, Event, Matter
-from daiban.matters.selectors import matters_for
 
 # Types we accept, recognised by their first bytes (the browser's claimed type and the file name are not
 # trusted), with the extension the stored file gets.
@@ -40,7 +32,7 @@ def sniff_type(head: bytes) -> str | None:
     return None
 
 
-def _head(f: UploadedFile) -> bytes:
+def head_of(f: UploadedFile) -> bytes:
     f.seek(0)
     head = f.read(16)
     f.seek(0)
@@ -53,46 +45,3 @@ def safe_name(name: str, content_type: str) -> str:
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     stem = "".join(ch for ch in stem if ch.isprintable() and ch not in '<>:"|?*')[:80] or "附件"
     return stem + SAFE_TYPES[content_type]
-
-
-def attachments_add(*, actor: User, matter_id: int, files: Sequence[UploadedFile]) -> list[Attachment]:
-    """Attach files (already validated for type and size by the form) and record one event."""
-    if not files:
-        return []
-    with transaction.atomic():
-        if not matters_for(actor).filter(pk=matter_id).exists():
-            raise OutOfScope
-        matter = Matter.objects.select_for_update().get(pk=matter_id)
-        now = clock.now()
-        saved = []
-        for f in files:
-            content_type = sniff_type(_head(f))
-            if content_type is None:
-                raise ValidationError({"photos": [f"“{f.name}”不是照片（JPG、PNG）或 PDF 文件，未上传。"]})
-            name = safe_name(f.name or "", content_type)
-            f.name = "upload" + SAFE_TYPES[content_type]  # the stored file's name is ours, not the sender's
-            saved.append(
-                Attachment.objects.create(
-                    matter=matter,
-                    file=f,
-                    name=name,
-                    content_type=content_type,
-                    size=f.size or 0,
-                    uploaded_by=actor,
-                    uploaded_at=now,
-                )
-            )
-        matter.version += 1
-        matter.save(update_fields=["version", "updated_at"])
-        Event.objects.create(
-            matter=matter,
-            seq=matter.version,
-            at=now,
-            actor=actor,
-            kind="attach",
-            summary=f"上传附件 {len(saved)} 个",
-            details={"names": [a.name for a in saved]},
-            status_before=matter.status,
-            status_after=matter.status,
-        )
-    return saved

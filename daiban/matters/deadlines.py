@@ -80,6 +80,27 @@ def _recompute(deadline: Deadline) -> bool:
     return changed
 
 
+def review_window_end(limit: str, start: datetime.date) -> datetime.date:
+    """The last day to ask for the next instance (``review_request`` after a handling opinion,
+    ``reexam_request`` after a review opinion), counted by the calendar from ``start``."""
+    try:
+        return workcal.deadline_for(limit, start).due
+    except workcal.TimeLimitError as exc:
+        raise WrongState(
+            "申请复查（复核）的时限已停用或未配置，请管理员在“法定时限”中启用后再办理。"
+        ) from exc
+
+
+def extension_cap() -> int:
+    """The configured cap on extensions (workcal "extension"; art. 34 and the default: 30 days). The
+    calendar refuses an extension above it, so the action and its button use this same number, and a
+    switched-off limit means no extension can be granted."""
+    try:
+        return workcal.time_limit(workcal.EXTENSION_LIMITS["handling"]).length
+    except workcal.TimeLimitError as exc:
+        raise WrongState(f"{exc}，不能办理延期。") from exc
+
+
 # Windows that give a right rather than impose a duty: a unit *may* object within 5 working days, and
 # letting the window pass is not a failure. They are shown on the matter page but never make the matter
 # due soon or overdue.

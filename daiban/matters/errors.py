@@ -1,6 +1,9 @@
-"""Errors raised by domain actions. Views turn them into 404, 403 or a plain Chinese message."""
+"""Errors raised by domain actions. Views turn them into 404, 403, 409 or a plain Chinese message by their
+type — never by reading the message."""
 
 from __future__ import annotations
+
+from django.core.exceptions import ValidationError
 
 
 class ActionError(Exception):
@@ -27,7 +30,17 @@ class WrongState(ActionError):
 
 
 class Conflict(ActionError):
-    """Someone else changed the matter after the actor loaded it."""
+    """Someone else changed the matter after the actor loaded it (answered 409 with the input kept)."""
 
     def __init__(self) -> None:
         super().__init__("该事项刚刚被他人修改，请刷新后核对再提交；您填写的内容已保留。")
+
+
+class PersonInputError(ValidationError):
+    """One petitioner's input is invalid: ``index`` (0-based) names the row of the intake formset, and
+    the error dict names the field, so a view puts the message on that row's field."""
+
+    def __init__(self, index: int, field: str, message: str) -> None:
+        super().__init__({field: [message]})
+        self.index = index
+        self.field = field

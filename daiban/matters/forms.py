@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.validators import MaxValueValidator
 from django.forms import formset_factory
 
 from daiban.accounts.models import Role, User
-from daiban.accounts.scope import regions_for, units_for, users_for
+from daiban.matters import deadlines
 from daiban.matters.attachments import sniff_type
 from daiban.matters.choices import (
     Category,
@@ -24,7 +24,9 @@ from daiban.matters.choices import (
     ReviewKind,
     Satisfaction,
 )
+from daiban.matters.errors import WrongState
 from daiban.matters.models import Matter, UnitTask
+from daiban.network import jurisdiction
 from daiban.network.models import ResponsibleUnit
 from daiban.pii.validators import validate_id_number, validate_phone
 from daiban.regions.models import Level, Region
@@ -149,7 +151,7 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        regions = regions_for(user).filter(level__gte=Level.COUNTY).order_by("path")
+        regions = jurisdiction.regions_for(user).filter(level__gte=Level.COUNTY).order_by("path")
         field = self.fields["region"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = regions
@@ -160,12 +162,7 @@ class IntakeForm(forms.Form):
         assert isinstance(leader_field, forms.ModelChoiceField)
         # A reception-day leader sits at the agent's level or above (the county or city leader receiving
         # that day), or below it for a county centre.
-        above = [p + "/" for p in _prefixes(user.region_path)]
-        leader_field.queryset = (
-            User.objects.filter(role=Role.LEADER, is_active=True)
-            .filter(Q(region_path__in=above) | Q(pk__in=users_for(user).values("pk")))
-            .order_by("region_path", "username")
-        )
+        leader_field.queryset = jurisdiction.reception_leaders(user)
         if user.role == Role.LEADER and not self.is_bound:
             self.initial.setdefault("channel", Channel.LEADER_DAY)
             self.initial.setdefault("leader", user.pk)
@@ -181,6 +178,15 @@ class ActionForm(forms.Form):
         self.user, self.matter, self.task = user, matter, task
         if not self.is_bound:
             self.initial["version"] = matter.version
+
+    @property
+    def expected_version(self) -> int:
+        return int(self.cleaned_data["version"])
+
+    def to_kwargs(self) -> dict[str, Any]:
+        """The service's own keyword arguments (besides actor, target and version). Field names match
+        the service's parameters; a form whose input is shaped differently overrides this."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class NoteForm(ActionForm):
@@ -204,8 +210,11 @@ class HandDownForm(ActionForm):
         field = self.fields["to_region"]
         assert isinstance(field, forms.ModelChoiceField)
         # Only the next level on the way down to where the matter arose.
-        field.queryset = Region.objects.filter(
-            parent_id=self.matter.holder_region_id, code__in=_codes(self.matter.region_path)
+        holder_id = self.matter.holder_region_id
+        field.queryset = (
+            jurisdiction.hand_down_targets(holder_id, self.matter.region_path)
+            if holder_id is not None
+            else Region.objects.none()
         )
 
 
@@ -217,28 +226,6 @@ class GuideForm(ActionForm):
 class NotAcceptForm(ActionForm):
     reason_kind = forms.ChoiceField(label="不予受理理由", choices=NotAcceptedReason.choices)
     reason = forms.CharField(label="说明", widget=_textarea(3))
-
-
-def _unit_choices(user: User, matter: Matter) -> Any:
-    holder_path = matter.holder_path
-    ancestors = [p + "/" for p in _prefixes(holder_path)]
-    return (
-        (
-            ResponsibleUnit.objects.filter(is_active=True, region_path__in=ancestors)
-            | units_for(user).filter(is_active=True)
-        )
-        .distinct()
-        .order_by("region_path", "domain", "name")
-    )
-
-
-def _codes(path: str) -> list[str]:
-    return [p for p in path.split("/") if p]
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 class RouteForm(ActionForm):
@@ -254,11 +241,19 @@ class RouteForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = _unit_choices(self.user, self.matter)
+        units = jurisdiction.routable_units(self.user, self.matter.holder_path)
         for name in ("lead_unit", "co_units"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = units
+
+    def to_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "lead_unit": d["lead_unit"],
+            "lead_instructions": d["lead_instructions"],
+            "co_units": [(unit, d["co_instructions"]) for unit in d["co_units"]],
+        }
 
 
 class TaskAcceptForm(ActionForm):
@@ -282,10 +277,24 @@ class MediateForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    days = forms.IntegerField(label="延期天数", min_value=1, max_value=30)
+    days = forms.IntegerField(label="延期天数", min_value=1)
     approver = forms.CharField(label="批准人（单位负责人）", max_length=32)
     reason = forms.CharField(label="延期理由", widget=_textarea(3))
     notified_how = forms.ChoiceField(label="告知信访人方式", choices=ContactMethod.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The configured cap (the same number the action checks), less what was already granted.
+        try:
+            left = max(1, deadlines.extension_cap() - self.matter.extended_days)
+        except WrongState:
+            left = 1
+        field = self.fields["days"]
+        assert isinstance(field, forms.IntegerField)
+        field.max_value = left
+        field.validators.append(MaxValueValidator(left))
+        field.widget.attrs["max"] = str(left)
+        field.help_text = f"最多还可延期 {left} 日"
 
 
 class OpinionForm(ActionForm):
@@ -340,10 +349,10 @@ class LeadersForm(ActionForm):
         super().__init__(*args, **kwargs)
         field = self.fields["leaders"]
         assert isinstance(field, forms.ModelChoiceField)
-        paths = [p + "/" for p in _prefixes(self.matter.region_path)]
-        field.queryset = User.objects.filter(
-            role=Role.LEADER, is_active=True, region_path__in=paths
-        ).order_by("region_path", "username")
+        field.queryset = jurisdiction.case_leaders(self.matter.region_path)
+
+    def to_kwargs(self) -> dict[str, Any]:
+        return {"leaders": list(self.cleaned_data["leaders"])}
 
 
 class RecusalForm(ActionForm):

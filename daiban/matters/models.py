@@ -18,6 +18,7 @@ from daiban.matters.choices import (
     Channel,
     ClosureKind,
     ContactMethod,
+    EventKind,
     LegalChannel,
     NotAcceptedReason,
     Outcome,
@@ -304,7 +305,7 @@ class Event(models.Model):  # 事项时间线
     seq = models.PositiveIntegerField("序号")
     at = models.DateTimeField("时间")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField("类型", max_length=32)
+    kind = models.CharField("类型", max_length=32, choices=EventKind.choices)
     summary = models.CharField("摘要", max_length=200)
     details = models.JSONField("详情", default=dict, blank=True)
     status_before = models.CharField(max_length=12, blank=True)

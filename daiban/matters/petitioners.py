@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from pypinyin import Style, lazy_pinyin
 
 from daiban.matters.choices import PetitionerGroup
+from daiban.matters.errors import PersonInputError
 from daiban.matters.models import Petitioner
 from daiban.pii.fields import lookup_hash_for_id, lookup_hash_for_phone, set_id_number, set_phone
 from daiban.pii.validators import validate_id_number, validate_phone
@@ -39,23 +40,25 @@ def validate_petitioner_inputs(inputs: Sequence[PetitionerInput]) -> list[Petiti
         who = f"第 {index} 位信访人" if len(inputs) > 1 else "信访人"
         name = item.name.strip()
         if not name:
-            raise ValidationError({"name": [f"请填写{who}姓名。"]})
+            raise PersonInputError(index - 1, "name", f"请填写{who}姓名。")
         if len(name) > 32:
-            raise ValidationError({"name": [f"{who}姓名不能超过 32 个字。"]})
+            raise PersonInputError(index - 1, "name", f"{who}姓名不能超过 32 个字。")
         id_number = item.id_number.strip()
         phone = item.phone.strip()
         if not id_number and not phone:
-            raise ValidationError({"phone": [f"{who}的身份证号码和联系电话至少填写一项，以便联系和识别。"]})
+            raise PersonInputError(
+                index - 1, "phone", f"{who}的身份证号码和联系电话至少填写一项，以便联系和识别。"
+            )
         try:
             id_number = validate_id_number(id_number) if id_number else ""
         except ValidationError as exc:
-            raise ValidationError({"id_number": [f"{who}：{m}" for m in exc.messages]}) from exc
+            raise PersonInputError(index - 1, "id_number", f"{who}：" + "；".join(exc.messages)) from exc
         try:
             phone = validate_phone(phone) if phone else ""
         except ValidationError as exc:
-            raise ValidationError({"phone": [f"{who}：{m}" for m in exc.messages]}) from exc
+            raise PersonInputError(index - 1, "phone", f"{who}：" + "；".join(exc.messages)) from exc
         if item.group not in PetitionerGroup.values:
-            raise ValidationError({"group": [f"请选择{who}的人员类别。"]})
+            raise PersonInputError(index - 1, "group", f"请选择{who}的人员类别。")
         cleaned.append(
             replace(item, name=name, id_number=id_number, phone=phone, address=item.address.strip())
         )

@@ -8,10 +8,11 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
-from daiban.accounts.scope import NOTHING, scope_path
 from daiban.matters.choices import ACTIVE_TASK_STATUSES
 from daiban.matters.models import SCOPE_COLUMNS, Matter, Petitioner
-from daiban.regions.models import subtree_q
+from daiban.network.jurisdiction import NOTHING, scope_path
+from daiban.regions import geometry
+from daiban.regions.geometry import subtree_q
 
 # Roles that see every matter arising in their region subtree.
 _REGION_ROLES = {
@@ -60,7 +61,7 @@ def matter_scope_q(user: User) -> Q:
 def matter_region_q(path: str, region_id: int | None = None) -> Q:
     """Matters arising in the subtree at ``path``: an equality on the level's scope column (indexed
     together with the list orderings), or on the region itself for a village."""
-    codes = [p for p in path.split("/") if p]
+    codes = geometry.codes(path)
     if 1 <= len(codes) <= len(SCOPE_COLUMNS):
         return Q(**{SCOPE_COLUMNS[len(codes) - 1]: codes[-1]})
     if region_id is not None:

@@ -11,7 +11,7 @@ from django.test import Client
 from conftest import PASSWORD, Personas, Tree, make_user
 from daiban.accounts.models import Role, User
 from daiban.matters import actions
-from daiban.matters.attachments import attachments_add
+from daiban.matters.actions import attachments_add
 from daiban.matters.models import Attachment
 from daiban.matters.tests.factories import frozen, intake
 

@@ -135,9 +135,7 @@ def test_recusal_replacement_of_an_accusation_sees_it(flow: Flow, personas: Pers
 def test_recused_leader_is_replaced_in_the_charge(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.intake(personas.county_staff, channel="leader_day", leader=personas.leader)
     other = make_user("leader_2", "leader", flow.t.county_a)
-    m = flow.fresh(
-        flow.act(actions.matter_recuse, personas.leader, m, reason="利害关系", replacement=other)
-    )
+    m = flow.fresh(flow.act(actions.matter_recuse, personas.leader, m, reason="利害关系", replacement=other))
     assert list(m.leaders.all()) == [other]
     assert m.responsible_agent == personas.county_staff
 
@@ -262,7 +260,7 @@ def test_agent_presses_and_supervisor_supervises(flow: Flow, personas: Personas)
     assert m.events.get(seq=m.version).kind == "press"
     m = flow.fresh(flow.act(actions.matter_press, personas.supervisor, m, note="信访+纪检联合督办"))
     event = m.events.get(seq=m.version)
-    assert event.kind == "supervise" and "督办" in event.summary
+    assert event.kind == "press" and event.details["supervise"] is True and "督办" in event.summary
     assert m.status == Status.HANDLING
 
 

@@ -11,15 +11,15 @@ from daiban.matters.actions import PetitionerInput
 from daiban.matters.choices import Status, Step
 from daiban.matters.errors import NotAllowed, WrongState
 from daiban.matters.models import Petitioner
-from daiban.matters.permissions import available_actions
 from daiban.matters.tests.conftest import More
 from daiban.matters.tests.factories import WANG_ID, Flow
 from daiban.matters.tests.snapshot import assert_refused
+from daiban.matters.workflow import available
 from daiban.workcal.models import TimeLimit
 
 
 def names(user, m) -> set[str]:  # type: ignore[no-untyped-def]
-    return {a.action for a in available_actions(user, Flow.fresh(m))}
+    return {o.key for o in available(user, Flow.fresh(m))}
 
 
 # -- people are recognised only within the actor's jurisdiction, and never renamed by intake

@@ -1,0 +1,182 @@
+"""受理登记: a matter comes into the network (or a repeat visit is linked to the open one, art. 19)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from daiban.accounts.models import AGENT_ROLES, Role, User
+from daiban.core import clock
+from daiban.matters import deadlines
+from daiban.matters.actions.base import choice, fail, locked, record, require_text
+from daiban.matters.actions.numbering import lookup_code, next_number
+from daiban.matters.choices import Category, Channel, EventKind, Purpose, Status, Step
+from daiban.matters.errors import NotAllowed
+from daiban.matters.models import Matter, MatterPetitioner, Petitioner
+from daiban.matters.petitioners import PetitionerInput, find_or_create_petitioner, validate_petitioner_inputs
+from daiban.matters.selectors import matters_for, petitioners_for
+from daiban.network import jurisdiction
+from daiban.regions.models import Level, Region
+
+__all__ = ["GROUP_THRESHOLD", "MAX_REPRESENTATIVES", "IntakeResult", "PetitionerInput", "matter_intake"]
+
+MAX_REPRESENTATIVES = 5
+GROUP_THRESHOLD = 5
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    matter: Matter
+    linked_existing: bool  # True: the person already had this open matter in time (art. 19); no new one
+
+
+def _intake_holder(actor: User, region: Region) -> Region:
+    """Where a new matter is held: the receiving agent's own point/station/centre; for a leader's
+    reception day, the network level of the leader's region — but never the city, which has no proxy
+    desk: a city leader's matter goes to the centre of the county where it arose."""
+    assert actor.region is not None
+    if actor.role == Role.LEADER and actor.region.level == Level.CITY:
+        county_code = region.ancestor_codes[1] if len(region.ancestor_codes) > 1 else None
+        county = Region.objects.filter(code=county_code).first() if county_code else None
+        return county or actor.region
+    return actor.region
+
+
+def matter_intake(
+    *,
+    actor: User,
+    petitioners: Sequence[PetitionerInput],
+    channel: str,
+    consent: bool,
+    region: Region,
+    title: str,
+    content: str,
+    request: str,
+    category: str,
+    purpose: str,
+    headcount: int | None = None,
+    leader: User | None = None,
+    new_matter_reason: str = "",
+) -> IntakeResult:
+    """受理登记. The receiving agent becomes the responsible agent (首接即代办); a matter taken at a
+    leader's reception day gets that leader in charge (接访即代办). If a petitioner already has an open
+    matter within its time limit in the actor's jurisdiction, the visit is linked to it instead of opening
+    a second matter (art. 19), unless the agent records why this is a different matter."""
+    if actor.role not in AGENT_ROLES and actor.role != Role.LEADER:
+        raise NotAllowed("只有代办机构工作人员或接访领导可以受理登记。")
+    choice("channel", channel, Channel, "来源渠道")
+    choice("category", category, Category, "内容分类")
+    choice("purpose", purpose, Purpose, "信访目的")
+    title = require_text("title", title, "事项摘要", 80)
+    content = require_text("content", content, "反映内容")
+    request = require_text("request", request, "诉求")
+    if not consent:
+        raise fail("consent", "须经信访人同意并签署代办委托后方可代办。")
+    if not jurisdiction.regions_for(actor).filter(pk=region.pk).exists():
+        raise fail("region", "问题发生地不在您的管辖范围内。")
+    cleaned = validate_petitioner_inputs(petitioners)
+    representatives = [p for p in cleaned if p.is_representative]
+    count = headcount if headcount is not None else len(cleaned)
+    if count < len(cleaned):
+        raise fail("headcount", "人数不能少于登记的信访人数。")
+    if count >= GROUP_THRESHOLD and len(representatives) > MAX_REPRESENTATIVES:
+        raise fail("petitioners", f"集体访推选的代表不能超过 {MAX_REPRESENTATIVES} 人。")
+    if count >= GROUP_THRESHOLD and len(cleaned) > MAX_REPRESENTATIVES:
+        raise fail("petitioners", f"集体访只登记代表，最多 {MAX_REPRESENTATIVES} 人。")
+    if channel == Channel.LEADER_DAY:
+        leader = leader or (actor if actor.role == Role.LEADER else None)
+        if leader is None:
+            raise fail("leader", "领导接待日受理的事项须注明接访领导。")
+    if leader is not None and not jurisdiction.is_case_leader(leader, region.path):
+        raise fail("leader", "接访领导须是该地区的包案领导。")
+
+    now = clock.now()
+    today = clock.today()
+    with transaction.atomic():
+        known = petitioners_for(actor)
+        people = [find_or_create_petitioner(p, within=known) for p in cleaned]
+        # Lock the people: two agents taking in the same person at once queue here, so the second one
+        # sees the first one's matter and links to it (art. 19) instead of opening a duplicate.
+        list(Petitioner.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk"))
+        if not new_matter_reason.strip():
+            existing = (
+                matters_for(actor)
+                .filter(
+                    petitioners__in=[p.pk for p in people],
+                    status__in=[s for s in Status if s != Status.CLOSED],
+                )
+                .filter(due_date__gte=today)
+                # An accusation is never folded into an ordinary matter (whose units would then read it),
+                # nor the other way round: they go different ways.
+                .filter(is_accusation=purpose == Purpose.ACCUSATION)
+                .order_by("received_at")
+                .first()
+            )
+            if existing is not None:
+                with locked(actor, existing.pk, None) as matter:
+                    matter.repeat_visits += 1
+                    record(
+                        matter,
+                        actor,
+                        EventKind.REPEAT_VISIT,
+                        f"信访人再次反映（{Channel(channel).label}），已并入本事项办理，不另行受理",
+                        # What was said this time is kept with the visit, not dropped.
+                        {
+                            "channel": channel,
+                            "article": "第十九条",
+                            "title": title,
+                            "content": content,
+                            "request": request,
+                        },
+                    )
+                return IntakeResult(matter=matter, linked_existing=True)
+
+        holder = _intake_holder(actor, region)
+        matter = Matter(
+            number=next_number(region, today.year),
+            lookup_code=lookup_code(),
+            channel=channel,
+            consent=True,
+            region=region,
+            region_path=region.path,
+            title=title,
+            content=content,
+            request=request,
+            category=category,
+            purpose=purpose,
+            headcount=count,
+            is_group=count >= GROUP_THRESHOLD,
+            is_accusation=purpose == Purpose.ACCUSATION,
+            received_at=now,
+            received_by=actor,
+            responsible_agent=actor,
+            status=Status.REGISTERED,
+            holder_region=holder,
+            holder_path=holder.path,
+            due_date=today,  # replaced below by the route clock, before the first save completes
+        )
+        matter.save()
+        for person, data in zip(people, cleaned, strict=True):
+            MatterPetitioner.objects.create(
+                matter=matter, petitioner=person, is_representative=data.is_representative
+            )
+        if leader is not None:
+            matter.leaders.add(leader)
+        deadlines.open_clock(matter, Step.ROUTE, today)
+        details: dict[str, Any] = {"channel": channel, "headcount": count}
+        if new_matter_reason.strip():
+            details["new_matter_reason"] = new_matter_reason.strip()
+        if leader is not None:
+            details["leader"] = str(leader)
+        record(
+            matter,
+            actor,
+            EventKind.INTAKE,
+            f"受理登记（{Channel(channel).label}），首接代办员：{actor}",
+            details,
+            status_before="",
+        )
+    return IntakeResult(matter=matter, linked_existing=False)

@@ -1,0 +1,39 @@
+"""The matters' panels on the home page (see ``daiban.core.home``): the intake button, the user's work
+queues with counts (the same querysets the list page filters by) and the first queue's most urgent
+matters, and the cards to the list and the petitioner search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from daiban.accounts.models import AGENT_ROLES, Role, User
+from daiban.core import clock, home
+from daiban.matters.queues import QUEUES, ROLE_QUEUES, queue_matters
+from daiban.matters.views.lists import list_row
+
+
+def _intake(user: User) -> dict[str, Any] | None:
+    return {} if user.role in AGENT_ROLES or user.role == Role.LEADER else None
+
+
+def _queues(user: User) -> dict[str, Any] | None:
+    today = clock.today()
+    keys = ROLE_QUEUES.get(user.role, [])
+    queues = [{"queue": QUEUES[k], "count": queue_matters(user, k, today).count()} for k in keys]
+    urgent = []
+    if keys:
+        first = (
+            queue_matters(user, keys[0], today)
+            .filter(due_date__isnull=False)
+            .order_by("due_date", "id")
+            .select_related("region", "holder_region", "holder_unit", "responsible_agent")
+            .prefetch_related("petitioners")[:10]
+        )
+        urgent = [list_row(m, today) for m in first]
+    return {"queues": queues, "urgent": urgent, "first_queue": QUEUES[keys[0]] if keys else None}
+
+
+def register() -> None:
+    home.register(home.Panel("matters.intake", 10, "matters/_home_intake.html", _intake, slot="head"))
+    home.register(home.Panel("matters.queues", 10, "matters/_home_queues.html", _queues))
+    home.register(home.Panel("matters.cards", 10, "matters/_home_cards.html", lambda user: {}, slot="cards"))

@@ -1,0 +1,339 @@
+"""Who may take which action in which state: one check per action, shared by the action and its button.
+
+Each rule takes the actor, the matter (and, for actions on a unit task, the task) and returns nothing
+when the action may be taken, or raises ``NotAllowed`` (the actor's post may not) or ``WrongState`` (not
+at this step) with the message the person sees. The action calls its rule inside its lock, before it
+validates the input; ``daiban.matters.workflow`` calls the same rule to decide whether to show the
+button, so a button is shown exactly when the action would accept.
+
+Rules read related rows through ``.all()`` so that the matter page (which prefetches them) costs no query
+per button, while an action (holding a freshly locked row) reads them from the database. Scope is not a
+rule: the caller has already fetched the matter through ``matters_for``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from daiban.accounts.models import AGENT_ROLES, Role, User
+from daiban.core import clock
+from daiban.matters import deadlines
+from daiban.matters.choices import ANSWERABLE_AT_ONCE, ReviewKind, Status, Step, TaskRole, TaskStatus
+from daiban.matters.errors import NotAllowed, WrongState
+from daiban.matters.models import Matter, Review, UnitTask
+from daiban.network import jurisdiction
+from daiban.regions import geometry
+from daiban.regions.models import Level
+
+# Staff who act for the level holding a matter: the three network levels, and the city petition bureau
+# for the hardest cases the county passes up (its administrators hold no agent role but must route them).
+HOLDER_ROLES = frozenset({*AGENT_ROLES, Role.CITY_ADMIN})
+# Who may name the 包案 leaders: the stations and centres (and the city) at or above the holder.
+LEADER_ASSIGNERS = frozenset({Role.COUNTY_STAFF, Role.CITY_ADMIN, Role.TOWNSHIP_STAFF})
+ACTIVE_TASK = frozenset({TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.PART_SUBMITTED})
+
+# ---------------------------------------------------------------------------------------------- pieces
+
+
+def is_holder(actor: User, m: Matter) -> bool:
+    """The actor works at the network level currently holding the matter."""
+    return actor.role in HOLDER_ROLES and m.holder_unit_id is None and m.holder_region_id == actor.region_id
+
+
+def require_holder(actor: User, m: Matter) -> None:
+    if actor.role not in HOLDER_ROLES:
+        raise NotAllowed("只有代办机构工作人员可以办理此操作。")
+    if m.holder_unit_id is not None or m.holder_region_id != actor.region_id:
+        raise NotAllowed("该事项当前不在您所在的代办机构，不能办理此操作。")
+
+
+def require_agent(actor: User) -> None:
+    if actor.role not in AGENT_ROLES:
+        raise NotAllowed("只有代办机构工作人员可以办理此操作。")
+
+
+def require_status(m: Matter, *allowed: Status) -> None:
+    if m.status not in allowed:
+        raise WrongState(f"事项当前状态为“{m.get_status_display()}”，不能办理此操作。")
+
+
+def require_not_accusation(m: Matter) -> None:
+    if m.is_accusation:
+        raise WrongState("检举控告类事项只能上报或交纪检监察机关办理，不能在代办网络内处理，以保护检举人。")
+
+
+def lead_task(m: Matter) -> UnitTask | None:
+    """The lead unit's task that is waiting or running (an objected lead is replaced when re-routed)."""
+    return next(
+        (
+            t
+            for t in m.tasks.all()
+            if t.role == TaskRole.LEAD and t.status in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED)
+        ),
+        None,
+    )
+
+
+def require_lead_handler(actor: User, m: Matter) -> UnitTask:
+    task = lead_task(m)
+    if actor.role != Role.UNIT_HANDLER or task is None or task.unit_id != actor.unit_id:
+        raise NotAllowed("只有主办单位经办人可以办理此操作。")
+    if task.status != TaskStatus.ACCEPTED:
+        raise WrongState("主办单位尚未受理该事项。")
+    return task
+
+
+def pending_co_tasks(m: Matter) -> list[UnitTask]:
+    return [
+        t
+        for t in m.tasks.all()
+        if t.role == TaskRole.CO and t.status in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED)
+    ]
+
+
+def require_network_agent(actor: User, m: Matter) -> None:
+    """The responsible agent, or staff of a network level at or above where the matter is held."""
+    require_agent(actor)
+    if actor.pk != m.responsible_agent_id and not jurisdiction.within_region(actor, m.holder_path):
+        raise NotAllowed("只有责任代办员或所在代办机构可以办理此操作。")
+
+
+def require_task_handler(actor: User, task: UnitTask) -> None:
+    if actor.role != Role.UNIT_HANDLER or task.unit_id != actor.unit_id:
+        raise NotAllowed("只有被交办单位的经办人可以办理此操作。")
+
+
+def current_review(actor: User, m: Matter) -> Review:
+    kind = ReviewKind.REVIEW if m.status == Status.REVIEW else ReviewKind.REEXAM
+    review = next(r for r in m.reviews.all() if r.kind == kind)
+    if actor.role != Role.UNIT_HANDLER or actor.unit_id != review.unit_id:
+        raise NotAllowed(f"只有{review.unit}的经办人可以办理{ReviewKind(kind).label}。")
+    return review
+
+
+def is_involved(actor: User, m: Matter) -> bool:
+    """Handles this matter personally: its responsible agent, one of its leaders, a handler of a unit
+    with an active task or review, or staff of the network level holding it."""
+    if actor.pk == m.responsible_agent_id or any(u.pk == actor.pk for u in m.leaders.all()):
+        return True
+    if actor.role == Role.UNIT_HANDLER and actor.unit_id:
+        return m.holder_unit_id == actor.unit_id or any(
+            t.unit_id == actor.unit_id and t.status in ACTIVE_TASK for t in m.tasks.all()
+        )
+    return is_holder(actor, m)
+
+
+def has_colleague(actor: User) -> bool:
+    """Recusal needs someone in the same post to take over."""
+    return (
+        User.objects.filter(role=actor.role, region=actor.region, unit=actor.unit, is_active=True)
+        .exclude(pk=actor.pk)
+        .exists()
+    )
+
+
+def open_handling_clock(m: Matter) -> datetime.date | None:
+    row = next((d for d in m.deadlines.all() if d.step == Step.HANDLING and d.is_open), None)
+    return row.due_date if row is not None else None
+
+
+def objection_window(task: UnitTask) -> datetime.date | None:
+    row = next((d for d in task.deadlines.all() if d.step == Step.OBJECTION), None)
+    return row.due_date if row is not None else None
+
+
+# ---------------------------------------------------------------------------------------------- triage
+
+
+def answer(actor: User, m: Matter) -> None:
+    require_holder(actor, m)
+    require_status(m, Status.REGISTERED, Status.LOCAL)
+    if m.purpose not in ANSWERABLE_AT_ONCE:
+        raise WrongState("只有咨询、求助、建议意见类事项可以即时答复办结。")
+
+
+def start_local(actor: User, m: Matter) -> None:
+    require_holder(actor, m)
+    require_status(m, Status.REGISTERED)
+    if m.is_accusation:
+        raise WrongState("检举控告类事项只能转纪检监察机关办理。")
+
+
+def escalate(actor: User, m: Matter) -> None:
+    require_holder(actor, m)
+    require_status(m, Status.REGISTERED, Status.LOCAL)
+    if m.holder_region is None or m.holder_region.parent_id is None:
+        raise WrongState("已是最高层级，不能再上报。")
+
+
+def hand_down(actor: User, m: Matter) -> None:
+    require_holder(actor, m)
+    require_not_accusation(m)
+    require_status(m, Status.REGISTERED, Status.LOCAL)
+    if not geometry.strictly_contains(m.holder_path, m.region_path):
+        raise WrongState("事项发生地就在本级，没有可以交办的下一级代办机构。")
+
+
+def guide_legal(actor: User, m: Matter) -> None:
+    require_holder(actor, m)
+    require_not_accusation(m)
+    require_status(m, Status.REGISTERED, Status.LOCAL)
+
+
+not_accept = guide_legal
+
+
+# ---------------------------------------------------------------------------------------------- routing
+
+
+def route(actor: User, m: Matter) -> None:
+    require_holder(actor, m)
+    require_status(m, Status.REGISTERED, Status.LOCAL)
+    if m.holder_region is None or m.holder_region.level > Level.COUNTY:
+        raise WrongState("只有县级代办中心（或市级）可以向事权单位交办，请先上报。")
+
+
+def accept(actor: User, m: Matter, task: UnitTask) -> None:
+    require_task_handler(actor, task)
+    if task.status != TaskStatus.ASSIGNED:
+        raise WrongState("该交办任务已受理或已退回。")
+
+
+def object_(actor: User, m: Matter, task: UnitTask) -> None:
+    require_task_handler(actor, task)
+    if task.status != TaskStatus.ASSIGNED:
+        raise WrongState("只有尚未受理的交办任务可以提出异议。")
+    window = objection_window(task)
+    if window is None or clock.today() > window:
+        raise WrongState("已超过 5 个工作日的异议期限，请按交办要求办理。")
+
+
+def submit_part(actor: User, m: Matter, task: UnitTask) -> None:
+    require_task_handler(actor, task)
+    require_status(m, Status.HANDLING)
+    if task.role != TaskRole.CO or task.status != TaskStatus.ACCEPTED:
+        raise WrongState("只有已受理的协办任务可以报送协办意见。")
+
+
+# ---------------------------------------------------------------------------------------------- handling
+
+
+def mediate(actor: User, m: Matter) -> None:
+    require_status(m, Status.HANDLING, Status.LOCAL)
+    if m.status == Status.HANDLING:
+        require_lead_handler(actor, m)
+    else:
+        require_holder(actor, m)
+
+
+def extend(actor: User, m: Matter) -> None:
+    require_status(m, Status.HANDLING)
+    require_lead_handler(actor, m)
+    cap = deadlines.extension_cap()
+    if m.extended_days >= cap:
+        raise WrongState(f"已延期 {m.extended_days} 日，达到延期上限 {cap} 日。")
+    due = open_handling_clock(m)
+    if due is None:
+        raise WrongState("没有正在计时的办理期限。")
+    if clock.today() > due:
+        raise WrongState("办理期限已过，不能再申请延期。")
+
+
+def reply(actor: User, m: Matter) -> None:
+    require_status(m, Status.HANDLING)
+    require_lead_handler(actor, m)
+    pending = pending_co_tasks(m)
+    if pending:
+        names = "、".join(str(t.unit) for t in pending)
+        raise WrongState(f"协办单位尚未报送意见：{names}。")
+
+
+def reply_local(actor: User, m: Matter) -> None:
+    require_holder(actor, m)
+    require_status(m, Status.LOCAL)
+
+
+# ---------------------------------------------------------------------------------------------- feedback
+
+
+def feedback(actor: User, m: Matter) -> None:
+    require_network_agent(actor, m)
+    require_status(m, Status.REPLIED)
+
+
+def follow_up(actor: User, m: Matter) -> None:
+    feedback(actor, m)
+    if m.feedback_at is None:
+        raise WrongState("请先向信访人反馈办理结果，再进行回访。")
+
+
+def close(actor: User, m: Matter) -> None:
+    feedback(actor, m)
+    if not m.service_satisfaction:
+        raise WrongState("请先完成回访并记录满意度，再办结。")
+
+
+# ---------------------------------------------------------------------------------------------- review
+
+
+def request_review(actor: User, m: Matter) -> None:
+    """A review (复查) or re-examination (复核) can still be asked for; which one and when is input."""
+    require_agent(actor)
+    require_status(m, Status.REPLIED, Status.CLOSED)
+    if m.is_final:
+        raise WrongState("该事项已经复核，同一事实和理由不再受理。")
+    if m.review_window_until is None:
+        raise WrongState("该事项没有可申请复查（复核）的书面处理意见。")
+    kinds = {r.kind: r for r in m.reviews.all()}
+    if kinds and not (
+        ReviewKind.REVIEW in kinds and ReviewKind.REEXAM not in kinds and kinds[ReviewKind.REVIEW].decided_at
+    ):
+        raise WrongState("复查尚未办结，或已申请过复核。")
+
+
+def request_review_offered(actor: User, m: Matter) -> bool:
+    """The button waits for the window: a request dated inside it may still be recorded later."""
+    return m.review_window_until is not None and clock.today() <= m.review_window_until
+
+
+def hearing(actor: User, m: Matter) -> None:
+    require_status(m, Status.REEXAM)
+    current_review(actor, m)
+
+
+def decide_review(actor: User, m: Matter) -> None:
+    require_status(m, Status.REVIEW, Status.REEXAM)
+    current_review(actor, m)
+
+
+# ---------------------------------------------------------------------------------------------- people
+
+
+def assign_leaders(actor: User, m: Matter) -> None:
+    if actor.role not in LEADER_ASSIGNERS or not jurisdiction.at_or_above_holder(
+        actor, m.holder_path, m.region_path, m.holder_unit_id is not None
+    ):
+        raise NotAllowed("只有事项当前所在或更高层级的代办站、代办中心可以确定包案领导。")
+    if m.status == Status.CLOSED:
+        raise WrongState("事项已办结。")
+
+
+def recuse(actor: User, m: Matter) -> None:
+    if m.status == Status.CLOSED:
+        # A closed matter changes only through a review request; nobody is handling it to step back.
+        raise WrongState("事项已办结，无需申请回避。")
+    if not is_involved(actor, m):
+        raise NotAllowed(
+            "只有承办本事项的人员（责任代办员、包案领导、交办单位经办人、当前承办机构人员）需要申请回避。"
+        )
+
+
+def recuse_offered(actor: User, m: Matter) -> bool:
+    """Without a colleague in the same post nobody could take over, so the button is not shown."""
+    return has_colleague(actor)
+
+
+def press(actor: User, m: Matter) -> None:
+    if actor.role == Role.UNIT_HANDLER:
+        raise NotAllowed("事权单位不能催办。")
+    require_status(m, *[s for s in Status if s != Status.CLOSED])

@@ -1,0 +1,83 @@
+"""The action page: one form per action of the workflow registry. GET shows the form; POST runs the
+action's service and shows the form again, with everything typed kept, when it is refused."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from daiban.core.http import AuthedRequest
+from daiban.matters import workflow
+from daiban.matters.errors import ActionError, Conflict, OutOfScope
+from daiban.matters.models import UnitTask
+from daiban.matters.views.access import matter_or_404
+
+
+@require_http_methods(["GET", "POST"])
+def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    matter = matter_or_404(user, pk, for_page=True)
+    spec = workflow.get(action)
+    if spec is None or not spec.has_button or spec.form is None:
+        raise Http404
+    task = None
+    if spec.on_task:
+        task_id = str(request.POST.get("task") or request.GET.get("task") or "")
+        task = (
+            UnitTask.objects.filter(pk=int(task_id), matter=matter).first()
+            if task_id.isascii() and task_id.isdigit()
+            else None
+        )
+        if task is None:
+            raise Http404
+    recused = matter.recusals.filter(user=user).exists()
+    if recused or not spec.allows(user, matter, task):
+        raise PermissionDenied("您现在不能对该事项办理此操作。")
+    form = spec.form(request.POST or None, user=user, matter=matter, task=task)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.perform(
+                action,
+                actor=user,
+                matter_id=matter.pk,
+                task_id=task.pk if task else None,
+                expected_version=form.expected_version,
+                **form.to_kwargs(),
+            )
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except Conflict as exc:
+            conflict = True
+            form.add_error(None, exc.message)
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            merge_errors(form, exc)
+        else:
+            messages.success(request, f"已{spec.label}。")
+            return redirect("matter_detail", pk=matter.pk)
+    # 409 when someone else changed the matter meanwhile (the form, with what was typed, is shown again).
+    status = 200 if request.method == "GET" else (409 if conflict else 400)
+    return render(
+        request,
+        "matters/action.html",
+        {"matter": matter, "form": form, "spec": spec, "action": action, "task": task},
+        status=status,
+    )
+
+
+def merge_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put each of an action's field errors on that field (or on the form when it has no such field)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages[0] if hasattr(error, "messages") else str(error))
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -1,0 +1,230 @@
+"""The workflow registry: every action on a matter named once.
+
+Each entry says what the action is called (its key, which is also its URL slug and the kind of the event
+it writes), what it is called in Chinese, which service performs it, which form collects its input, which
+rule of ``daiban.matters.rules`` decides who may take it in which state, where its button ranks, whether it
+is dangerous, and whether it acts on one unit task. The matter page's buttons, the action view, the demo
+and the tests iterate this registry; none of them lists the actions again.
+
+Adding an action: write its service in the phase module under ``actions/``, its rule in ``rules.py``, its
+form in ``forms.py`` (whose ``to_kwargs`` gives the service's keyword arguments), its ``EventKind``, and
+one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from daiban.accounts.models import Role, User
+from daiban.matters import actions, rules
+from daiban.matters import forms as mf
+from daiban.matters.choices import EventKind
+from daiban.matters.errors import ActionError
+from daiban.matters.models import Matter, UnitTask
+
+
+@dataclass(frozen=True)
+class Action:
+    key: EventKind
+    label: str
+    service: Callable[..., Any]
+    form: type[mf.ActionForm] | None = None  # None: not taken through the action page (own page/flow)
+    rule: Callable[..., None] | None = None  # raises NotAllowed / WrongState when it may not be taken
+    offered: Callable[[User, Matter], bool] | None = None  # a further condition for showing the button
+    rank: int | None = None  # forward steps first, in this order; None: a secondary button
+    danger: bool = False  # ends or refuses the matter, or takes the actor off it: asks for care
+    on_task: bool = False  # acts on one unit task (the service takes ``task_id``)
+
+    @property
+    def has_button(self) -> bool:
+        return self.form is not None and self.rule is not None
+
+    def allows(self, user: User, matter: Matter, task: UnitTask | None = None) -> bool:
+        """Whether ``user`` may take this action on ``matter`` (and ``task``) now: the action's own rule,
+        so a button is shown exactly when the action would accept (given valid input)."""
+        if self.rule is None:
+            return False
+        try:
+            if self.on_task:
+                self.rule(user, matter, task)
+            else:
+                self.rule(user, matter)
+        except ActionError:
+            return False
+        return self.offered is None or self.offered(user, matter)
+
+
+_ACTIONS = [
+    Action(EventKind.INTAKE, "受理登记", actions.matter_intake),
+    Action(EventKind.REPEAT_VISIT, "重复来访", actions.matter_intake),
+    Action(EventKind.ATTACH, "上传附件", actions.attachments_add),
+    Action(EventKind.ROUTE, "交办事权单位", actions.matter_route, mf.RouteForm, rules.route, rank=0),
+    Action(
+        EventKind.START_LOCAL,
+        "就地办理",
+        actions.matter_start_local,
+        mf.OptionalNoteForm,
+        rules.start_local,
+        rank=9,
+    ),
+    Action(
+        EventKind.REPLY_LOCAL,
+        "就地办理答复",
+        actions.matter_reply_local,
+        mf.OpinionForm,
+        rules.reply_local,
+        rank=3,
+    ),
+    Action(EventKind.MEDIATE, "记录调解", actions.matter_mediate, mf.MediateForm, rules.mediate),
+    Action(EventKind.ANSWER, "即时答复办结", actions.matter_answer, mf.AnswerForm, rules.answer, rank=8),
+    Action(EventKind.ESCALATE, "上报上一级", actions.matter_escalate, mf.NoteForm, rules.escalate, rank=10),
+    Action(EventKind.HAND_DOWN, "交由下级办理", actions.matter_hand_down, mf.HandDownForm, rules.hand_down),
+    Action(
+        EventKind.GUIDE_LEGAL,
+        "引导依法解决",
+        actions.matter_guide_legal,
+        mf.GuideForm,
+        rules.guide_legal,
+        danger=True,
+    ),
+    Action(
+        EventKind.NOT_ACCEPT,
+        "不予受理",
+        actions.matter_not_accept,
+        mf.NotAcceptForm,
+        rules.not_accept,
+        danger=True,
+    ),
+    Action(
+        EventKind.ACCEPT,
+        "受理交办",
+        actions.task_accept,
+        mf.TaskAcceptForm,
+        rules.accept,
+        rank=1,
+        on_task=True,
+    ),
+    Action(
+        EventKind.OBJECT,
+        "提出异议",
+        actions.task_object,
+        mf.ObjectForm,
+        rules.object_,
+        danger=True,
+        on_task=True,
+    ),
+    Action(
+        EventKind.SUBMIT_PART,
+        "报送协办意见",
+        actions.task_submit_part,
+        mf.PartForm,
+        rules.submit_part,
+        rank=11,
+        on_task=True,
+    ),
+    Action(EventKind.EXTEND, "申请延期", actions.matter_extend, mf.ExtendForm, rules.extend),
+    Action(EventKind.REPLY, "出具处理意见书", actions.matter_reply, mf.OpinionForm, rules.reply, rank=2),
+    Action(EventKind.HEARING, "记录听证", actions.matter_hearing, mf.HearingForm, rules.hearing),
+    Action(
+        EventKind.DECIDE_REVIEW,
+        "出具复查（复核）意见书",
+        actions.matter_decide_review,
+        mf.OpinionForm,
+        rules.decide_review,
+        rank=4,
+    ),
+    Action(
+        EventKind.FEEDBACK, "反馈办理结果", actions.matter_feedback, mf.FeedbackForm, rules.feedback, rank=5
+    ),
+    Action(EventKind.FOLLOW_UP, "回访", actions.matter_follow_up, mf.FollowUpForm, rules.follow_up, rank=6),
+    Action(EventKind.CLOSE, "办结", actions.matter_close, mf.CloseForm, rules.close, rank=7),
+    Action(
+        EventKind.REQUEST_REVIEW,
+        "登记复查（复核）申请",
+        actions.matter_request_review,
+        mf.ReviewRequestForm,
+        rules.request_review,
+        offered=rules.request_review_offered,
+    ),
+    Action(
+        EventKind.ASSIGN_LEADERS,
+        "确定包案领导",
+        actions.matter_assign_leaders,
+        mf.LeadersForm,
+        rules.assign_leaders,
+    ),
+    Action(
+        EventKind.RECUSE,
+        "申请回避",
+        actions.matter_recuse,
+        mf.RecusalForm,
+        rules.recuse,
+        offered=rules.recuse_offered,
+        danger=True,
+    ),
+    Action(EventKind.PRESS, "催办 / 督办", actions.matter_press, mf.NoteForm, rules.press),
+]
+
+REGISTRY: dict[str, Action] = {a.key.value: a for a in _ACTIONS}
+assert set(REGISTRY) == set(EventKind.values), "every event kind is one registered action"
+
+
+def get(key: str) -> Action | None:
+    return REGISTRY.get(key)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A button on the matter page: an action the user may take now, on the matter or one task."""
+
+    action: Action
+    task: UnitTask | None = None
+    primary: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.action.key.value
+
+
+def available(user: User, matter: Matter, *, recused: bool = False) -> list[Offer]:
+    """The actions ``user`` may take on ``matter`` now, forward steps first and the first of them
+    highlighted (the caller has already checked scope; someone who stepped back is offered nothing)."""
+    if recused:
+        return []
+    found: list[Offer] = []
+    own_tasks = (
+        [t for t in matter.tasks.all() if t.unit_id == user.unit_id]
+        if user.role == Role.UNIT_HANDLER and user.unit_id
+        else []
+    )
+    for action in _ACTIONS:
+        if not action.has_button:
+            continue
+        if action.on_task:
+            found += [Offer(action, task) for task in own_tasks if action.allows(user, matter, task)]
+        elif action.allows(user, matter):
+            found.append(Offer(action))
+    last = len(_ACTIONS)
+    found.sort(key=lambda o: last if o.action.rank is None else o.action.rank)
+    if found and found[0].action.rank is not None:
+        found[0] = Offer(found[0].action, found[0].task, primary=True)
+    return found
+
+
+def perform(
+    key: str,
+    *,
+    actor: User,
+    expected_version: int | None,
+    matter_id: int | None = None,
+    task_id: int | None = None,
+    **inputs: Any,
+) -> Matter:
+    """Take action ``key``: the service with the action's own keyword arguments (``inputs``), on the
+    matter or — for an action on a unit task — on the task."""
+    action = REGISTRY[key]
+    target = {"task_id": task_id} if action.on_task else {"matter_id": matter_id}
+    result: Matter = action.service(actor=actor, expected_version=expected_version, **target, **inputs)
+    return result
