@@ -173,9 +173,7 @@ class Flow:
     def fed_back(self, **overrides: Any) -> Matter:
         m = self.replied(**overrides)
         self.later(days=1)
-        self.act(
-            actions.matter_feedback, self.p.county_staff, m, method="phone", note="电话告知处理结果"
-        )
+        self.act(actions.matter_feedback, self.p.county_staff, m, method="phone", note="电话告知处理结果")
         return self.fresh(m)
 
     def followed_up(self, **overrides: Any) -> Matter:

@@ -191,8 +191,7 @@ def inputs(name: str, draw: Any, ctx: Any, today: datetime.date, sloppy: bool) -
 # What usually comes next in each state: the walk mostly follows these, sometimes anything at all.
 NEXT: dict[str, list[str]] = {
     "registered_low": ["escalate"] * 6 + ["start_local", "answer", "guide_legal", "hand_down", "press"],
-    "registered_high": ["route"] * 8
-    + ["hand_down", "escalate", "not_accept", "assign_leaders", "recuse"],
+    "registered_high": ["route"] * 8 + ["hand_down", "escalate", "not_accept", "assign_leaders", "recuse"],
     Status.LOCAL: ["reply_local"] * 4 + ["mediate", "escalate", "answer", "guide_legal"],
     Status.ROUTED: ["accept"] * 8 + ["object", "press", "assign_leaders", "recuse"],
     Status.HANDLING: ["reply"] * 4 + ["accept", "submit_part"] * 3 + ["mediate", "extend", "press"],

@@ -298,9 +298,7 @@ def test_reply_locally(flow: Flow, tree: Tree, personas: Personas) -> None:
 @pytest.mark.parametrize("role", ["township_staff", "supervisor", "county_staff"])
 def test_reply_locally_refused_by_role(flow: Flow, personas: Personas, role: str) -> None:
     m = flow.local()
-    assert_refused(
-        NotAllowed, flow.bound(actions.matter_reply_local, getattr(personas, role), m, **OPINION)
-    )
+    assert_refused(NotAllowed, flow.bound(actions.matter_reply_local, getattr(personas, role), m, **OPINION))
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)

@@ -245,9 +245,7 @@ def test_hearing_refused_by_role(flow: Flow, personas: Personas, more: More, rol
 
 def test_hearing_refused_to_the_review_organ(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_reexam(more.city_housing_handler)
-    assert_refused(
-        NotAllowed, flow.bound(actions.matter_hearing, more.city_housing_handler, m, days=5)
-    )
+    assert_refused(NotAllowed, flow.bound(actions.matter_hearing, more.city_housing_handler, m, days=5))
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -258,16 +256,12 @@ def test_hearing_out_of_scope(flow: Flow, personas: Personas, more: More, who: s
 
 def test_hearing_refused_during_review(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_review()
-    assert_refused(
-        WrongState, flow.bound(actions.matter_hearing, more.city_housing_handler, m, days=5)
-    )
+    assert_refused(WrongState, flow.bound(actions.matter_hearing, more.city_housing_handler, m, days=5))
 
 
 def test_hearing_stale(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_reexam(more.city_housing_handler)
-    assert_refused(
-        Conflict, flow.bound(actions.matter_hearing, more.city_gov_handler, m, version=3, days=5)
-    )
+    assert_refused(Conflict, flow.bound(actions.matter_hearing, more.city_gov_handler, m, version=3, days=5))
 
 
 @pytest.mark.parametrize("days", [0, -1, 61])
@@ -296,35 +290,46 @@ def test_review_decision(flow: Flow, tree: Tree, personas: Personas, more: More)
 @pytest.mark.parametrize("who", ["unit_handler", "county_staff", "supervisor"])
 def test_decide_refused_by_role(flow: Flow, personas: Personas, more: More, who: str) -> None:
     m = flow.in_review()
-    assert_refused(NotAllowed, flow.bound(actions.matter_decide_review, getattr(personas, who), m, **DECISION))
+    assert_refused(
+        NotAllowed, flow.bound(actions.matter_decide_review, getattr(personas, who), m, **DECISION)
+    )
 
 
 def test_decide_reexam_refused_to_the_review_organ(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_reexam(more.city_housing_handler)
-    assert_refused(NotAllowed, flow.bound(actions.matter_decide_review, more.city_housing_handler, m, **DECISION))
+    assert_refused(
+        NotAllowed, flow.bound(actions.matter_decide_review, more.city_housing_handler, m, **DECISION)
+    )
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_decide_out_of_scope(flow: Flow, personas: Personas, more: More, who: str) -> None:
     m = flow.in_review()
-    assert_refused(OutOfScope, flow.bound(actions.matter_decide_review, getattr(personas, who), m, **DECISION))
+    assert_refused(
+        OutOfScope, flow.bound(actions.matter_decide_review, getattr(personas, who), m, **DECISION)
+    )
 
 
 def test_decide_refused_when_not_in_review(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_review()
     m = flow.decide(m, more.city_housing_handler)
-    assert_refused(WrongState, flow.bound(actions.matter_decide_review, more.city_housing_handler, m, **DECISION))
+    assert_refused(
+        WrongState, flow.bound(actions.matter_decide_review, more.city_housing_handler, m, **DECISION)
+    )
 
 
 def test_decide_stale(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_review()
     assert_refused(
-        Conflict, flow.bound(actions.matter_decide_review, more.city_housing_handler, m, version=1, **DECISION)
+        Conflict,
+        flow.bound(actions.matter_decide_review, more.city_housing_handler, m, version=1, **DECISION),
     )
 
 
 @pytest.mark.parametrize(("field", "value"), [("outcome", "meh"), ("facts", ""), ("basis", " ")])
 def test_decide_invalid(flow: Flow, personas: Personas, more: More, field: str, value: str) -> None:
     m = flow.in_review()
-    call = flow.bound(actions.matter_decide_review, more.city_housing_handler, m, **{**DECISION, field: value})
+    call = flow.bound(
+        actions.matter_decide_review, more.city_housing_handler, m, **{**DECISION, field: value}
+    )
     assert_refused(ValidationError, call, field)

@@ -55,17 +55,13 @@ def test_feedback_by_an_agent_above_the_holder(flow: Flow, personas: Personas) -
 def test_feedback_refused_by_role(flow: Flow, personas: Personas, role: str) -> None:
     # the county staff took it in; a village agent below is neither responsible nor above the holder
     m = flow.replied()
-    assert_refused(
-        NotAllowed, flow.bound(actions.matter_feedback, getattr(personas, role), m, **FEEDBACK)
-    )
+    assert_refused(NotAllowed, flow.bound(actions.matter_feedback, getattr(personas, role), m, **FEEDBACK))
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_feedback_out_of_scope(flow: Flow, personas: Personas, who: str) -> None:
     m = flow.replied()
-    assert_refused(
-        OutOfScope, flow.bound(actions.matter_feedback, getattr(personas, who), m, **FEEDBACK)
-    )
+    assert_refused(OutOfScope, flow.bound(actions.matter_feedback, getattr(personas, who), m, **FEEDBACK))
 
 
 def test_feedback_refused_before_the_reply(flow: Flow, personas: Personas) -> None:

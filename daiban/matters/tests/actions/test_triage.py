@@ -47,9 +47,7 @@ def test_answer_at_once_closes_a_consultation(flow: Flow, personas: Personas) ->
 @pytest.mark.parametrize("role", ["supervisor", "township_staff", "leader"])
 def test_answer_at_once_refused_to_others_than_the_holder(flow: Flow, personas: Personas, role: str) -> None:
     m = flow.at_village(purpose="consultation")
-    assert_refused(
-        NotAllowed, flow.bound(actions.matter_answer, getattr(personas, role), m, **ANSWER)
-    )
+    assert_refused(NotAllowed, flow.bound(actions.matter_answer, getattr(personas, role), m, **ANSWER))
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
