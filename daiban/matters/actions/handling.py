@@ -10,6 +10,7 @@ from daiban.matters import deadlines, rules
 from daiban.matters.actions.base import choice, fail, locked, record, require_text
 from daiban.matters.choices import ContactMethod, EventKind, Outcome, Status, Step, TaskStatus
 from daiban.matters.models import Matter, Mediation, Opinion
+from daiban.network.models import ResponsibleUnit
 from daiban.regions.models import Region
 
 __all__ = ["matter_extend", "matter_mediate", "matter_reply", "matter_reply_local"]
@@ -89,13 +90,21 @@ def matter_extend(
     return m
 
 
-def opinion_fields(outcome: str, facts: str, reasons: str, basis: str) -> tuple[str, str, str, str]:
-    choice("outcome", outcome, Outcome, "处理结果")
-    return (
-        outcome,
-        require_text("facts", facts, "查明的事实"),
-        require_text("reasons", reasons, "理由"),
-        require_text("basis", basis, "依据"),
+def opinion_fields(outcome: str, facts: str, reasons: str, basis: str) -> dict[str, str]:
+    """The parts of a written opinion (处理/复查/复核意见书), each required and named in its error."""
+    return {
+        "outcome": choice("outcome", outcome, Outcome, "处理结果"),
+        "facts": require_text("facts", facts, "查明的事实"),
+        "reasons": require_text("reasons", reasons, "理由"),
+        "basis": require_text("basis", basis, "依据"),
+    }
+
+
+def issue_opinion(
+    m: Matter, actor: User, *, stage: str, unit: ResponsibleUnit | None, written: dict[str, str]
+) -> Opinion:
+    return Opinion.objects.create(
+        matter=m, stage=stage, unit=unit, issued_at=clock.now(), issued_by=actor, **written
     )
 
 
@@ -140,22 +149,12 @@ def matter_reply(
 ) -> Matter:
     """处理意见书: the lead unit's written opinion (支持/解释说明/不予支持) with facts, reasons and basis,
     after collecting every co-unit's part."""
-    outcome, facts, reasons, basis = opinion_fields(outcome, facts, reasons, basis)
+    written = opinion_fields(outcome, facts, reasons, basis)
     with locked(actor, matter_id, expected_version) as m:
         rules.reply(actor, m)
         lead = rules.require_lead_handler(actor, m)
         before = m.status
-        Opinion.objects.create(
-            matter=m,
-            stage="handling",
-            unit=lead.unit,
-            outcome=outcome,
-            facts=facts,
-            reasons=reasons,
-            basis=basis,
-            issued_at=clock.now(),
-            issued_by=actor,
-        )
+        issue_opinion(m, actor, stage="handling", unit=lead.unit, written=written)
         m.tasks.filter(status__in=[TaskStatus.ACCEPTED, TaskStatus.PART_SUBMITTED]).update(
             status=TaskStatus.DONE
         )
@@ -183,20 +182,11 @@ def matter_reply_local(
     basis: str,
 ) -> Matter:
     """就地办结答复: the village or township that solved the matter itself records the answer."""
-    outcome, facts, reasons, basis = opinion_fields(outcome, facts, reasons, basis)
+    written = opinion_fields(outcome, facts, reasons, basis)
     with locked(actor, matter_id, expected_version) as m:
         rules.reply_local(actor, m)
         before = m.status
-        Opinion.objects.create(
-            matter=m,
-            stage="local",
-            outcome=outcome,
-            facts=facts,
-            reasons=reasons,
-            basis=basis,
-            issued_at=clock.now(),
-            issued_by=actor,
-        )
+        issue_opinion(m, actor, stage="local", unit=None, written=written)
         holder_label = m.holder_label
         deadlines.close_clocks(m)
         to_reply(m, review_window=None)

@@ -11,10 +11,10 @@ from daiban.accounts.models import User
 from daiban.core import clock
 from daiban.matters import deadlines, rules
 from daiban.matters.actions.base import choice, fail, locked, record, require_text
-from daiban.matters.actions.handling import opinion_fields, to_reply
+from daiban.matters.actions.handling import issue_opinion, opinion_fields, to_reply
 from daiban.matters.choices import EventKind, Outcome, ReviewKind, Status, Step
 from daiban.matters.errors import WrongState
-from daiban.matters.models import Matter, Opinion, Review
+from daiban.matters.models import Matter, Review
 from daiban.network.models import ResponsibleUnit
 
 __all__ = ["matter_decide_review", "matter_hearing", "matter_request_review"]
@@ -107,22 +107,12 @@ def matter_decide_review(
     basis: str,
 ) -> Matter:
     """复查意见书 / 复核意见书. After re-examination the same facts are not accepted again."""
-    outcome, facts, reasons, basis = opinion_fields(outcome, facts, reasons, basis)
+    written = opinion_fields(outcome, facts, reasons, basis)
     with locked(actor, matter_id, expected_version) as m:
         rules.decide_review(actor, m)
         review = rules.current_review(actor, m)
         before = m.status
-        opinion = Opinion.objects.create(
-            matter=m,
-            stage=review.kind,
-            unit=review.unit,
-            outcome=outcome,
-            facts=facts,
-            reasons=reasons,
-            basis=basis,
-            issued_at=clock.now(),
-            issued_by=actor,
-        )
+        opinion = issue_opinion(m, actor, stage=review.kind, unit=review.unit, written=written)
         review.opinion = opinion
         review.decided_at = clock.now()
         review.save(update_fields=["opinion", "decided_at"])
