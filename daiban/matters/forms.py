@@ -26,6 +26,7 @@ from daiban.matters.choices import (
 )
 from daiban.matters.errors import WrongState
 from daiban.matters.models import Matter, UnitTask
+from daiban.matters.petitioners import PetitionerInput
 from daiban.network import jurisdiction
 from daiban.network.models import ResponsibleUnit
 from daiban.pii.validators import validate_id_number, validate_phone
@@ -110,6 +111,17 @@ class PetitionerForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return bool(data.get("name") or data.get("id_number") or data.get("phone"))
 
+    def to_input(self) -> PetitionerInput:
+        d = self.cleaned_data
+        return PetitionerInput(
+            name=d.get("name", ""),
+            id_number=d.get("id_number", ""),
+            phone=d.get("phone", ""),
+            address=d.get("address", ""),
+            group=d.get("group") or PetitionerGroup.OTHER,
+            is_representative=bool(d.get("is_representative")),
+        )
+
 
 PetitionerFormSet = formset_factory(PetitionerForm, extra=0, min_num=1, max_num=5, validate_max=True)
 
@@ -143,6 +155,10 @@ class IntakeForm(forms.Form):
         widget=_textarea(2),
         help_text="该信访人已有在办事项时，默认并入原事项；确属新的问题，请说明理由",
     )
+
+    def to_kwargs(self) -> dict[str, Any]:
+        """``matter_intake``'s keyword arguments besides the actor and the people (photos are added after)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "photos"}
 
     def clean_consent(self) -> bool:
         if not self.cleaned_data.get("consent"):

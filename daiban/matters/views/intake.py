@@ -18,7 +18,6 @@ from daiban.matters import actions
 from daiban.matters import forms as mf
 from daiban.matters.errors import ActionError, PersonInputError
 from daiban.matters.models import Petitioner
-from daiban.matters.petitioners import PetitionerInput
 from daiban.matters.selectors import matters_for, petitioners_for
 from daiban.pii.fields import search_q as pii_search_q
 
@@ -45,35 +44,10 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
     if data is not None:
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
         if form_ok and formset_ok:
-            people = [
-                PetitionerInput(
-                    name=f.cleaned_data.get("name", ""),
-                    id_number=f.cleaned_data.get("id_number", ""),
-                    phone=f.cleaned_data.get("phone", ""),
-                    address=f.cleaned_data.get("address", ""),
-                    group=f.cleaned_data.get("group") or "other",
-                    is_representative=bool(f.cleaned_data.get("is_representative")),
-                )
-                for f in formset.forms
-                if f.has_person()
-            ]
+            people = [f.to_input() for f in formset.forms if f.has_person()]
             d = form.cleaned_data
             try:
-                result = actions.matter_intake(
-                    actor=user,
-                    petitioners=people,
-                    channel=d["channel"],
-                    consent=d["consent"],
-                    region=d["region"],
-                    title=d["title"],
-                    content=d["content"],
-                    request=d["request"],
-                    category=d["category"],
-                    purpose=d["purpose"],
-                    headcount=d.get("headcount"),
-                    leader=d.get("leader"),
-                    new_matter_reason=d.get("new_matter_reason", ""),
-                )
+                result = actions.matter_intake(actor=user, petitioners=people, **form.to_kwargs())
             except ValidationError as exc:
                 _merge_intake_errors(form, formset, exc)
             except ActionError as exc:
