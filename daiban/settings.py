@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "daiban.workcal",
     "daiban.pii",
     "daiban.matters",
+    "daiban.console",
 ]
 
 MIDDLEWARE = [

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from daiban.accounts import scope
 from daiban.accounts.models import User
+from daiban.network import jurisdiction
 from daiban.network.models import OrgKind
-from daiban.regions.models import Region, subtree_q
+from daiban.regions.geometry import child_towards, subtree_q
+from daiban.regions.models import Region
 
 
 @dataclass
@@ -29,30 +30,24 @@ class NetworkRow:
         return self.centres + self.stations + self.points
 
 
-def _child_code(path: str, depth: int) -> str | None:
-    parts = [p for p in path.split("/") if p]
-    return parts[depth] if len(parts) > depth else None
-
-
 def network_summary(*, fetched_by: User, under: Region) -> tuple[list[NetworkRow], NetworkRow]:
     """Organisation and agent counts for each child region of ``under`` (within the user's scope),
     plus a total row. Rows of ``under`` itself (e.g. the county centre) count in the total only,
     and in a row of their own named after ``under``."""
-    children = list(scope.regions_for(fetched_by).filter(parent=under).order_by("code"))
-    depth = len([p for p in under.path.split("/") if p])
-    rows = {c.code: NetworkRow(region=c) for c in children}
+    children = list(jurisdiction.regions_for(fetched_by).filter(parent=under).order_by("code"))
+    rows = {c.path: NetworkRow(region=c) for c in children}
     own = NetworkRow(region=under)
     total = NetworkRow(region=under)
 
     org_counts = (
-        scope.organizations_for(fetched_by)
+        jurisdiction.organizations_for(fetched_by)
         .filter(subtree_q(under.path))
         .values("region_path", "kind")
         .annotate(n=Count("id"))
     )
     for item in org_counts:
-        code = _child_code(item["region_path"], depth)
-        row = rows.get(code) if code else own
+        child = child_towards(under.path, item["region_path"])
+        row = rows.get(child) if child else own
         for target in [r for r in (row, total) if r is not None]:
             if item["kind"] == OrgKind.CENTRE:
                 target.centres += item["n"]
@@ -62,14 +57,14 @@ def network_summary(*, fetched_by: User, under: Region) -> tuple[list[NetworkRow
                 target.points += item["n"]
 
     agent_counts = (
-        scope.agents_for(fetched_by)
+        jurisdiction.agents_for(fetched_by)
         .filter(subtree_q(under.path), is_active=True)
         .values("region_path", "employment", "is_party_member")
         .annotate(n=Count("id"), deputies=Count("id", filter=~Q(deputy_level="")))
     )
     for item in agent_counts:
-        code = _child_code(item["region_path"], depth)
-        row = rows.get(code) if code else own
+        child = child_towards(under.path, item["region_path"])
+        row = rows.get(child) if child else own
         for target in [r for r in (row, total) if r is not None]:
             target.agents += item["n"]
             target.deputies += item["deputies"]

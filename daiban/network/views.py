@@ -4,30 +4,31 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from daiban.accounts import scope
 from daiban.core.http import AuthedRequest
+from daiban.network.jurisdiction import get_or_404, regions_for, scope_path
 from daiban.network.selectors import network_summary
+from daiban.regions.geometry import at_or_above_q
 from daiban.regions.models import Level, Region
 
 
 @require_GET
 def network_overview(request: AuthedRequest) -> HttpResponse:
     """The network under the top of the user's own grant."""
-    root = scope.get_or_404(scope.regions_for(request.user), path=scope.scope_path(request.user))
+    root = get_or_404(regions_for(request.user), path=scope_path(request.user))
     return _render(request, root)
 
 
 @require_GET
 def network_region(request: AuthedRequest, code: str) -> HttpResponse:
-    region = scope.get_or_404(scope.regions_for(request.user), code=code)
+    region = get_or_404(regions_for(request.user), code=code)
     return _render(request, region)
 
 
 def _render(request: AuthedRequest, region: Region) -> HttpResponse:
     rows, total = network_summary(fetched_by=request.user, under=region)
     ancestors = list(
-        scope.regions_for(request.user)
-        .filter(code__in=region.ancestor_codes)
+        regions_for(request.user)
+        .filter(at_or_above_q(region.path, "path"))
         .exclude(pk=region.pk)
         .order_by("level")
     )

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory, override_settings
 
-from daiban.pii.admin import RevealLogAdmin
+from daiban.console.admin.pii import RevealLogAdmin
 from daiban.pii.fields import set_id_number, set_phone
 from daiban.pii.models import RevealLog
 from daiban.pii.services import reveal

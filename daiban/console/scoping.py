@@ -3,7 +3,7 @@
 The admin is for administrators only: an active staff account whose role is 市级管理员 (the whole city)
 or 县级代办中心工作人员 (the county's administrator, for their own county). Everything an administrator
 sees or picks in the admin — lists, search, filters, autocomplete, foreign-key choices, object pages — is
-cut to their grant by ``daiban.accounts.scope``. Superusers get no special treatment: without a grant they
+cut to their grant by the selectors of ``daiban.network.jurisdiction``. Superusers get no special treatment: without a grant they
 see nothing. An object outside the grant answers 404, exactly like one that does not exist.
 """
 
@@ -20,20 +20,21 @@ from django.contrib.admin.utils import unquote
 from django.db.models import ForeignKey, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from daiban.accounts import scope
 from daiban.accounts.models import Role, User
+from daiban.network import jurisdiction
 from daiban.network.models import ResponsibleUnit, ServiceOrganization
-from daiban.regions.models import Region, subtree_q
+from daiban.regions.geometry import subtree_q
+from daiban.regions.models import Region
 
 ADMIN_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_STAFF})
 OUT_OF_SCOPE = "超出您的管辖范围，不能保存。"
 
 # For each model a foreign key may point at, the selector that cuts its choices to a user's grant.
 FK_SELECTORS: dict[type[Model], Callable[[User], QuerySet[Any]]] = {
-    Region: scope.regions_for,
-    ServiceOrganization: scope.organizations_for,
-    ResponsibleUnit: scope.units_for,
-    User: scope.users_for,
+    Region: jurisdiction.regions_for,
+    ServiceOrganization: jurisdiction.organizations_for,
+    ResponsibleUnit: jurisdiction.units_for,
+    User: jurisdiction.users_for,
 }
 
 
@@ -49,7 +50,7 @@ def can_administer(user: User | None) -> bool:
         and user.is_active
         and user.is_staff
         and user.role in ADMIN_ROLES
-        and scope.scope_path(user) is not None
+        and jurisdiction.scope_path(user) is not None
     )
 
 
@@ -59,11 +60,6 @@ def path_of(obj: object) -> str | None:
         return obj.path or None
     path = getattr(obj, "region_path", None)
     return path if isinstance(path, str) and path else None
-
-
-def in_scope(user: User | None, path: str | None) -> bool:
-    root = scope.scope_path(user) if user is not None else None
-    return root is not None and path is not None and path.startswith(root)
 
 
 class ScopedFormMixin(forms.BaseForm):
@@ -104,7 +100,7 @@ class ScopedAdminMixin(admin.ModelAdmin):
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         """The object if it exists *and* lies in the user's scope, else ``None``."""
         obj = super().get_object(request, object_id, from_field)
-        if obj is None or not in_scope(admin_user(request), path_of(obj)):
+        if obj is None or not jurisdiction.in_scope(admin_user(request), path_of(obj)):
             return None
         return obj
 
@@ -145,7 +141,7 @@ class ScopedAdminMixin(admin.ModelAdmin):
         user = admin_user(request)
         if not can_administer(user):
             return False
-        return obj is None or in_scope(user, path_of(obj))
+        return obj is None or jurisdiction.in_scope(user, path_of(obj))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._may(request)
@@ -197,7 +193,7 @@ class ScopedAdminMixin(admin.ModelAdmin):
         if name is None or name not in form.fields:
             return
         value = form.cleaned_data.get(name)
-        if value is not None and not in_scope(admin_user(request), path_of(value)):
+        if value is not None and not jurisdiction.in_scope(admin_user(request), path_of(value)):
             form.add_error(name, OUT_OF_SCOPE)
 
 
@@ -211,10 +207,10 @@ def area_filter(field: str = "region_path") -> type[admin.SimpleListFilter]:
 
         def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
             user = admin_user(request)
-            root = scope.scope_path(user) if user is not None else None
+            root = jurisdiction.scope_path(user)
             if user is None or root is None:
                 return []
-            children = scope.regions_for(user).filter(parent__path=root).order_by("code")
+            children = jurisdiction.regions_for(user).filter(parent__path=root).order_by("code")
             return [(r.code, r.name) for r in children]
 
         def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -222,7 +218,7 @@ def area_filter(field: str = "region_path") -> type[admin.SimpleListFilter]:
             if not code:
                 return queryset
             user = admin_user(request)
-            region = scope.regions_for(user).filter(code=code).first() if user is not None else None
+            region = jurisdiction.regions_for(user).filter(code=code).first() if user is not None else None
             if region is None:
                 return queryset.none()
             return queryset.filter(subtree_q(region.path, field))

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from daiban.core.admin_roles import CityConfigAdminMixin
+from daiban.console.roles import CityConfigAdminMixin
 from daiban.workcal.models import WEEKDAY_NAMES, ScheduleDay, ScheduleYear, TimeLimit
 
 

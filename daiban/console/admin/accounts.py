@@ -1,3 +1,5 @@
+"""Accounts (账号) in the administrator's region, and the admin site's titles."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,9 +12,9 @@ from django.db.models import Field, QuerySet
 from django.forms import TypedChoiceField
 from django.http import HttpRequest
 
-from daiban.accounts import scope
 from daiban.accounts.models import Role, User
-from daiban.core.admin_scope import ScopedAdminMixin, admin_user, area_filter
+from daiban.console.scoping import ScopedAdminMixin, admin_user, area_filter
+from daiban.network.jurisdiction import users_for
 
 admin.site.site_header = "信访代办服务平台 管理后台"
 admin.site.site_title = "信访代办管理后台"
@@ -57,7 +59,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     def scoped_queryset(self, user: User) -> QuerySet[User]:
         # Superusers are managed only by superusers; discipline supervisors (who read protected accusations)
         # only by the city administrator, so a county cannot mint or take over one.
-        qs = scope.users_for(user)
+        qs = users_for(user)
         if not user.is_superuser:
             qs = qs.exclude(is_superuser=True)
         if user.role != Role.CITY_ADMIN:

@@ -1,3 +1,5 @@
+"""Service organisations, agents and responsible units in the administrator's region."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,9 +9,9 @@ from django.contrib import admin
 from django.db.models import ForeignKey, QuerySet
 from django.http import HttpRequest
 
-from daiban.accounts import scope
 from daiban.accounts.models import AGENT_ROLES, User
-from daiban.core.admin_scope import ScopedAdminMixin, admin_user, area_filter
+from daiban.console.scoping import ScopedAdminMixin, admin_user, area_filter
+from daiban.network import jurisdiction
 from daiban.network.models import KIND_FOR_LEVEL, Agent, ResponsibleUnit, ServiceOrganization
 from daiban.regions.models import Level, Region
 
@@ -36,7 +38,7 @@ class ServiceOrganizationAdmin(ScopedAdminMixin):
     ordering = ("region_path", "name")
 
     def scoped_queryset(self, user: User) -> QuerySet[ServiceOrganization]:
-        return scope.organizations_for(user)
+        return jurisdiction.organizations_for(user)
 
     def validate_scope(self, form: forms.BaseForm, request: HttpRequest) -> None:
         super().validate_scope(form, request)
@@ -99,7 +101,7 @@ class AgentAdmin(ScopedAdminMixin):
     ordering = ("region_path", "name")
 
     def scoped_queryset(self, user: User) -> QuerySet[Agent]:
-        return scope.agents_for(user)
+        return jurisdiction.agents_for(user)
 
     @admin.display(description="身份")
     def attributes(self, obj: Agent) -> str:
@@ -124,18 +126,16 @@ class ResponsibleUnitAdmin(ScopedAdminMixin):
     ordering = ("region_path", "domain", "name")
 
     def scoped_queryset(self, user: User) -> QuerySet[ResponsibleUnit]:
-        return scope.units_for(user)
+        return jurisdiction.units_for(user)
 
     def foreign_key_choices(self, db_field: ForeignKey, request: HttpRequest) -> QuerySet[Any]:
         choices = super().foreign_key_choices(db_field, request)
         user = admin_user(request)
-        if db_field.name == "superior" and user is not None and user.region is not None:
+        if db_field.name == "superior" and user is not None:
             # A superior sits above: the units of the user's own grant, or of the regions above it (a
             # county unit's superior is the city's unit of the same domain). Names only; the superior's
             # own record stays out of reach.
-            above = Region.objects.filter(code__in=user.region.ancestor_codes).exclude(pk=user.region.pk)
-            above_paths = [r.path for r in above]
-            above_units = ResponsibleUnit.objects.filter(region_path__in=above_paths)
+            above_units = jurisdiction.units_above(user)
             return (choices | above_units).order_by("region_path", "domain", "name")
         return choices
 

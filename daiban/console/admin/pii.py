@@ -1,3 +1,5 @@
+"""The reveal log (查看敏感信息记录), read-only."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +9,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from daiban.accounts.models import Role
-from daiban.accounts.scope import in_scope_q
-from daiban.core.admin_roles import is_admin
+from daiban.console.roles import is_admin
+from daiban.network.jurisdiction import in_scope_q
 from daiban.pii.models import RevealLog
 
 COLUMNS: tuple[str, ...] = (

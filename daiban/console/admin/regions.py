@@ -6,9 +6,9 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from daiban.accounts import scope
 from daiban.accounts.models import User
-from daiban.core.admin_scope import ScopedAdminMixin, area_filter
+from daiban.console.scoping import ScopedAdminMixin, area_filter
+from daiban.network.jurisdiction import regions_for
 from daiban.regions.models import Region
 
 
@@ -26,7 +26,7 @@ class RegionAdmin(ScopedAdminMixin):
     list_per_page = 50
 
     def scoped_queryset(self, user: User) -> QuerySet[Region]:
-        return scope.regions_for(user)
+        return regions_for(user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -40,7 +40,8 @@ class RegionAdmin(ScopedAdminMixin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        # A code is searched as a prefix, so "150102" finds 新城区 and everything in it.
+        # A code is searched as text, by its leading digits, so "150102" finds 新城区 and everything in it
+        # (a search over codes, not a jurisdiction test: the queryset is already cut to the grant).
         term = search_term.strip()
         if term.isdigit():
             return queryset.filter(code__startswith=term), False
