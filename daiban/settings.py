@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "daiban.workcal",
     "daiban.pii",
     "daiban.matters",
+    "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]
 
@@ -178,6 +179,9 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
     },
 }
+
+# The city this installation serves (its division code): the default region of create_admin.
+DAIBAN_CITY_CODE = env_str("DAIBAN_CITY_CODE", "150100")
 
 # Days before a deadline at which a step counts as 临期 (due soon).
 DUE_SOON_DAYS = env_int("DAIBAN_DUE_SOON_DAYS", 3)

@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
-# The published demo password (daiban.network.demo.DEMO_PASSWORD); override for a changed demo.
+# The published demo password (daiban.demo.accounts.DEMO_PASSWORD); override for a changed demo.
 PASSWORD = os.environ.get("DAIBAN_DEMO_PASSWORD", "daiban-demo-2026")
 WIDTHS = {
     "desktop": {"viewport": {"width": 1280, "height": 860}},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from daiban.network.demo import DEMO_PASSWORD, load_demo_network
+from daiban.demo.network import DEMO_PASSWORD, load_demo_network
 
 # The report's figures (domain.md §1): district code -> (organisations, agents or None when not stated).
 STATED = {

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from conftest import Tree
 from daiban.accounts.management.commands import create_admin
 from daiban.accounts.models import Role, User
-from daiban.network.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_network
+from daiban.demo.network import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_network
 
 STRONG = "Qingcheng-Harbour-2026"
 

@@ -7,6 +7,7 @@ import sys
 from getpass import getpass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,7 +15,6 @@ from django.db import transaction
 from django.utils import translation
 
 from daiban.accounts.models import Role, User
-from daiban.network.demo import CITY_CODE
 from daiban.regions.models import Region
 
 PASSWORD_ENV = "DAIBAN_ADMIN_PASSWORD"  # noqa: S105 - the variable's name, not a password
@@ -33,7 +33,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", required=True, help="登录用户名")
-        parser.add_argument("--region", default=CITY_CODE, help=f"管辖区域的区划代码（默认 {CITY_CODE}）")
+        city = settings.DAIBAN_CITY_CODE
+        parser.add_argument("--region", default=city, help=f"管辖区域的区划代码（默认 {city}）")
         parser.add_argument("--display-name", default="", help="姓名（默认同用户名）")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from daiban.demo.matters import DEFAULT_COUNT, DEFAULT_SEED, DemoNetworkMissing, load_demo_matters
+from daiban.demo.tables import format_table
 from daiban.matters.choices import Status
-from daiban.matters.demo import DEFAULT_COUNT, DEFAULT_SEED, DemoNetworkMissing, load_demo_matters
-from daiban.network.demo import format_table
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from daiban.network.demo import district_counts, format_table, load_demo_network
+from daiban.demo.network import district_counts, load_demo_network
+from daiban.demo.tables import format_table
 
 
 class Command(BaseCommand):

@@ -6,7 +6,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand
 
 from daiban.accounts.models import User
-from daiban.network.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, format_table
+from daiban.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from daiban.demo.tables import format_table
 
 
 class Command(BaseCommand):

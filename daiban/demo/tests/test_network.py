@@ -12,7 +12,7 @@ from django.db.models import Count, F, Value
 from django.db.models.functions import Concat
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
-from daiban.network.demo import (
+from daiban.demo.network import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     build_plan,
@@ -28,7 +28,8 @@ from daiban.network.models import (
     ServiceOrganization,
     UnitDomain,
 )
-from daiban.regions.models import Level, Region, subtree_q
+from daiban.regions.geometry import subtree_q
+from daiban.regions.models import Level, Region
 
 # The newspaper report's figures per district (domain.md §1), copied here literally rather than from the
 # loader, so that the loader is checked against the report and not against itself.
