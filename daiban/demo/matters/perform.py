@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from daiban.core import clock
 from daiban.demo.matters.steps import Plan, Step
-from daiban.matters import actions
+from daiban.matters import actions, workflow
 from daiban.matters.models import Matter, UnitTask
 from daiban.network.models import ResponsibleUnit
 
@@ -70,165 +71,32 @@ def _intake(run: Run, step: Step) -> Matter:
     return result.matter
 
 
+def _inputs(step: Step) -> dict[str, Any]:
+    """The action's own keyword arguments: the step's, with the inputs that depend on the step's day."""
+    inputs = {k: v for k, v in step.args.items() if k not in ("actor", "unit")}
+    if "deadline_days" in inputs:
+        inputs["performance_deadline"] = clock.today() + datetime.timedelta(days=inputs.pop("deadline_days"))
+    if step.kind == "request_review":
+        inputs["requested_on"] = clock.today()
+    return inputs
+
+
 def perform(run: Run, step: Step) -> None:
-    """Call the step's action as its actor, on the run's matter at the version the run last saw."""
-    key, a = step.kind, step.args
-    if key in ("intake", "repeat_visit"):
+    """Take the step's action (through the workflow registry) as its actor, on the run's matter — or on
+    the matter's task of the step's unit — at the version the run last saw."""
+    if step.kind in ("intake", "repeat_visit"):
         run.version = _intake(run, step).version
         return
-    mid, version = run.matter_id, run.version
-    assert mid is not None, "a step before the intake"
-    m: Matter
-    if key == "escalate":
-        m = actions.matter_escalate(actor=a["actor"], matter_id=mid, expected_version=version, note=a["note"])
-    elif key == "hand_down":
-        m = actions.matter_hand_down(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            to_region=a["to_region"],
-            note=a["note"],
-        )
-    elif key == "start_local":
-        m = actions.matter_start_local(
-            actor=a["actor"], matter_id=mid, expected_version=version, note=a["note"]
-        )
-    elif key == "answer":
-        m = actions.matter_answer(
-            actor=a["actor"], matter_id=mid, expected_version=version, answer=a["answer"]
-        )
-    elif key == "guide_legal":
-        m = actions.matter_guide_legal(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            legal_channel=a["legal_channel"],
-            guidance=a["guidance"],
-        )
-    elif key == "not_accept":
-        m = actions.matter_not_accept(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            reason_kind=a["reason_kind"],
-            reason=a["reason"],
-        )
-    elif key == "route":
-        m = actions.matter_route(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            lead_unit=a["lead_unit"],
-            lead_instructions=a["lead_instructions"],
-            co_units=a["co_units"],
-        )
-    elif key == "object":
-        m = actions.task_object(
-            actor=a["actor"],
-            task_id=_task_id(run, a["unit"]),
-            expected_version=version,
-            reasons=a["reasons"],
-        )
-    elif key == "accept":
-        m = actions.task_accept(
-            actor=a["actor"],
-            task_id=_task_id(run, a["unit"]),
-            expected_version=version,
-            notice_method=a["notice_method"],
-        )
-    elif key == "submit_part":
-        m = actions.task_submit_part(
-            actor=a["actor"],
-            task_id=_task_id(run, a["unit"]),
-            expected_version=version,
-            content=a["content"],
-        )
-    elif key == "mediate":
-        m = actions.matter_mediate(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            participants=a["participants"],
-            terms=a["terms"],
-            performance_manner=a["performance_manner"],
-            performance_deadline=clock.today() + datetime.timedelta(days=a["deadline_days"]),
-            signed=a["signed"],
-        )
-    elif key == "extend":
-        m = actions.matter_extend(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            days=a["days"],
-            approver=a["approver"],
-            reason=a["reason"],
-            notified_how=a["notified_how"],
-        )
-    elif key == "reply":
-        m = actions.matter_reply(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            outcome=a["outcome"],
-            facts=a["facts"],
-            reasons=a["reasons"],
-            basis=a["basis"],
-        )
-    elif key == "reply_local":
-        m = actions.matter_reply_local(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            outcome=a["outcome"],
-            facts=a["facts"],
-            reasons=a["reasons"],
-            basis=a["basis"],
-        )
-    elif key == "decide_review":
-        m = actions.matter_decide_review(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            outcome=a["outcome"],
-            facts=a["facts"],
-            reasons=a["reasons"],
-            basis=a["basis"],
-        )
-    elif key == "feedback":
-        m = actions.matter_feedback(
-            actor=a["actor"], matter_id=mid, expected_version=version, method=a["method"], note=a["note"]
-        )
-    elif key == "follow_up":
-        m = actions.matter_follow_up(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            service_satisfaction=a["service_satisfaction"],
-            unit_satisfaction=a["unit_satisfaction"],
-            method=a["method"],
-            note=a["note"],
-        )
-    elif key == "close":
-        m = actions.matter_close(
-            actor=a["actor"], matter_id=mid, expected_version=version, resolved=a["resolved"], note=a["note"]
-        )
-    elif key == "request_review":
-        m = actions.matter_request_review(
-            actor=a["actor"],
-            matter_id=mid,
-            expected_version=version,
-            kind=a["kind"],
-            requested_on=clock.today(),
-            reason=a["reason"],
-        )
-    elif key == "hearing":
-        m = actions.matter_hearing(actor=a["actor"], matter_id=mid, expected_version=version, days=a["days"])
-    elif key == "assign_leaders":
-        m = actions.matter_assign_leaders(
-            actor=a["actor"], matter_id=mid, expected_version=version, leaders=a["leaders"]
-        )
-    elif key == "press":
-        m = actions.matter_press(actor=a["actor"], matter_id=mid, expected_version=version, note=a["note"])
-    else:  # pragma: no cover
-        raise DemoStepFailed(f"unknown step {key}")
+    assert run.matter_id is not None, "a step before the intake"
+    action = workflow.REGISTRY.get(step.kind)
+    if action is None or not action.has_button:
+        raise DemoStepFailed(f"unknown step {step.kind}")
+    m = workflow.perform(
+        step.kind,
+        actor=step.args["actor"],
+        expected_version=run.version,
+        matter_id=run.matter_id,
+        task_id=_task_id(run, step.args["unit"]) if action.on_task else None,
+        **_inputs(step),
+    )
     run.version = m.version
