@@ -43,6 +43,13 @@ def strictly_contains(outer: str | None, inner: str | None) -> bool:
     return contains(outer, inner) and inner != outer
 
 
+def child_path(parent: str | None, code: str) -> str:
+    """The path of the region ``code`` under ``parent`` (a root region when ``parent`` is empty)."""
+    if not code or SEPARATOR in code:
+        raise ValueError(f"not a region code: {code!r}")
+    return (parent or "") + code + SEPARATOR
+
+
 def codes(path: str | None) -> list[str]:
     """The region codes along ``path``, from the city down: ``"150100/150102/"`` → ``["150100", "150102"]``."""
     return [code for code in (path or "").split(SEPARATOR) if code]

@@ -51,7 +51,7 @@ class Region(models.Model):  # 行政区划
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.path = (self.parent.path if self.parent else "") + self.code + "/"
+        self.path = geometry.child_path(self.parent.path if self.parent else None, self.code)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property

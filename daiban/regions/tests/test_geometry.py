@@ -59,6 +59,14 @@ def test_strictly_contains_examples() -> None:
     assert not g.strictly_contains(VILLAGE, COUNTY)
 
 
+def test_child_path() -> None:
+    assert g.child_path(None, "150100") == CITY
+    assert g.child_path(COUNTY, "150102401000") == TOWN
+    for bad in ("", "1/2"):
+        with pytest.raises(ValueError, match="not a region code"):
+            g.child_path(CITY, bad)
+
+
 def test_codes_and_depth() -> None:
     assert g.codes(TOWN) == ["150100", "150102", "150102401000"]
     assert [g.depth(p) for p in (CITY, COUNTY, TOWN, VILLAGE)] == [1, 2, 3, 4]
@@ -104,6 +112,10 @@ def test_a_path_is_well_formed_and_contains_itself(path: str) -> None:
 def test_codes_round_trip(cs: list[str]) -> None:
     path = "".join(c + "/" for c in cs)
     assert g.codes(path) == cs
+    built: str | None = None
+    for c in cs:
+        built = g.child_path(built, c)
+    assert built == path
     assert g.depth(path) == len(cs)
 
 
