@@ -7,11 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from daiban.core import home as home_panels
-from daiban.core.http import AuthedRequest
 
 
 @require_GET
-def home(request: AuthedRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
     """Each role's own home: the panels the apps contribute for this user (see ``daiban.core.home``)."""
     return render(request, "core/home.html", {"panels": home_panels.panels_for(request.user)})
 

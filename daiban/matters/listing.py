@@ -13,12 +13,12 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from daiban.accounts.models import Role, User
-from daiban.accounts.scope import regions_for, units_for, users_for
 from daiban.matters.choices import OPEN_STATUSES, Category, Channel, Status, Step
 from daiban.matters.forms import _indented_region_label
 from daiban.matters.models import Matter
 from daiban.matters.queues import QUEUES, queue_matters
 from daiban.matters.selectors import matter_region_q
+from daiban.network.jurisdiction import regions_for, units_for, users_for
 from daiban.regions.models import Level, Region
 
 PAGE_SIZE = 25

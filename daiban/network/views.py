@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from daiban.core.http import AuthedRequest
+from daiban.accounts.http import AuthedRequest
 from daiban.network.jurisdiction import get_or_404, regions_for, scope_path
 from daiban.network.selectors import network_summary
 from daiban.regions.geometry import at_or_above_q

@@ -11,11 +11,7 @@ from django.db import models
 
 from daiban.regions import geometry
 
-# Re-exported for daiban/matters (selectors, demo) and daiban/network/tests/test_demo.py, which still import
-# it from here; new code imports it from daiban.regions.geometry. No migration needs it.
-from daiban.regions.geometry import subtree_q
-
-__all__ = ["Level", "Region", "RegionQuerySet", "subtree_q"]
+__all__ = ["Level", "Region", "RegionQuerySet"]
 
 
 class Level(models.IntegerChoices):
@@ -27,7 +23,7 @@ class Level(models.IntegerChoices):
 
 class RegionQuerySet(models.QuerySet["Region"]):
     def subtree(self, path: str) -> RegionQuerySet:
-        return self.filter(subtree_q(path, "path"))
+        return self.filter(geometry.subtree_q(path, "path"))
 
 
 class Region(models.Model):  # 行政区划

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from daiban.regions import geometry
 from daiban.regions.models import Level, Region
 
 DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "hohhot-divisions.csv"
@@ -109,8 +110,8 @@ def write_regions(rows: Iterable[RegionRow]) -> dict[str, Region]:
             if item.level != level:
                 continue
             parent = by_code[item.parent_code] if item.parent_code else None
-            # bulk_create bypasses Region.save, which would compute the path the same way.
-            path = (parent.path if parent else "") + item.code + "/"
+            # bulk_create bypasses Region.save, which computes the path the same way.
+            path = geometry.child_path(parent.path if parent else "", item.code)
             batch.append(
                 Region(
                     code=item.code,

@@ -47,12 +47,12 @@ from django.utils import timezone
 from django.views import defaults
 
 from daiban.accounts.models import User
-from daiban.accounts.scope import regions_for
 from daiban.core.clock import frozen
 from daiban.demo.matters import load_demo_matters
 from daiban.demo.network import DEMO_PASSWORD, load_demo_network
 from daiban.matters.models import Matter, MatterPetitioner, Petitioner
 from daiban.matters.selectors import matters_for, petitioners_for
+from daiban.network.jurisdiction import regions_for
 from daiban.pii.fields import _plaintext
 from daiban.regions.models import Region
 from daiban.workcal.hooks import discard_pending

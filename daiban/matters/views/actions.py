@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from daiban.core.http import AuthedRequest
+from daiban.accounts.http import AuthedRequest
 from daiban.matters import workflow
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
 from daiban.matters.models import UnitTask

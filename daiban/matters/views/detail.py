@@ -10,9 +10,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from daiban.accounts.http import AuthedRequest
 from daiban.accounts.models import AGENT_ROLES, User
 from daiban.core import clock
-from daiban.core.http import AuthedRequest
 from daiban.matters import workflow
 from daiban.matters.attachments import SAFE_TYPES
 from daiban.matters.deadlines import WINDOW_STEPS

@@ -10,8 +10,8 @@ from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from daiban.accounts.http import AuthedRequest
 from daiban.core import clock
-from daiban.core.http import AuthedRequest
 from daiban.matters.listing import MatterFilterForm, apply_filters
 from daiban.matters.selectors import matters_for
 from daiban.matters.views.access import RELATED

@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from daiban.accounts.http import AuthedRequest
 from daiban.accounts.models import AGENT_ROLES, Role
-from daiban.core.http import AuthedRequest
 from daiban.matters import actions
 from daiban.matters import forms as mf
 from daiban.matters.errors import ActionError, PersonInputError

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from daiban.accounts.http import AuthedRequest
 from daiban.core import clock
-from daiban.core.http import AuthedRequest
 from daiban.matters.choices import Status
 from daiban.matters.listing import MatterFilterForm, apply_filters, paginate
 from daiban.matters.models import Matter

@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from daiban.accounts.http import AuthedRequest
 from daiban.core import clock
-from daiban.core.http import AuthedRequest
 from daiban.matters import forms as mf
 from daiban.matters.models import Petitioner
 from daiban.matters.selectors import matters_for, petitioners_for
