@@ -33,12 +33,13 @@ from daiban.matters.choices import (
 )
 from daiban.network.models import ResponsibleUnit
 from daiban.pii.fields import IdNumberFieldsMixin, PhoneFieldsMixin
+from daiban.regions import geometry
 from daiban.regions.models import Level, Region
 
 
 def scope_columns(path: str) -> tuple[str, str, str]:
     """(city, county, township) codes of a region path; "" where the path is shallower."""
-    parts = [p for p in path.split("/") if p] + ["", "", ""]
+    parts = [*geometry.codes(path), "", "", ""]
     return parts[0], parts[1], parts[2]
 
 
