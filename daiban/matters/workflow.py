@@ -36,6 +36,8 @@ class Action:
     rank: int | None = None  # forward steps first, in this order; None: a secondary button
     danger: bool = False  # ends or refuses the matter, or takes the actor off it: asks for care
     on_task: bool = False  # acts on one unit task (the service takes ``task_id``)
+    # What the person typed, kept in the event's details and shown in the timeline: (details key, label).
+    texts: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_button(self) -> bool:
@@ -57,10 +59,32 @@ class Action:
 
 
 _ACTIONS = [
-    Action(EventKind.INTAKE, "受理登记", actions.matter_intake),
-    Action(EventKind.REPEAT_VISIT, "重复来访", actions.matter_intake),
-    Action(EventKind.ATTACH, "上传附件", actions.attachments_add),
-    Action(EventKind.ROUTE, "交办事权单位", actions.matter_route, mf.RouteForm, rules.route, rank=0),
+    Action(
+        EventKind.INTAKE,
+        "受理登记",
+        actions.matter_intake,
+        texts=(("new_matter_reason", "另立新事项的理由"),),
+    ),
+    Action(
+        EventKind.REPEAT_VISIT,
+        "重复来访",
+        actions.matter_intake,
+        texts=(
+            ("title", "事项摘要"),
+            ("content", "反映内容"),
+            ("request", "诉求"),
+        ),
+    ),
+    Action(EventKind.ATTACH, "上传附件", actions.attachments_add, texts=(("names", "附件"),)),
+    Action(
+        EventKind.ROUTE,
+        "交办事权单位",
+        actions.matter_route,
+        mf.RouteForm,
+        rules.route,
+        rank=0,
+        texts=(("lead_instructions", "交办要求"), ("co_instructions", "协办要求")),
+    ),
     Action(
         EventKind.START_LOCAL,
         "就地办理",
@@ -68,6 +92,7 @@ _ACTIONS = [
         mf.OptionalNoteForm,
         rules.start_local,
         rank=9,
+        texts=(("note", "说明"),),
     ),
     Action(
         EventKind.REPLY_LOCAL,
@@ -77,10 +102,40 @@ _ACTIONS = [
         rules.reply_local,
         rank=3,
     ),
-    Action(EventKind.MEDIATE, "记录调解", actions.matter_mediate, mf.MediateForm, rules.mediate),
-    Action(EventKind.ANSWER, "即时答复办结", actions.matter_answer, mf.AnswerForm, rules.answer, rank=8),
-    Action(EventKind.ESCALATE, "上报上一级", actions.matter_escalate, mf.NoteForm, rules.escalate, rank=10),
-    Action(EventKind.HAND_DOWN, "交由下级办理", actions.matter_hand_down, mf.HandDownForm, rules.hand_down),
+    Action(
+        EventKind.MEDIATE,
+        "记录调解",
+        actions.matter_mediate,
+        mf.MediateForm,
+        rules.mediate,
+        texts=(("participants", "参加调解人员"), ("terms", "协议内容")),
+    ),
+    Action(
+        EventKind.ANSWER,
+        "即时答复办结",
+        actions.matter_answer,
+        mf.AnswerForm,
+        rules.answer,
+        rank=8,
+        texts=(("answer", "答复内容"),),
+    ),
+    Action(
+        EventKind.ESCALATE,
+        "上报上一级",
+        actions.matter_escalate,
+        mf.NoteForm,
+        rules.escalate,
+        rank=10,
+        texts=(("note", "上报说明"),),
+    ),
+    Action(
+        EventKind.HAND_DOWN,
+        "交由下级办理",
+        actions.matter_hand_down,
+        mf.HandDownForm,
+        rules.hand_down,
+        texts=(("note", "交办说明"),),
+    ),
     Action(
         EventKind.GUIDE_LEGAL,
         "引导依法解决",
@@ -88,6 +143,7 @@ _ACTIONS = [
         mf.GuideForm,
         rules.guide_legal,
         danger=True,
+        texts=(("guidance", "引导说明"),),
     ),
     Action(
         EventKind.NOT_ACCEPT,
@@ -96,6 +152,7 @@ _ACTIONS = [
         mf.NotAcceptForm,
         rules.not_accept,
         danger=True,
+        texts=(("reason", "不予受理说明"),),
     ),
     Action(
         EventKind.ACCEPT,
@@ -114,6 +171,7 @@ _ACTIONS = [
         rules.object_,
         danger=True,
         on_task=True,
+        texts=(("reasons", "异议理由"),),
     ),
     Action(
         EventKind.SUBMIT_PART,
@@ -123,8 +181,16 @@ _ACTIONS = [
         rules.submit_part,
         rank=11,
         on_task=True,
+        texts=(("content", "协办意见"),),
     ),
-    Action(EventKind.EXTEND, "申请延期", actions.matter_extend, mf.ExtendForm, rules.extend),
+    Action(
+        EventKind.EXTEND,
+        "申请延期",
+        actions.matter_extend,
+        mf.ExtendForm,
+        rules.extend,
+        texts=(("reason", "延期理由"),),
+    ),
     Action(EventKind.REPLY, "出具处理意见书", actions.matter_reply, mf.OpinionForm, rules.reply, rank=2),
     Action(EventKind.HEARING, "记录听证", actions.matter_hearing, mf.HearingForm, rules.hearing),
     Action(
@@ -136,10 +202,32 @@ _ACTIONS = [
         rank=4,
     ),
     Action(
-        EventKind.FEEDBACK, "反馈办理结果", actions.matter_feedback, mf.FeedbackForm, rules.feedback, rank=5
+        EventKind.FEEDBACK,
+        "反馈办理结果",
+        actions.matter_feedback,
+        mf.FeedbackForm,
+        rules.feedback,
+        rank=5,
+        texts=(("note", "反馈情况"),),
     ),
-    Action(EventKind.FOLLOW_UP, "回访", actions.matter_follow_up, mf.FollowUpForm, rules.follow_up, rank=6),
-    Action(EventKind.CLOSE, "办结", actions.matter_close, mf.CloseForm, rules.close, rank=7),
+    Action(
+        EventKind.FOLLOW_UP,
+        "回访",
+        actions.matter_follow_up,
+        mf.FollowUpForm,
+        rules.follow_up,
+        rank=6,
+        texts=(("note", "回访情况"),),
+    ),
+    Action(
+        EventKind.CLOSE,
+        "办结",
+        actions.matter_close,
+        mf.CloseForm,
+        rules.close,
+        rank=7,
+        texts=(("note", "办结说明"),),
+    ),
     Action(
         EventKind.REQUEST_REVIEW,
         "登记复查（复核）申请",
@@ -147,6 +235,7 @@ _ACTIONS = [
         mf.ReviewRequestForm,
         rules.request_review,
         offered=rules.request_review_offered,
+        texts=(("reason", "申请理由"),),
     ),
     Action(
         EventKind.ASSIGN_LEADERS,
@@ -163,8 +252,16 @@ _ACTIONS = [
         rules.recuse,
         offered=rules.recuse_offered,
         danger=True,
+        texts=(("reason", "利害关系说明"),),
     ),
-    Action(EventKind.PRESS, "催办 / 督办", actions.matter_press, mf.NoteForm, rules.press),
+    Action(
+        EventKind.PRESS,
+        "催办 / 督办",
+        actions.matter_press,
+        mf.NoteForm,
+        rules.press,
+        texts=(("note", "催办（督办）意见"),),
+    ),
 ]
 
 REGISTRY: dict[str, Action] = {a.key.value: a for a in _ACTIONS}
@@ -228,3 +325,16 @@ def perform(
     target = {"task_id": task_id} if action.on_task else {"matter_id": matter_id}
     result: Matter = action.service(actor=actor, expected_version=expected_version, **target, **inputs)
     return result
+
+
+def event_texts(kind: str, details: dict[str, Any]) -> list[tuple[str, str]]:
+    """What was typed with an event, as (label, text) for the timeline; empty values are left out."""
+    action = REGISTRY.get(kind)
+    found = []
+    for key, label in action.texts if action else ():
+        value = details.get(key)
+        if isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        if value not in (None, ""):
+            found.append((label, str(value)))
+    return found

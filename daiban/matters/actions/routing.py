@@ -75,7 +75,12 @@ def matter_route(
             actor,
             EventKind.ROUTE,
             f"交办：主办 {lead_unit}" + (f"，协办 {co_names}" if co_names else ""),
-            {"lead": lead_unit.pk, "co": [u.pk for u, _ in co_units]},
+            {
+                "lead": lead_unit.pk,
+                "co": [u.pk for u, _ in co_units],
+                "lead_instructions": lead_instructions.strip(),
+                "co_instructions": "；".join(dict.fromkeys(i.strip() for _, i in co_units if i.strip())),
+            },
             status_before=before,
         )
     return m

@@ -47,7 +47,10 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
     return {
         "matter": matter,
         "links": list(matter.petitioner_links.select_related("petitioner")),
-        "events": list(matter.events.select_related("actor").order_by("seq")),
+        "events": [
+            (e, workflow.event_texts(e.kind, e.details))
+            for e in matter.events.select_related("actor").order_by("seq")
+        ],
         "deadlines": deadlines,
         "tasks": tasks,
         "opinions": list(matter.opinions.select_related("unit").all()),
