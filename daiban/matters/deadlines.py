@@ -57,6 +57,9 @@ def close_clocks(matter: Matter, *, steps: Iterable[Step] | None = None, task: U
 def adjust_clock(
     deadline: Deadline, *, extra_days: int | None = None, excluded_days: int | None = None
 ) -> None:
+    """Set a clock's approved extension (``extra_days``, the total so far) or its uncounted days
+    (``excluded_days``, e.g. hearing time) and recompute it. The calendar counts an extension from the
+    original due date (原办理期限届满之日, art. 34), not from the start, and explains both counts."""
     if extra_days is not None:
         deadline.extra_days = extra_days
     if excluded_days is not None:

@@ -95,7 +95,11 @@ class Deadline:
     """A computed deadline and how it was reached.
 
     ``provisional`` is True when a day inspected lies in a year whose official schedule is not known
-    (``unknown_years``); the explanation then says the result assumes Monday–Friday working days.
+    (``unknown_years``); the explanation then says how those days were guessed.
+
+    ``length`` days are counted from ``start``. For an extended limit (:func:`deadline_for` with
+    ``extra_days``) ``length`` is the original limit, ``original_due`` its due date, and ``extra_days`` are
+    counted from ``original_due`` to ``due``; ``steps`` then hold the days of both counts.
     """
 
     start: date
@@ -108,6 +112,8 @@ class Deadline:
     excluded_days: int = 0
     unknown_years: tuple[int, ...] = ()
     limit_key: str = ""
+    extra_days: int = 0
+    original_due: date | None = None
 
     def status(self, today: date, due_soon_days: int | None = None) -> DueStatus:
         return due_status(self.due, today, due_soon_days)
@@ -193,24 +199,26 @@ def _validate(length: int, unit: str, excluded_days: int) -> None:
         raise ValueError(f"不计入期限的天数不能为负数，收到 {excluded_days}")
 
 
-def add_period(
+@dataclass(frozen=True)
+class _Count:
+    """One counted period: its due date, the days looked at, and the sentence that explains it."""
+
+    due: date
+    steps: tuple[DayStep, ...]
+    text: str
+
+
+def _count(
     start: date,
     length: int,
     unit: str,
-    excluded_days: int = 0,
+    excluded_days: int,
+    start_label: str,
+    sched: Schedule,
     *,
-    start_label: str = "",
-    schedule: Schedule | None = None,
-) -> Deadline:
-    """The deadline ``length`` calendar or working days (``unit``, a :class:`TimeUnit`) after ``start``.
-
-    ``excluded_days`` calendar days are not counted (e.g. hearing time): the clock starts that much later.
-    ``start_label`` names the starting event in the explanation (e.g. "受理之日"). ``schedule`` defaults to
-    the current (cached) schedule; pass ``Schedule()`` to compute from the built-in data alone. Never raises
-    for a year without a schedule: the result is then provisional.
-    """
-    _validate(length, unit, excluded_days)
-    sched = schedule if schedule is not None else current_schedule()
+    due_label: str = "截止日",
+) -> _Count:
+    """Count ``length`` days after ``start`` (see :func:`add_period`); ``due_label`` names the result."""
     clock_start = start + timedelta(days=excluded_days)
 
     opening = (
@@ -240,9 +248,11 @@ def add_period(
         due = d
         body = f"，加 {length} 个自然日为 {_describe(nominal, sched.day_info(nominal))}"
         if due == nominal:
-            body += "，即为截止日。"
-        else:
+            body += f"，即为{due_label}。"
+        elif due_label == "截止日":
             body += f"，顺延至下一个工作日 {_describe(due, info)}。"
+        else:
+            body += f"，顺延至下一个工作日 {_describe(due, info)}，即{due_label}。"
     else:
         d = clock_start
         counted = 0
@@ -261,7 +271,7 @@ def add_period(
                     )
             steps.append(DayStep(d, info.is_workday, info.known, info.name, counted=info.is_workday))
         due = d
-        body = f"，自次日起数 {length} 个工作日，截止日为 {_describe(due, sched.day_info(due))}。"
+        body = f"，自次日起数 {length} 个工作日，{due_label}为 {_describe(due, sched.day_info(due))}。"
         skipped = _skipped_summary(steps)
         if skipped:
             body += f"其间跳过非工作日：{skipped}。"
@@ -269,19 +279,44 @@ def add_period(
         if makeup:
             listed = "、".join(f"{m.isoformat()}（{_weekday(m)}）" for m in makeup)
             body += f"调休上班日 {listed}计为工作日。"
+    return _Count(due=due, steps=tuple(steps), text=opening + body)
 
-    unknown_years = tuple(sorted({s.day.year for s in steps if not s.known}))
-    explanation = opening + body
+
+def _unknown_years(steps: Sequence[DayStep]) -> tuple[int, ...]:
+    return tuple(sorted({s.day.year for s in steps if not s.known}))
+
+
+def add_period(
+    start: date,
+    length: int,
+    unit: str,
+    excluded_days: int = 0,
+    *,
+    start_label: str = "",
+    schedule: Schedule | None = None,
+) -> Deadline:
+    """The deadline ``length`` calendar or working days (``unit``, a :class:`TimeUnit`) after ``start``.
+
+    ``excluded_days`` calendar days are not counted (e.g. hearing time): the clock starts that much later.
+    ``start_label`` names the starting event in the explanation (e.g. "受理之日"). ``schedule`` defaults to
+    the current (cached) schedule; pass ``Schedule()`` to compute from the built-in data alone. Never raises
+    for a year without a schedule: the result is then provisional.
+    """
+    _validate(length, unit, excluded_days)
+    sched = schedule if schedule is not None else current_schedule()
+    counted = _count(start, length, unit, excluded_days, start_label, sched)
+    unknown_years = _unknown_years(counted.steps)
+    explanation = counted.text
     if unknown_years:
         explanation += _provisional_note(unknown_years)
     return Deadline(
         start=start,
         length=length,
         unit=unit,
-        due=due,
+        due=counted.due,
         provisional=bool(unknown_years),
         explanation=explanation,
-        steps=tuple(steps),
+        steps=counted.steps,
         excluded_days=excluded_days,
         unknown_years=unknown_years,
     )
@@ -305,29 +340,76 @@ def deadline_for(
 ) -> Deadline:
     """The deadline of the configured time limit ``key`` whose clock starts at ``start``.
 
-    ``extra_days`` lengthens the limit (an approved extension 延期, in the limit's own unit); for limits in
-    :data:`EXTENSION_LIMITS` it may not exceed the configured cap. ``excluded_days`` as in
-    :func:`add_period`. Raises :class:`TimeLimitError` for an unknown or inactive key, ``ValueError`` for an
-    extension over the cap.
+    ``extra_days`` is an approved extension (延期). For a limit in :data:`EXTENSION_LIMITS` it may not exceed
+    the configured cap, and it is counted as that cap says (unit and start event; by default 30 calendar
+    days from 原办理期限届满之日, art. 34): first the original limit from ``start`` (moved to a working day as
+    usual), then the extension from that original due date, moved again if it ends on a non-working day.
+    So handling accepted 2026-08-02 ends 2026-10-08 (after National Day) and, extended by 30 days, on
+    2026-11-09 — not 90 days after acceptance. For any other limit ``extra_days`` simply lengthens it.
+    ``excluded_days`` as in :func:`add_period` (it moves the original clock). Raises
+    :class:`TimeLimitError` for an unknown or inactive key, ``ValueError`` for an extension over the cap.
     """
     spec = time_limit(key)
     if extra_days < 0:
         raise ValueError(f"延长天数不能为负数，收到 {extra_days}")
     unit_label = TimeUnit(spec.unit).label
+    header = f"{spec.name}：{_basis(spec)}自{spec.start_event}起 {spec.length} 个{unit_label}"
     if extra_days and key in EXTENSION_LIMITS:
         cap = time_limit(EXTENSION_LIMITS[key])
+        cap_unit_label = TimeUnit(cap.unit).label
         if extra_days > cap.length:
-            raise ValueError(
-                f"{spec.name}延长不得超过 {cap.length} 个{TimeUnit(cap.unit).label}，收到 {extra_days}"
-            )
+            raise ValueError(f"{spec.name}延长不得超过 {cap.length} 个{cap_unit_label}，收到 {extra_days}")
+        return _extended(spec, cap, start, extra_days, excluded_days, schedule, header)
     total = spec.length + extra_days
     deadline = add_period(
         start, total, spec.unit, excluded_days, start_label=spec.start_event, schedule=schedule
     )
-    header = f"{spec.name}：{_basis(spec)}自{spec.start_event}起 {spec.length} 个{unit_label}"
     if extra_days:
         header += f"，经批准延长 {extra_days} 个{unit_label}，共 {total} 个{unit_label}"
     return replace(deadline, explanation=f"{header}。{deadline.explanation}", limit_key=key)
+
+
+def _extended(
+    spec: LimitSpec,
+    cap: LimitSpec,
+    start: date,
+    extra_days: int,
+    excluded_days: int,
+    schedule: Schedule | None,
+    header: str,
+) -> Deadline:
+    """An extended limit: the original period, then the extension counted from its (moved) due date."""
+    _validate(spec.length, spec.unit, excluded_days)
+    _validate(extra_days, cap.unit, 0)
+    sched = schedule if schedule is not None else current_schedule()
+    original = _count(
+        start, spec.length, spec.unit, excluded_days, spec.start_event, sched, due_label=cap.start_event
+    )
+    extension = _count(original.due, extra_days, cap.unit, 0, cap.start_event, sched)
+    cap_unit_label = TimeUnit(cap.unit).label
+    header += (
+        f"，经批准延长 {extra_days} 个{cap_unit_label}（{_basis(cap)}自{cap.start_event}起算，"
+        f"最长 {cap.length} 个{cap_unit_label}）"
+    )
+    steps = original.steps + extension.steps
+    unknown_years = _unknown_years(steps)
+    explanation = f"{header}。原期限：{original.text}延长期限：{extension.text}"
+    if unknown_years:
+        explanation += _provisional_note(unknown_years)
+    return Deadline(
+        start=start,
+        length=spec.length,
+        unit=spec.unit,
+        due=extension.due,
+        provisional=bool(unknown_years),
+        explanation=explanation,
+        steps=steps,
+        excluded_days=excluded_days,
+        unknown_years=unknown_years,
+        limit_key=spec.key,
+        extra_days=extra_days,
+        original_due=original.due,
+    )
 
 
 def due_status(due: date, today: date, due_soon_days: int | None = None) -> DueStatus:

@@ -96,6 +96,35 @@ def test_objection_window_counts_a_make_up_sunday(flow: Flow) -> None:
     assert "2026-09-20（周日）" in row.explanation
 
 
+def test_extension_runs_from_the_original_deadline(flow: Flow, personas: Personas) -> None:
+    """Art. 34: the extension (at most 30 days) is counted from the day the original limit ends."""
+    flow.on(2026, 8, 1)
+    m = flow.handling()  # accepted Sunday 2026-08-02
+    row = m.deadlines.get(step=Step.HANDLING, is_open=True)
+    assert row.started_on == D(2026, 8, 2)
+    # 60 days: 10-01 (国庆节) → 10-08, the first working day after the holiday
+    assert row.due_date == D(2026, 10, 8) == m.due_date
+    flow.on(2026, 9, 28)
+    m = flow.fresh(
+        flow.act(
+            actions.matter_extend,
+            personas.unit_handler,
+            m,
+            days=30,
+            approver="局长",
+            reason="需现场复核",
+            notified_how="sms",
+        )
+    )
+    row.refresh_from_db()
+    # 10-08 + 30 = 11-07 (Saturday) → Monday 11-09; 90 days from acceptance would have given 11-02
+    assert (row.extra_days, row.due_date, m.due_date) == (30, D(2026, 11, 9), D(2026, 11, 9))
+    assert "原办理期限届满之日" in row.explanation
+    assert "顺延至下一个工作日 2026-10-08（周四），即原办理期限届满之日" in row.explanation
+    assert "延长期限：2026-10-08（原办理期限届满之日，当日不计），加 30 个自然日" in row.explanation
+    assert row.explanation.endswith("顺延至下一个工作日 2026-11-09（周一）。")
+
+
 # ------------------------------------------------------------------------------------------------ 2027
 
 

@@ -66,10 +66,42 @@ def test_handling_with_an_approved_extension() -> None:
     plain = deadline_for("handling", date(2026, 8, 1))
     assert plain.due == date(2026, 9, 30)
     extended = deadline_for("handling", date(2026, 8, 1), extra_days=30)
-    # 08-01 + 90 = 10-30 (Friday).
+    # The extension runs from the original deadline (09-30, a Wednesday): 09-30 + 30 = 10-30 (Friday).
+    assert extended.original_due == date(2026, 9, 30)
     assert extended.due == date(2026, 10, 30)
-    assert extended.length == 90
-    assert "经批准延长 30 个自然日，共 90 个自然日" in extended.explanation
+    assert (extended.length, extended.extra_days) == (60, 30)
+    assert "经批准延长 30 个自然日" in extended.explanation
+
+
+def test_extension_counts_from_the_original_deadline_not_from_acceptance() -> None:
+    # Art. 34 and the configured "extension" limit (自原办理期限届满之日起): accepted 2026-08-02, 60 days is
+    # 10-01 (National Day) -> 10-08 (Thursday); + 30 = 11-07 (Saturday) -> 11-09 (Monday). Counting 90 days
+    # from acceptance gave 10-31 (Saturday) -> 11-02.
+    extended = deadline_for("handling", date(2026, 8, 2), extra_days=30)
+    assert extended.original_due == date(2026, 10, 8)
+    assert extended.due == date(2026, 11, 9)
+    assert not extended.provisional
+    assert extended.explanation == (
+        "办理期限：依《信访工作条例》第三十四条，自受理之日起 60 个自然日，经批准延长 30 个自然日"
+        "（依《信访工作条例》第三十四条，自原办理期限届满之日起算，最长 30 个自然日）。"
+        "原期限：2026-08-02（受理之日，当日不计），加 60 个自然日为 2026-10-01（国庆节，非工作日），"
+        "顺延至下一个工作日 2026-10-08（周四），即原办理期限届满之日。"
+        "延长期限：2026-10-08（原办理期限届满之日，当日不计），加 30 个自然日为 2026-11-07（周六，非工作日），"
+        "顺延至下一个工作日 2026-11-09（周一）。"
+    )
+    assert [s.day for s in extended.steps][-3:] == [date(2026, 11, 7), date(2026, 11, 8), date(2026, 11, 9)]
+
+
+def test_extension_follows_the_configured_extension_unit_and_start() -> None:
+    limit = TimeLimit.objects.get(key="extension")
+    limit.unit = TimeUnit.WORKING_DAYS
+    limit.start_event = "原期限届满之日"
+    limit.save()
+    extended = deadline_for("handling", date(2026, 8, 2), extra_days=5)
+    # 10-08 + 5 working days: 10-09, 10-10 (make-up Saturday), 10-12, 10-13, 10-14.
+    assert extended.due == date(2026, 10, 14)
+    assert "即原期限届满之日" in extended.explanation
+    assert "延长期限：2026-10-08（原期限届满之日，当日不计），自次日起数 5 个工作日" in extended.explanation
 
 
 def test_extension_over_the_cap_is_refused() -> None:

@@ -128,12 +128,13 @@ def test_extension_moves_the_handling_deadline(flow: Flow, personas: Personas) -
     flow.on(2026, 7, 20)
     m = flow.fresh(flow.act(actions.matter_extend, personas.unit_handler, m, **EXTEND))
     clock_row = m.deadlines.get(step=Step.HANDLING, is_open=True)
-    # 80 days from 06-02 is 08-21, a Friday
-    assert (clock_row.extra_days, clock_row.due_date) == (20, datetime.date(2026, 8, 21))
-    assert m.extended_days == 20 and m.due_date == datetime.date(2026, 8, 21)
+    # The extension runs from the original deadline (art. 34): 08-03 + 20 = 08-23 (Sunday) → Monday 08-24
+    assert (clock_row.extra_days, clock_row.due_date) == (20, datetime.date(2026, 8, 24))
+    assert m.extended_days == 20 and m.due_date == datetime.date(2026, 8, 24)
     assert "延长 20 个自然日" in clock_row.explanation
     m = flow.fresh(flow.act(actions.matter_extend, personas.unit_handler, m, **{**EXTEND, "days": 10}))
-    assert m.extended_days == 30 and m.due_date == datetime.date(2026, 8, 31)
+    # 30 days in all from 08-03: 09-02, a Wednesday
+    assert m.extended_days == 30 and m.due_date == datetime.date(2026, 9, 2)
 
 
 def test_extension_beyond_thirty_days_in_total_is_refused(flow: Flow, personas: Personas) -> None:
