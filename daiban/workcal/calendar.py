@@ -10,7 +10,9 @@ Rules (信访工作条例 2022, domain.md §3):
 * a span that the law says is not counted (e.g. hearing time 听证 in re-examination) moves the clock on by
   that many calendar days (``excluded_days``).
 
-A deadline that looked at any day of a year without a known schedule is *provisional* and says so.
+A deadline that looked at any day of a year without a known schedule is *provisional* (暂定) and says so,
+and how that year's days were guessed (the holidays the holiday law fixes, see
+:func:`daiban.workcal.schedule.statutory_holidays`; Monday–Friday for a year before the built-in data).
 
 The functions here read only this app's tables (through a per-process cache, see
 :mod:`daiban.workcal.schedule`) and never a matter: the matters app calls them and stores the result.
@@ -33,11 +35,13 @@ from daiban.workcal.hooks import (
 from daiban.workcal.models import WEEKDAY_NAMES, DueStatus, TimeUnit
 from daiban.workcal.schedule import (
     DayInfo,
+    Guess,
     LimitSpec,
     Schedule,
     clear_cache,
     current_limits,
     current_schedule,
+    unknown_year_guess,
 )
 
 __all__ = [
@@ -150,8 +154,11 @@ def _weekday(d: date) -> str:
 
 
 def _describe(d: date, info: DayInfo) -> str:
-    """E.g. "2026-10-01（国庆节，非工作日）", "2026-09-20（周日，国庆节调休上班）", "2026-09-16（周三）"."""
+    """E.g. "2026-10-01（国庆节，非工作日）", "2026-09-20（周日，国庆节调休上班）", "2026-09-16（周三）";
+    a holiday guessed for a year without a schedule: "2027-10-01（国庆节，暂定非工作日）"."""
     if not info.is_workday:
+        if info.name and not info.known:
+            return f"{d.isoformat()}（{info.name}，暂定非工作日）"
         return f"{d.isoformat()}（{info.name or _weekday(d)}，非工作日）"
     if info.name:
         return f"{d.isoformat()}（{_weekday(d)}，{info.name}）"
@@ -182,9 +189,24 @@ def _skipped_summary(steps: Sequence[DayStep]) -> str:
     return "、".join(parts)
 
 
+_GUESS_TEXT = {
+    Guess.EARLIER: "{years} 年：早于内置安排，按周一至周五为工作日推算",
+    Guess.STATUTORY: "{years} 年节假日安排尚未公布或尚未录入，按《全国年节及纪念日放假办法》规定的法定节假日"
+    "和周末推算（未计调休上班和补假）",
+    Guess.WEEKDAYS: "{years} 年节假日安排尚未公布或尚未录入，按周一至周五为工作日推算",
+}
+
+
 def _provisional_note(years: Sequence[int]) -> str:
-    listed = "、".join(str(y) for y in years)
-    return f"（{listed} 年节假日安排尚未公布或尚未录入，按周一至周五为工作日推算，仅供参考）"
+    """E.g. "（2027 年节假日安排尚未公布或尚未录入，按…推算（未计调休上班和补假），仅供参考）"."""
+    by_guess: dict[Guess, list[int]] = {}
+    for year in years:
+        by_guess.setdefault(unknown_year_guess(year), []).append(year)
+    parts = [
+        _GUESS_TEXT[guess].format(years="、".join(str(y) for y in listed))
+        for guess, listed in by_guess.items()
+    ]
+    return f"（{'；'.join(parts)}，仅供参考）"
 
 
 # --- computation -------------------------------------------------------------------------------------

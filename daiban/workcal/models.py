@@ -36,8 +36,9 @@ class ScheduleYear(models.Model):  # 年度节假日安排
 
     A year listed here *and marked published* overrides the built-in (chinesecalendar) data for that year:
     its listed days are the holidays and make-up working days, every other day follows Monday–Friday. A
-    draft (not yet published) changes nothing, so a half-entered year never passes for the official one. A year with no row here and no
-    built-in data is *unknown*: deadlines that touch it are provisional.
+    draft (not yet published) changes nothing, so a half-entered year never passes for the official one. A
+    year with no row here and no built-in data is *unknown*: its days are guessed from the holiday law
+    (``schedule.statutory_holidays``) and deadlines that touch it are provisional.
     """
 
     year = models.PositiveSmallIntegerField(
@@ -52,7 +53,8 @@ class ScheduleYear(models.Model):  # 年度节假日安排
     is_published = models.BooleanField(
         "已完整录入并生效",
         default=False,
-        help_text="录入该年全部节假日和调休上班日、核对无误后再勾选。未勾选时本年按周一至周五推算并标注“暂定”；"
+        help_text="录入该年全部节假日和调休上班日、核对无误后再勾选。未勾选时本年按内置数据，"
+        "或按《全国年节及纪念日放假办法》规定的法定节假日推算并标注“暂定”；"
         "勾选后将取代内置数据，在办事项的期限随即重新计算。",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -184,27 +184,43 @@ NEW_YEAR_2027 = [
     (D(2027, 1, 3), False, "元旦"),
 ]
 
+# An illustrative official Spring Festival (not the real notice): longer than the four days the law fixes.
+SPRING_2027 = [(D(2027, 2, d), False, "春节") for d in range(5, 14)] + [
+    (D(2027, 2, 20), True, "春节调休上班")
+]
+
+
+def test_a_clock_over_a_2027_holiday_is_provisional_and_explains_why(flow: Flow) -> None:
+    flow.on(2027, 9, 16)
+    m = flow.at_village()
+    row = m.deadlines.get()
+    # 09-16 + 15 = 10-01: 国庆节 by the holiday law (the old weekday guess made this Friday a working day)
+    assert (row.due_date, row.provisional, m.due_date) == (D(2027, 10, 4), True, D(2027, 10, 4))
+    assert "2027-10-01（国庆节，暂定非工作日），顺延至下一个工作日 2027-10-04（周一）" in row.explanation
+    assert "按《全国年节及纪念日放假办法》规定的法定节假日和周末推算" in row.explanation
+
 
 def test_entering_the_2027_schedule_recomputes_open_clocks(
     flow: Flow, personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
-    flow.on(2026, 12, 17)
+    flow.on(2027, 1, 26)
     m = flow.at_village()
     closed = flow.at_village(purpose="consultation", new_matter_reason="另一件事")
     flow.act(actions.matter_answer, personas.village_agent, closed, answer="已答复")
     row = m.deadlines.get()
-    # Friday 2027-01-01 is a working day by the Monday–Friday guess
-    assert (row.due_date, row.provisional, m.due_date) == (D(2027, 1, 1), True, D(2027, 1, 1))
+    # Wednesday 02-10 is a working day by the law's four Spring Festival days (02-05..02-08)
+    assert (row.due_date, row.provisional, m.due_date) == (D(2027, 2, 10), True, D(2027, 2, 10))
     version = m.version
     closed_before = list(Deadline.objects.filter(matter=closed).values_list("due_date", "provisional"))
 
-    enter_2027(NEW_YEAR_2027, django_capture_on_commit_callbacks)
+    enter_2027(SPRING_2027, django_capture_on_commit_callbacks)
 
     row.refresh_from_db()
     m.refresh_from_db()
-    assert (row.due_date, row.provisional) == (D(2027, 1, 4), False)
-    assert "2027-01-01（元旦，非工作日）" in row.explanation and "尚未公布" not in row.explanation
-    assert m.due_date == D(2027, 1, 4)
+    # officially off until Saturday 02-13; Sunday 02-14 is an ordinary Sunday
+    assert (row.due_date, row.provisional) == (D(2027, 2, 15), False)
+    assert "2027-02-10（春节，非工作日）" in row.explanation and "尚未公布" not in row.explanation
+    assert m.due_date == D(2027, 2, 15)
     assert m.version == version  # a calendar correction is not an action on the matter
     assert (
         list(Deadline.objects.filter(matter=closed).values_list("due_date", "provisional")) == closed_before
@@ -213,18 +229,34 @@ def test_entering_the_2027_schedule_recomputes_open_clocks(
     assert deadlines.recompute_open([2027]) == 0
 
 
+def test_entering_a_schedule_that_confirms_the_guess_clears_the_flag(
+    flow: Flow, django_capture_on_commit_callbacks: Any
+) -> None:
+    flow.on(2026, 12, 17)
+    m = flow.at_village()
+    row = m.deadlines.get()
+    # 2027-01-01 (元旦 by the law) → Monday 01-04, provisional
+    assert (row.due_date, row.provisional, m.due_date) == (D(2027, 1, 4), True, D(2027, 1, 4))
+    enter_2027(NEW_YEAR_2027, django_capture_on_commit_callbacks)
+    row.refresh_from_db()
+    assert (row.due_date, row.provisional) == (D(2027, 1, 4), False)
+    assert "2027-01-01（元旦，非工作日）" in row.explanation and "仅供参考" not in row.explanation
+    assert deadlines.recompute_open([2027]) == 0
+
+
 def test_a_schedule_change_can_move_the_earliest_clock(
     flow: Flow, tree: Tree, personas: Personas, more: More, django_capture_on_commit_callbacks: Any
 ) -> None:
     """With a lead and a co-unit, the matter's due date is the earliest open clock after recomputation."""
-    flow.on(2026, 12, 28)  # Monday; 5 working days → 2027-01-04 by the guess
+    flow.on(2027, 2, 1)  # Monday; 5 working days by the law's holidays: 02-02..02-04, 02-09, 02-10
     m = flow.routed(co_units=[tree.unit_hr_a])
     window = m.deadlines.get(step=Step.OBJECTION, task__role="lead")
-    assert window.due_date == D(2027, 1, 4) and window.provisional
+    assert window.due_date == D(2027, 2, 10) and window.provisional
     assert m.due_step == Step.ACCEPT_NOTICE  # objection windows never drive the matter's due date
-    enter_2027(NEW_YEAR_2027, django_capture_on_commit_callbacks)
+    enter_2027(SPRING_2027, django_capture_on_commit_callbacks)
     window.refresh_from_db()
-    assert window.due_date == D(2027, 1, 5) and not window.provisional
+    # officially 02-05..02-13 off: 02-02..02-04, 02-15, 02-16
+    assert window.due_date == D(2027, 2, 16) and not window.provisional
     m.refresh_from_db()
     duty = m.deadlines.filter(is_open=True).exclude(step=Step.OBJECTION).order_by("due_date", "id").first()
     assert duty is not None

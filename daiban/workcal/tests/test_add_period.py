@@ -94,11 +94,14 @@ def test_spring_festival_2026_working_days() -> None:
 
 def test_unknown_year_is_provisional_and_says_so() -> None:
     deadline = add_period(date(2026, 12, 17), 15, CAL)
-    assert deadline.due == date(2027, 1, 1)  # a Friday: a working day by the weekday guess
+    # 2027-01-01 is a Friday, but 元旦 by the holiday law: the next working day is Monday 01-04.
+    assert deadline.due == date(2027, 1, 4)
     assert deadline.provisional
     assert deadline.unknown_years == (2027,)
+    assert "2027-01-01（元旦，暂定非工作日），顺延至下一个工作日 2027-01-04（周一）" in deadline.explanation
     assert deadline.explanation.endswith(
-        "（2027 年节假日安排尚未公布或尚未录入，按周一至周五为工作日推算，仅供参考）"
+        "（2027 年节假日安排尚未公布或尚未录入，按《全国年节及纪念日放假办法》规定的法定节假日和周末推算"
+        "（未计调休上班和补假），仅供参考）"
     )
 
 

@@ -34,9 +34,12 @@ def test_2026_new_year_and_spring_festival() -> None:
     assert day_info(date(2026, 2, 28)) == DayInfo(is_workday=True, known=True, name="春节调休上班")
 
 
-def test_unknown_year_is_a_weekday_guess_not_a_crash() -> None:
-    assert day_info(date(2027, 1, 1)) == DayInfo(is_workday=True, known=False)  # a Friday
+def test_unknown_year_is_a_guess_not_a_crash() -> None:
+    # 2027: the holidays the law fixes (see test_provisional_year.py), otherwise Monday–Friday.
+    assert day_info(date(2027, 1, 1)) == DayInfo(is_workday=False, known=False, name="元旦")  # a Friday
     assert day_info(date(2027, 1, 2)) == DayInfo(is_workday=False, known=False)
+    assert day_info(date(2027, 1, 4)) == DayInfo(is_workday=True, known=False)
+    # Before the built-in data: Monday–Friday only (the law's rules of that time are not computed).
     assert day_info(date(2003, 5, 1)) == DayInfo(is_workday=True, known=False)
     assert not is_year_known(2027)
     assert not is_year_known(2003)
