@@ -19,12 +19,13 @@ class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", "市级管理员"
 
 
-# The region level each role's grant is anchored at (a leader or supervisor may sit at county or city).
+# The region level each role's grant is anchored at (a leader or supervisor may sit at county or city; a
+# unit handler wherever units are: a township's 司法所 or 派出所 as well as a county or city bureau).
 ROLE_LEVELS: dict[str, set[int]] = {
     Role.VILLAGE_AGENT: {Level.VILLAGE},
     Role.TOWNSHIP_STAFF: {Level.TOWNSHIP},
     Role.COUNTY_STAFF: {Level.COUNTY},
-    Role.UNIT_HANDLER: {Level.COUNTY, Level.CITY},
+    Role.UNIT_HANDLER: {Level.TOWNSHIP, Level.COUNTY, Level.CITY},
     Role.LEADER: {Level.TOWNSHIP, Level.COUNTY, Level.CITY},
     Role.SUPERVISOR: {Level.COUNTY, Level.CITY},
     Role.CITY_ADMIN: {Level.CITY},

@@ -155,6 +155,8 @@ class UnitDomain(models.TextChoices):
     TRANSPORT = "transport", "交通运输"
     WATER = "water", "水务"
     PETITION = "petition", "信访局"
+    # 综治中心 (社会治理综合服务中心): the county's and the townships' centres for resolving disputes.
+    GOVERNANCE = "governance", "综治"
     TOWNSHIP_GOV = "township_gov", "乡镇人民政府（街道办事处）"
     OTHER = "other", "其他"
 

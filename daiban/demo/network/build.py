@@ -33,6 +33,9 @@ from daiban.demo.network.config import (
     PINNED_VILLAGES,
     POINT_HOURS,
     STATION_NAMES,
+    TOWNSHIP_RURAL_UNITS,
+    TOWNSHIP_URBAN_CATEGORIES,
+    TOWNSHIP_URBAN_UNITS,
     URBAN_DISTRICTS,
     ZONE_NAMES,
     ZONE_SHORT_NAME,
@@ -85,14 +88,17 @@ def build_plan(path: Path = DIVISIONS_CSV) -> Plan:
     for i in range(CITY_AGENTS):
         plan.agents.append(staff_agent(city_rng, CITY_CODE, OrgKind.CENTRE, i, city=True))
 
+    stationed: dict[str, list[Division]] = {}
     for county in tree.counties:
         plan.regions.append(RegionPlan(county.code, county.name, Level.COUNTY, CITY_CODE))
-        _plan_county(plan, county, tree.townships[county.code])
+        stationed[county.code] = _plan_county(plan, county, tree.townships[county.code])
     _plan_units(plan, tree.counties)
+    _plan_township_units(plan, tree.counties, stationed)
     return plan
 
 
-def _plan_county(plan: Plan, county: Division, townships: list[Division]) -> None:
+def _plan_county(plan: Plan, county: Division, townships: list[Division]) -> list[Division]:
+    """Plan one county's network; returns the townships that have a station."""
     target = DISTRICT_TARGETS[county.code]
     rng = random.Random(f"{SEED}/{county.code}")  # noqa: S311
     for town in townships:
@@ -188,6 +194,7 @@ def _plan_county(plan: Plan, county: Division, townships: list[Division]) -> Non
             agent.is_grid_worker = False
             agent.is_village_cadre = False
             agent.employment = Employment.PART_TIME
+    return stationed
 
 
 def _apportion(total: int, weights: Sequence[float]) -> list[int]:
@@ -240,5 +247,22 @@ def _plan_units(plan: Plan, counties: list[Division]) -> None:
             if county.code == ETDZ_CODE and domain in ZONE_NAMES:
                 name = ZONE_NAMES[domain]
             plan.units.append(
-                UnitPlan(county.code, name, domain, phone(rng), superior_name=CITY_UNITS[domain])
+                UnitPlan(county.code, name, domain, phone(rng), superior=(CITY_CODE, CITY_UNITS[domain]))
             )
+
+
+def _plan_township_units(plan: Plan, counties: list[Division], stationed: dict[str, list[Division]]) -> None:
+    """Each township with a station gets its own units (司法所, 派出所, 综治中心, …), so that the station can
+    route what it can settle locally; each answers to its county's unit of the same domain."""
+    county_units = {(u.region_code, u.domain): u.name for u in plan.units}
+    for county in counties:
+        for town in stationed[county.code]:
+            code = township_code(town)
+            rng = random.Random(f"{SEED}/units/{code}")  # noqa: S311
+            urban = township_category(town.name) in TOWNSHIP_URBAN_CATEGORIES
+            templates = TOWNSHIP_URBAN_UNITS if urban else TOWNSHIP_RURAL_UNITS
+            for domain, template in templates.items():
+                superior = (county.code, county_units[(county.code, domain)])
+                plan.units.append(
+                    UnitPlan(code, template.format(t=town.name), domain, phone(rng), superior=superior)
+                )

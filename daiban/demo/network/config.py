@@ -62,3 +62,12 @@ DISTRICT_BRANCHES: dict[UnitDomain, str] = {UnitDomain(k): v for k, v in _units[
 ZONE_SHORT_NAME: str = _units["zone"]["short_name"]
 ZONE_WITHOUT = frozenset(UnitDomain(d) for d in _units["zone"]["without"])
 ZONE_NAMES: dict[UnitDomain, str] = {UnitDomain(k): v for k, v in _units["zone"]["names"].items()}
+# Every township with a station has its own units (``{t}`` is the township's name): urban sub-districts
+# (街道) and rural towns (乡镇) differ in what they have. Each answers to the county's unit of its domain.
+TOWNSHIP_URBAN_CATEGORIES = frozenset(_units["township"]["urban_categories"])  # of ``township_category``
+TOWNSHIP_URBAN_UNITS: dict[UnitDomain, str] = {
+    UnitDomain(k): v for k, v in _units["township"]["urban"].items()
+}
+TOWNSHIP_RURAL_UNITS: dict[UnitDomain, str] = {
+    UnitDomain(k): v for k, v in _units["township"]["rural"].items()
+}

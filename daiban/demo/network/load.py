@@ -108,13 +108,18 @@ def _write_agents(items: list[AgentPlan], orgs: dict[str, ServiceOrganization]) 
 
 
 def _write_units(items: list[UnitPlan], regions: dict[str, Region]) -> dict[str, ResponsibleUnit]:
-    by_name: dict[str, ResponsibleUnit] = {}
-    for with_superior in (False, True):  # city units first: they are the superiors
+    """Write the units level by level (city, county, township), so that every superior exists before the
+    units below it; returns them by ``"region code:name"``."""
+    written: dict[str, ResponsibleUnit] = {}
+    for level in sorted({regions[item.region_code].level for item in items}):
         batch = []
         for item in items:
-            if (item.superior_name is not None) != with_superior:
-                continue
             region = regions[item.region_code]
+            if region.level != level:
+                continue
+            superior = written[f"{item.superior[0]}:{item.superior[1]}"] if item.superior else None
+            if superior is not None and superior.region.level >= level:
+                raise ValueError(f"{item.name}: its superior {superior.name} is not at a level above")
             batch.append(
                 ResponsibleUnit(
                     region=region,
@@ -122,13 +127,13 @@ def _write_units(items: list[UnitPlan], regions: dict[str, Region]) -> dict[str,
                     name=item.name,
                     domain=item.domain,
                     phone=item.phone,
-                    superior=by_name[item.superior_name] if item.superior_name else None,
+                    superior=superior,
                     is_demo=True,
                 )
             )
         ResponsibleUnit.objects.bulk_create(batch, batch_size=BATCH)
-        by_name = {u.name: u for u in ResponsibleUnit.objects.select_related("region")}
-    return {f"{u.region.code}:{u.name}": u for u in by_name.values()}
+        written = {f"{u.region.code}:{u.name}": u for u in ResponsibleUnit.objects.select_related("region")}
+    return written
 
 
 def _write_accounts(

@@ -43,7 +43,8 @@ class UnitPlan:
     name: str
     domain: UnitDomain
     phone: str
-    superior_name: str | None = None  # a city unit
+    # The superior organ (复查、复核 go up to it): (region code, name) of a unit at a level above.
+    superior: tuple[str, str] | None = None
 
 
 @dataclass

@@ -207,6 +207,40 @@ def test_responsible_units_in_every_county_report_to_the_city(loaded: None) -> N
     assert ResponsibleUnit.objects.filter(region=city, superior__isnull=True).count() >= 13
 
 
+def test_every_township_with_a_station_has_its_own_units_under_the_county(loaded: None) -> None:
+    # What a street (街道) and a rural town (乡镇) have; each unit's superior (复查) is its county's unit of
+    # the same domain. Written out here rather than read from the data file, to check the loader.
+    urban = {"司法所", "派出所", "综治中心", "劳动保障事务所", "社会事务办公室"}
+    rural = {"司法所", "派出所", "综治中心", "农业农村办公室", "村镇建设办公室"}
+    stations = ServiceOrganization.objects.filter(kind=OrgKind.STATION).select_related("region__parent")
+    assert stations.count() == 87
+    for station in stations:
+        town = station.region
+        units = list(ResponsibleUnit.objects.filter(region=town).select_related("superior__region"))
+        suffixes = {u.name.removeprefix(town.name) for u in units}
+        # Rural: towns, townships, 苏木 and the wetland reserve; urban: streets, urban centres and parks.
+        assert suffixes == (rural if town.name.endswith(("镇", "乡", "苏木", "管护中心")) else urban), (
+            town.name
+        )
+        for unit in units:
+            assert unit.name.startswith(town.name), unit.name
+            assert unit.superior is not None, unit.name
+            assert (unit.superior.region, unit.superior.domain) == (town.parent, unit.domain), unit.name
+    # Townships without a station have no units: nobody there could route to them.
+    stationed = stations.values("region")
+    township_units = ResponsibleUnit.objects.filter(region__level=Level.TOWNSHIP)
+    assert not township_units.exclude(region__in=stationed).exists()
+    assert township_units.count() == 87 * 5
+    sifasuo = ResponsibleUnit.objects.select_related("superior").get(name="呼伦路街道司法所")
+    assert sifasuo.domain == UnitDomain.JUSTICE
+    assert sifasuo.superior is not None and sifasuo.superior.name == "新城区司法局"
+    police = ResponsibleUnit.objects.select_related("superior").get(name="双河镇派出所")
+    assert police.superior is not None and police.superior.name == "托克托县公安局"
+    assert ResponsibleUnit.objects.get(name="双河镇农业农村办公室").superior.name == "托克托县农牧局"  # type: ignore[union-attr]
+    assert ResponsibleUnit.objects.get(name="呼伦路街道派出所").superior.name == "呼和浩特市公安局新城区分局"  # type: ignore[union-attr]
+    assert ResponsibleUnit.objects.get(name="新城区综治中心").superior.name == "呼和浩特市综治中心"  # type: ignore[union-attr]
+
+
 def test_demo_accounts_cover_every_role_and_are_valid(loaded: None) -> None:
     users = {u.username: u for u in User.objects.select_related("region", "unit")}
     assert set(users) == {a.username for a in DEMO_ACCOUNTS}
@@ -220,6 +254,10 @@ def test_demo_accounts_cover_every_role_and_are_valid(loaded: None) -> None:
     assert users["suyala_daiban"].region.name == "苏雅拉社区"  # type: ignore[union-attr]
     assert users["xinchengqu_zhujian"].unit.name == "新城区住房和城乡建设局"  # type: ignore[union-attr]
     assert users["shi_zhujian"].unit.region.level == Level.CITY  # type: ignore[union-attr]
+    # A township unit's handler sits at the township, the unit's region.
+    sifasuo = users["hulunlu_sifasuo"]
+    assert sifasuo.unit.name == "呼伦路街道司法所"  # type: ignore[union-attr]
+    assert sifasuo.region_id == sifasuo.unit.region_id and sifasuo.region.level == Level.TOWNSHIP  # type: ignore[union-attr]
     for user in users.values():
         user.full_clean()
         assert user.display_name and "（" in user.display_name
