@@ -19,12 +19,12 @@ var/local.env:
 
 setup: $(VENV)/.installed var/local.env
 
-## make run: install, migrate, load the Hohhot demo (on an empty database), print the logins, serve.
+## make run: install, migrate, load the Hohhot demo and print its logins (only where var/local.env says
+## DAIBAN_LOAD_DEMO=1, and only on an empty database), serve.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py demo_logins
 	@echo "服务地址：http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn daiban.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \

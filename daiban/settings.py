@@ -181,6 +181,10 @@ LOGGING = {
     },
 }
 
+# Load the demo network, its accounts (with a published password) and demo matters into an empty database
+# on `make run` (manage.py load_demo). Only the local demo environment that `make` writes sets it.
+DAIBAN_LOAD_DEMO = env_bool("DAIBAN_LOAD_DEMO", False)
+
 # The city this installation serves (its division code): the default region of create_admin.
 DAIBAN_CITY_CODE = env_str("DAIBAN_CITY_CODE", "150100")
 

@@ -18,6 +18,9 @@ lines = [
     f"DAIBAN_FIELD_KEY={secrets.token_urlsafe(48)}",
     f"DAIBAN_HASH_KEY={secrets.token_urlsafe(48)}",
     "DAIBAN_HTTPS=0",
+    "# This machine is a local demo: `make run` loads the demo network and its accounts (published password)",
+    "# into an empty database. Never set this on a production server.",
+    "DAIBAN_LOAD_DEMO=1",
 ]
 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
 with os.fdopen(fd, "w", encoding="utf-8") as handle:

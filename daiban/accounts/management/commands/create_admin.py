@@ -1,4 +1,8 @@
-"""Create a real city administrator (市级管理员): staff for the scoped admin, never a superuser."""
+"""Create a real city administrator (市级管理员): staff for the scoped admin, never a superuser.
+
+Works on an empty database (the first step of a production start): without any region it first loads the
+real division tree of the city from reference data (``manage.py load_regions``), never the demo.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import translation
@@ -48,10 +53,14 @@ class Command(BaseCommand):
             raise CommandError("用户名不能为空。")
         if User.objects.filter(username=username).exists():
             raise CommandError(f"用户名 {username} 已存在。")
+        if not Region.objects.exists():
+            self.stdout.write("数据库中还没有行政区划，先从参考数据载入本市行政区划：")
+            call_command("load_regions", stdout=self.stdout)
         region = Region.objects.filter(code=region_code).first()
         if region is None:
             raise CommandError(
-                f"找不到区划代码为 {region_code} 的行政区划；请先载入行政区划（manage.py load_demo_network）。"
+                f"找不到区划代码为 {region_code} 的行政区划。本市的市、县、乡三级区划可用 "
+                "manage.py load_regions 从参考数据载入；村（社区）由管理员在管理后台添加。"
             )
         user = User(
             username=username,
