@@ -187,10 +187,19 @@ not_accept = guide_legal
 
 
 def route(actor: User, m: Matter) -> None:
+    """转送交办: the county centre (or the city) to its units, a township station to its own township's
+    units (jurisdiction.routable_units); a village point escalates. A level with no unit to route to (a
+    township without units, or no discipline unit for an accusation) is told to escalate: the button
+    would lead to an empty form."""
     require_holder(actor, m)
     require_status(m, Status.REGISTERED, Status.LOCAL)
-    if m.holder_region is None or m.holder_region.level > Level.COUNTY:
-        raise WrongState("只有县级代办中心（或市级）可以向事权单位交办，请先上报。")
+    holder = m.holder_region
+    if holder is None or holder.level > Level.TOWNSHIP:
+        raise WrongState("代办点不能直接交办事权单位，请上报乡镇（街道）代办站或县级代办中心。")
+    if not jurisdiction.routable_units(actor, holder.path, accusation=m.is_accusation).exists():
+        if m.is_accusation:
+            raise WrongState("没有可以交办的纪检监察机关，请上报。")
+        raise WrongState("本级没有可以交办的事权单位，请上报县级代办中心。")
 
 
 def accept(actor: User, m: Matter, task: UnitTask) -> None:
@@ -256,19 +265,28 @@ def reply_local(actor: User, m: Matter) -> None:
 # ---------------------------------------------------------------------------------------------- feedback
 
 
-def feedback(actor: User, m: Matter) -> None:
+def _carrying_back(actor: User, m: Matter) -> None:
+    """The reply is being carried back to the petitioner by the network."""
     require_network_agent(actor, m)
     require_status(m, Status.REPLIED)
 
 
+def feedback(actor: User, m: Matter) -> None:
+    _carrying_back(actor, m)
+    if m.feedback_at is not None:
+        raise WrongState("已向信访人反馈办理结果，请进行回访。")
+
+
 def follow_up(actor: User, m: Matter) -> None:
-    feedback(actor, m)
+    _carrying_back(actor, m)
     if m.feedback_at is None:
         raise WrongState("请先向信访人反馈办理结果，再进行回访。")
+    if m.service_satisfaction:
+        raise WrongState("已完成回访，可以办结。")
 
 
 def close(actor: User, m: Matter) -> None:
-    feedback(actor, m)
+    _carrying_back(actor, m)
     if not m.service_satisfaction:
         raise WrongState("请先完成回访并记录满意度，再办结。")
 
@@ -334,6 +352,9 @@ def recuse_offered(actor: User, m: Matter) -> bool:
 
 
 def press(actor: User, m: Matter) -> None:
+    """催办 / 督办 pushes whoever holds the matter; nobody presses themselves."""
     if actor.role == Role.UNIT_HANDLER:
         raise NotAllowed("事权单位不能催办。")
     require_status(m, *[s for s in Status if s != Status.CLOSED])
+    if is_holder(actor, m):
+        raise WrongState("事项正由您所在的代办机构办理，无需催办。")
