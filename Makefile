@@ -27,6 +27,7 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	@echo "服务地址：http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn daiban.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--logger-class daiban.pii.gunicorn_logging.AccessLogger \
 		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \
 		--forwarded-allow-ips 127.0.0.1
 
