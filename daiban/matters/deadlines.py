@@ -1,8 +1,8 @@
 """Statutory clocks of a matter, computed by daiban.workcal (the one calendar module).
 
-Each open clock is a ``Deadline`` row; ``Matter.due_date``/``due_step`` mirror the earliest open one so
-lists can sort and filter on an indexed column. When the holiday schedule changes, open clocks are
-recomputed (``recompute_open``), safe to run twice.
+Each open clock is a ``Deadline`` row; ``Matter.due_date``/``due_step``/``due_provisional`` mirror the
+earliest open one so lists can sort and filter on an indexed column and show 暂定 without reading clocks.
+When the holiday schedule changes, open clocks are recomputed (``recompute_open``), safe to run twice.
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ WINDOW_STEPS = (Step.OBJECTION,)
 
 
 def refresh_due(matter: Matter) -> None:
-    """Mirror the earliest open duty clock onto the matter (the caller saves the matter)."""
+    """Mirror the earliest open duty clock (date, step, provisional flag) onto the matter (the caller saves
+    the matter)."""
     first = (
         Deadline.objects.filter(matter=matter, is_open=True)
         .exclude(step__in=WINDOW_STEPS)
@@ -120,6 +121,7 @@ def refresh_due(matter: Matter) -> None:
     )
     matter.due_date = first.due_date if first else None
     matter.due_step = first.step if first else ""
+    matter.due_provisional = first.provisional if first else False
 
 
 def recompute_open(years: Iterable[int] | None = None) -> int:
@@ -151,7 +153,7 @@ def recompute_open(years: Iterable[int] | None = None) -> int:
         with transaction.atomic():
             matter = Matter.objects.select_for_update().get(pk=matter_id)
             refresh_due(matter)
-            matter.save(update_fields=["due_date", "due_step"])
+            matter.save(update_fields=["due_date", "due_step", "due_provisional"])
     return changed
 
 

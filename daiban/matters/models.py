@@ -121,6 +121,7 @@ class Matter(models.Model):  # 代办事项
     # The current (earliest open) deadline, kept here for indexed lists; the clocks are in Deadline.
     due_date = models.DateField("当前期限", null=True, blank=True, db_index=True)
     due_step = models.CharField("当前环节", max_length=20, choices=Step.choices, blank=True)
+    due_provisional = models.BooleanField("当前期限暂定", default=False)  # that deadline's provisional flag
 
     extended_days = models.PositiveSmallIntegerField("延期天数", default=0)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)

@@ -235,13 +235,43 @@ def test_entering_a_schedule_that_confirms_the_guess_clears_the_flag(
     flow.on(2026, 12, 17)
     m = flow.at_village()
     row = m.deadlines.get()
-    # 2027-01-01 (元旦 by the law) → Monday 01-04, provisional
+    # 2027-01-01 (元旦 by the law) → Monday 01-04, provisional; the matter mirrors the flag (item 13)
     assert (row.due_date, row.provisional, m.due_date) == (D(2027, 1, 4), True, D(2027, 1, 4))
+    assert m.due_provisional
     enter_2027(NEW_YEAR_2027, django_capture_on_commit_callbacks)
     row.refresh_from_db()
+    m.refresh_from_db()
     assert (row.due_date, row.provisional) == (D(2027, 1, 4), False)
     assert "2027-01-01（元旦，非工作日）" in row.explanation and "仅供参考" not in row.explanation
+    assert (m.due_date, m.due_provisional) == (D(2027, 1, 4), False)  # same date, flag refreshed
     assert deadlines.recompute_open([2027]) == 0
+
+
+def test_the_matter_mirrors_the_flag_of_its_current_deadline(flow: Flow, personas: Personas) -> None:
+    flow.on(2026, 12, 17)
+    m = flow.at_village(purpose="consultation")
+    assert m.due_provisional
+    m = flow.fresh(flow.act(actions.matter_answer, personas.village_agent, m, answer="已当场答复"))
+    assert (m.status, m.due_date, m.due_provisional) == (Status.CLOSED, None, False)
+    flow.on(2026, 11, 2)
+    m = flow.at_village(new_matter_reason="另一件事")
+    assert (m.due_date, m.due_provisional) == (D(2026, 11, 17), False)
+
+
+def test_the_migration_fills_the_mirror_from_open_clocks(flow: Flow) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("daiban.matters.migrations.0008_matter_due_provisional_mirror")
+    flow.on(2026, 12, 17)
+    guessed = flow.at_village()
+    flow.on(2026, 11, 2)
+    known = flow.at_village(new_matter_reason="另一件事")
+    Matter.objects.update(due_provisional=False)
+    migration.fill(apps, None)
+    assert Matter.objects.get(pk=guessed.pk).due_provisional
+    assert not Matter.objects.get(pk=known.pk).due_provisional
 
 
 def test_a_schedule_change_can_move_the_earliest_clock(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from daiban.accounts.http import AuthedRequest
 from daiban.core import clock
 from daiban.matters.listing import MatterFilterForm, apply_filters
+from daiban.matters.models import Matter
 from daiban.matters.selectors import matters_for
 from daiban.matters.views.access import RELATED
 
@@ -73,7 +74,7 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
                         m.get_category_display(),
                         m.get_status_display(),
                         m.holder_label,
-                        m.due_date.isoformat() if m.due_date else "",
+                        due_cell(m),
                         str(m.responsible_agent),
                         {True: "已化解", False: "未化解", None: ""}[m.resolved],
                     )
@@ -83,6 +84,13 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="matters.csv"'
     return response
+
+
+def due_cell(m: Matter) -> str:
+    """The current deadline, "2027-01-04（暂定）" when it rests on a year without an official schedule."""
+    if not m.due_date:
+        return ""
+    return m.due_date.isoformat() + ("（暂定）" if m.due_provisional else "")
 
 
 def clock_local(value: datetime.datetime) -> str:

@@ -82,10 +82,14 @@ class Row:
     matter: Matter
     due_state: str
     names: str
+    # The shown deadline lies in (or was moved over) a year without an official holiday schedule.
+    due_provisional: bool = False
 
 
 def list_row(m: Matter, today: datetime.date) -> Row:
-    """One line of a matter list: the matter, its deadline state and its petitioners' names."""
-    state = due_status(m.due_date, today).value if m.due_date and m.status != Status.CLOSED else ""
+    """One line of a matter list: the matter, its deadline state (and whether the deadline is 暂定) and
+    its petitioners' names."""
+    has_due = bool(m.due_date) and m.status != Status.CLOSED
+    state = due_status(m.due_date, today).value if has_due and m.due_date else ""
     names = "、".join(p.name for p in m.petitioners.all())
-    return Row(matter=m, due_state=state, names=names)
+    return Row(matter=m, due_state=state, names=names, due_provisional=has_due and m.due_provisional)
