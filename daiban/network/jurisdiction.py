@@ -23,9 +23,9 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from daiban.accounts.models import Role, User
-from daiban.network.models import Agent, ResponsibleUnit, ServiceOrganization
-from daiban.regions.geometry import ancestor_paths, at_or_above_q, contains, subtree_q
-from daiban.regions.models import Region
+from daiban.network.models import Agent, ResponsibleUnit, ServiceOrganization, UnitDomain
+from daiban.regions.geometry import ancestor_paths, at_or_above_q, contains, depth, subtree_q
+from daiban.regions.models import Level, Region
 
 M = TypeVar("M", bound=Model)
 
@@ -115,18 +115,35 @@ def units_above(user: AnyUser | None) -> QuerySet[ResponsibleUnit]:
 # ------------------------------------------------------------------------- decisions of the workflow
 
 
-def routable_units(user: AnyUser | None, holder_path: str) -> QuerySet[ResponsibleUnit]:
-    """Active units the holding level (at ``holder_path``) may route a matter to: the active units in the
-    user's scope, and the active units whose region is the holder's or lies above it (a county centre
-    routes to the city's bureaus too). Ordered by region, domain, name.
+def routable_units(
+    user: AnyUser | None, holder_path: str, *, accusation: bool = False
+) -> QuerySet[ResponsibleUnit]:
+    """Active units the holding level (at ``holder_path``) may route a matter to (转送交办). Ordered by
+    region, domain, name. The route form offers exactly these, and the route action accepts exactly these.
 
-    The route form offers exactly these, and the route action accepts exactly these.
+    * A county centre, or the city (the holder at county level or above): the active units in the user's
+      scope — the county's bureaus and its townships' units — and those whose region is the holder's or
+      lies above it (a county centre routes to the city's bureaus too).
+    * A township station (the holder below the county): its own township's units only (司法所, 派出所,
+      综治中心 …), and only inside the user's scope. Not the county's bureaus: a station settles locally what
+      its own units can (大事不出镇), and what needs a county bureau it escalates (上报) to the county centre,
+      which coordinates the county's units and keeps the routing clock (domain.md §2.3). A lower level does
+      not assign work to a higher organ.
+    * An accusation (检举控告, ``accusation=True``): discipline units (纪委监委) only, never the accused unit
+      (arts. 22, 30). From a township the discipline organs at or above it are offered as well (the county's
+      纪委监委, the city's): which one has jurisdiction follows who is accused (管理权限), and sending it
+      there directly means fewer people see the accuser's name than escalating it would.
     """
-    return (
-        ResponsibleUnit.objects.filter(is_active=True)
-        .filter(in_scope_q(user) | at_or_above_q(holder_path))
-        .order_by("region_path", "domain", "name")
-    )
+    if depth(holder_path) > Level.COUNTY:
+        where = subtree_q(holder_path) & in_scope_q(user)
+        if accusation:
+            where |= at_or_above_q(holder_path)
+    else:
+        where = in_scope_q(user) | at_or_above_q(holder_path)
+    units = ResponsibleUnit.objects.filter(where, is_active=True)
+    if accusation:
+        units = units.filter(domain=UnitDomain.DISCIPLINE)
+    return units.order_by("region_path", "domain", "name")
 
 
 def hand_down_targets(holder_region_id: int | None, matter_region_path: str) -> QuerySet[Region]:

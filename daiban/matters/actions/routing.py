@@ -36,7 +36,7 @@ def matter_route(
         units = [lead_unit] + [u for u, _ in co_units]
         if len({u.pk for u in units}) != len(units):
             raise fail("co_units", "同一单位不能重复交办。")
-        allowed = jurisdiction.routable_units(actor, holder.path)
+        allowed = jurisdiction.routable_units(actor, holder.path, accusation=m.is_accusation)
         for field, unit in [("lead_unit", lead_unit)] + [("co_units", u) for u, _ in co_units]:
             if not allowed.filter(pk=unit.pk).exists():
                 raise fail(field, f"“{unit}”不在可交办的单位范围内。")

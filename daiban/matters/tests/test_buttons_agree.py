@@ -19,7 +19,8 @@ from daiban.matters.models import Matter
 from daiban.matters.selectors import matters_for
 from daiban.matters.tests.conftest import More
 from daiban.matters.tests.factories import Flow, intake
-from daiban.regions.models import Region
+from daiban.network.models import ResponsibleUnit
+from daiban.regions.models import Level, Region
 
 
 class Rollback(Exception):
@@ -49,6 +50,10 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
         unit = (
             t.unit_discipline_a if m.is_accusation else (t.unit_housing_a if county_a else t.unit_housing_b)
         )
+        holder = m.holder_region
+        if holder is not None and holder.level == Level.TOWNSHIP and not m.is_accusation:
+            # A station routes to its own township's units (the shared tree has none: the rule refuses).
+            unit = ResponsibleUnit.objects.filter(region=holder, is_active=True).first() or unit
         return {"lead_unit": unit, "lead_instructions": "x", "co_units": []}
     if name == "hand_down":
         codes = [c for c in m.region_path.split("/") if c]

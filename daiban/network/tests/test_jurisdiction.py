@@ -16,7 +16,7 @@ from conftest import Personas, Tree, make_user
 from daiban.accounts.models import Role, User
 from daiban.network import jurisdiction as j
 from daiban.network.models import Agent, ResponsibleUnit, ServiceOrganization, UnitDomain
-from daiban.regions.models import Region
+from daiban.regions.models import Level, Region
 
 # --- the oracle: ancestry by walking parent links -------------------------------------------------------
 
@@ -145,27 +145,123 @@ def test_units_above_are_strictly_above_the_grant(tree: Tree, people: People) ->
 # --- routing ----------------------------------------------------------------------------------------------
 
 
-def test_routable_units_are_the_scope_and_the_levels_above_the_holder(tree: Tree, people: People) -> None:
+def _routable(
+    units: list[ResponsibleUnit], user: User, holder: Region, accusation: bool
+) -> set[ResponsibleUnit]:
+    """The oracle: a county centre (or the city) routes to its scope and the levels above the holder; a
+    township station only inside its own township (and its scope); an accusation only to discipline units,
+    from a township also those at or above it."""
+    top = _granted(user)
+    found = set()
+    for u in units:
+        if not u.is_active or (accusation and u.domain != UnitDomain.DISCIPLINE):
+            continue
+        above = _under(holder, u.region)
+        if holder.level > Level.COUNTY:
+            allowed = (_under(u.region, holder) and _under(u.region, top)) or (accusation and above)
+        else:
+            allowed = _under(u.region, top) or above
+        if allowed:
+            found.add(u)
+    return found
+
+
+@pytest.fixture
+def township_units(tree: Tree) -> dict[str, ResponsibleUnit]:
+    """Units of the townships (and an inactive one of the county), as the demo network gives them."""
     ResponsibleUnit.objects.create(
         region=tree.county_a, name="新城区已撤销单位", domain=UnitDomain.OTHER, is_active=False
     )
-    ResponsibleUnit.objects.create(region=tree.town_a1, name="呼伦路街道办事处", domain=UnitDomain.OTHER)
+    justice_a = ResponsibleUnit.objects.create(
+        region=tree.county_a, name="新城区司法局", domain=UnitDomain.JUSTICE
+    )
+
+    def unit(region: Region, name: str, domain: UnitDomain, **extra: object) -> ResponsibleUnit:
+        return ResponsibleUnit.objects.create(region=region, name=name, domain=domain, **extra)
+
+    return {
+        "office_a1": unit(tree.town_a1, "呼伦路街道办事处", UnitDomain.OTHER),
+        "justice_a1": unit(tree.town_a1, "呼伦路街道司法所", UnitDomain.JUSTICE, superior=justice_a),
+        "police_a1": unit(tree.town_a1, "呼伦路街道派出所", UnitDomain.PUBLIC_SECURITY),
+        "discipline_a1": unit(tree.town_a1, "呼伦路街道纪工委", UnitDomain.DISCIPLINE),
+        "closed_a1": unit(tree.town_a1, "呼伦路街道已撤销单位", UnitDomain.OTHER, is_active=False),
+        "justice_a2": unit(tree.town_a2, "迎新路街道司法所", UnitDomain.JUSTICE, superior=justice_a),
+        "justice_b1": unit(tree.town_b1, "双河镇司法所", UnitDomain.JUSTICE),
+        "justice_a": justice_a,
+    }
+
+
+@pytest.mark.parametrize("accusation", [False, True])
+def test_routable_units_follow_the_oracle(
+    tree: Tree, people: People, township_units: dict[str, ResponsibleUnit], accusation: bool
+) -> None:
     units = list(ResponsibleUnit.objects.select_related("region"))
     for user in people.everyone():
-        top = _granted(user)
         for holder in _regions():
-            expected = {
-                u for u in units if u.is_active and (_under(u.region, top) or _under(holder, u.region))
-            }
-            got = list(j.routable_units(user, holder.path))
+            expected = _routable(units, user, holder, accusation)
+            got = list(j.routable_units(user, holder.path, accusation=accusation))
             assert set(got) == expected, (user, holder)
             assert got == sorted(got, key=lambda u: (u.region_path, u.domain, u.name))
 
 
-def test_routable_units_for_the_county_centre(tree: Tree, personas: Personas) -> None:
+def test_routable_units_for_the_county_centre(
+    tree: Tree, personas: Personas, township_units: dict[str, ResponsibleUnit]
+) -> None:
+    """Unchanged for a county: its bureaus, its townships' units and the city's bureaus."""
+    u = township_units
     got = set(j.routable_units(personas.county_staff, tree.county_a.path))
-    assert got == {tree.unit_housing_a, tree.unit_hr_a, tree.unit_discipline_a, tree.unit_housing_city}
-    assert tree.unit_housing_b not in got
+    assert got == {
+        tree.unit_housing_a,
+        tree.unit_hr_a,
+        tree.unit_discipline_a,
+        tree.unit_housing_city,
+        u["justice_a"],
+        u["office_a1"],
+        u["justice_a1"],
+        u["police_a1"],
+        u["discipline_a1"],
+        u["justice_a2"],
+    }
+    assert tree.unit_housing_b not in got and u["justice_b1"] not in got
+    accusation = set(j.routable_units(personas.county_staff, tree.county_a.path, accusation=True))
+    assert accusation == {tree.unit_discipline_a, u["discipline_a1"]}
+
+
+def test_a_township_station_routes_to_its_own_units_only(
+    tree: Tree, personas: Personas, township_units: dict[str, ResponsibleUnit]
+) -> None:
+    u = township_units
+    station = personas.township_staff  # 呼伦路街道
+    got = list(j.routable_units(station, tree.town_a1.path))
+    assert set(got) == {u["office_a1"], u["justice_a1"], u["police_a1"], u["discipline_a1"]}
+    # Not the county's bureaus, not the city's, not the neighbouring township's, not an inactive unit.
+    for other in (
+        tree.unit_housing_a,
+        tree.unit_housing_city,
+        u["justice_a"],
+        u["justice_a2"],
+        u["closed_a1"],
+    ):
+        assert other not in got
+    # An accusation: discipline units only — the township's own and those above it.
+    accusation = list(j.routable_units(station, tree.town_a1.path, accusation=True))
+    assert accusation == [tree.unit_discipline_a, u["discipline_a1"]]
+
+
+def test_a_township_without_units_has_nothing_to_route_to_but_discipline_above(
+    tree: Tree, people: People, township_units: dict[str, ResponsibleUnit]
+) -> None:
+    station_b2 = make_user("station_b2", Role.TOWNSHIP_STAFF, tree.town_b2)
+    assert not j.routable_units(station_b2, tree.town_b2.path).exists()
+    assert not j.routable_units(
+        station_b2, tree.town_b2.path, accusation=True
+    ).exists()  # 托县 has no 纪委 here
+    city_discipline = ResponsibleUnit.objects.create(
+        region=tree.city, name="呼和浩特市纪委监委", domain=UnitDomain.DISCIPLINE
+    )
+    assert list(j.routable_units(station_b2, tree.town_b2.path, accusation=True)) == [city_discipline]
+    # A village point routes nowhere (the rule refuses it before this is asked).
+    assert not j.routable_units(people.personas.village_agent, tree.village_a1x.path).exists()
 
 
 def test_hand_down_targets_are_the_next_level_towards_the_matter(tree: Tree) -> None:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from conftest import Personas, Tree, make_user
 from daiban.accounts.models import User
-from daiban.matters import actions
+from daiban.matters import actions, workflow
 from daiban.matters.choices import Status, Step, TaskRole, TaskStatus
 from daiban.matters.errors import Conflict, NotAllowed, OutOfScope, WrongState
 from daiban.matters.models import Matter, UnitTask
@@ -468,3 +468,159 @@ def test_units_of_the_same_domain_elsewhere_are_not_offered(
     )
     m = flow.at_county()
     assert_refused(ValidationError, route_call(flow, personas.county_staff, m, far), "lead_unit")
+
+
+# ------------------------------------------------------------------------ a township station routes
+
+
+@pytest.fixture
+def town_units(tree: Tree) -> dict[str, ResponsibleUnit]:
+    """呼伦路街道 (town_a1) has its own units, as the demo network gives every township with a station;
+    新营子镇 (town_b2) has none. The 司法所 answers to the county's 司法局 (复查)."""
+    justice_a = ResponsibleUnit.objects.create(
+        region=tree.county_a, name="新城区司法局", domain=UnitDomain.JUSTICE
+    )
+    return {
+        "justice_a": justice_a,
+        "justice_a1": ResponsibleUnit.objects.create(
+            region=tree.town_a1, name="呼伦路街道司法所", domain=UnitDomain.JUSTICE, superior=justice_a
+        ),
+        "police_a1": ResponsibleUnit.objects.create(
+            region=tree.town_a1, name="呼伦路街道派出所", domain=UnitDomain.PUBLIC_SECURITY
+        ),
+        "justice_a2": ResponsibleUnit.objects.create(
+            region=tree.town_a2, name="迎新路街道司法所", domain=UnitDomain.JUSTICE, superior=justice_a
+        ),
+    }
+
+
+def at_town(flow: Flow, **overrides: Any) -> Matter:
+    """Taken in at 苏雅拉社区 and escalated to the 呼伦路街道 station."""
+    m = flow.at_village(**overrides)
+    return flow.fresh(flow.act(actions.matter_escalate, flow.p.village_agent, m, note="需街道协调"))
+
+
+def test_a_township_station_routes_to_its_own_units(
+    flow: Flow, tree: Tree, personas: Personas, town_units: dict[str, ResponsibleUnit]
+) -> None:
+    justice, police = town_units["justice_a1"], town_units["police_a1"]
+    m = at_town(flow)
+    assert m.holder_region == tree.town_a1
+    offered = {o.key for o in workflow.available(personas.township_staff, m)}
+    assert "route" in offered
+    m = flow.fresh(
+        flow.act(
+            actions.matter_route,
+            personas.township_staff,
+            m,
+            lead_unit=justice,
+            lead_instructions="请调解邻里纠纷",
+            co_units=[(police, "请协助核实")],
+        )
+    )
+    assert (m.status, m.holder_unit, m.holder_region) == (Status.ROUTED, justice, tree.town_a1)
+    lead = m.tasks.get(role=TaskRole.LEAD)
+    assert (lead.unit, lead.sent_from, lead.assigned_by) == (justice, tree.town_a1, personas.township_staff)
+    assert not m.deadlines.filter(step=Step.ROUTE, is_open=True).exists()
+    # The 司法所's handler, who sits at the township, sees the matter and accepts it.
+    handler = make_user("sifasuo", "unit_handler", tree.town_a1, unit=justice)
+    assert matters_for(handler).filter(pk=m.pk).exists()
+    m = flow.fresh(flow.act_task(actions.task_accept, handler, flow.lead_task(m), notice_method="written"))
+    assert m.status == Status.HANDLING
+
+
+def test_a_township_station_cannot_route_to_the_county_or_a_neighbour(
+    flow: Flow, tree: Tree, personas: Personas, town_units: dict[str, ResponsibleUnit]
+) -> None:
+    m = at_town(flow)
+    for unit in (
+        tree.unit_housing_a,
+        tree.unit_housing_city,
+        town_units["justice_a"],
+        town_units["justice_a2"],
+    ):
+        assert_refused(ValidationError, route_call(flow, personas.township_staff, m, unit), "lead_unit")
+    call = route_call(flow, personas.township_staff, m, town_units["justice_a1"], co=(tree.unit_hr_a,))
+    assert_refused(ValidationError, call, "co_units")
+
+
+def test_an_objection_returns_the_matter_to_the_township(
+    flow: Flow, tree: Tree, personas: Personas, town_units: dict[str, ResponsibleUnit]
+) -> None:
+    police = town_units["police_a1"]
+    m = at_town(flow)
+    m = flow.fresh(flow.act(actions.matter_route, personas.township_staff, m, lead_unit=police))
+    handler = make_user("paichusuo", "unit_handler", tree.town_a1, unit=police)
+    m = flow.fresh(
+        flow.act_task(actions.task_object, handler, flow.lead_task(m), reasons="属民事纠纷，应由司法所调解")
+    )
+    assert (m.status, m.holder_region, m.holder_unit) == (Status.REGISTERED, tree.town_a1, None)
+    m = flow.fresh(
+        flow.act(actions.matter_route, personas.township_staff, m, lead_unit=town_units["justice_a1"])
+    )
+    assert m.holder_unit == town_units["justice_a1"]
+
+
+def test_a_township_without_units_is_told_to_escalate(
+    flow: Flow, tree: Tree, personas: Personas, town_units: dict[str, ResponsibleUnit]
+) -> None:
+    station = make_user("station_b2", "township_staff", tree.town_b2)
+    m = flow.intake(station, tree.town_b2)
+    assert m.holder_region == tree.town_b2
+    assert "route" not in {o.key for o in workflow.available(station, m)}
+    error = assert_refused(WrongState, route_call(flow, station, m, tree.unit_housing_b))
+    assert "上报" in error.message
+    # 上报 is offered instead.
+    assert "escalate" in {o.key for o in workflow.available(station, m)}
+
+
+def test_an_accusation_at_a_township_goes_only_to_discipline(
+    flow: Flow, tree: Tree, personas: Personas, more: More, town_units: dict[str, ResponsibleUnit]
+) -> None:
+    m = at_town(flow, purpose="accusation", category="discipline", title="检举社区干部优亲厚友")
+    assert m.is_accusation and m.holder_region == tree.town_a1
+    # The township's own units are not discipline organs; the county's 纪委监委 is (it has jurisdiction).
+    assert_refused(
+        ValidationError, route_call(flow, personas.township_staff, m, town_units["justice_a1"]), "lead_unit"
+    )
+    m = flow.fresh(
+        flow.act(actions.matter_route, personas.township_staff, m, lead_unit=tree.unit_discipline_a)
+    )
+    assert m.holder_unit == tree.unit_discipline_a
+    assert matters_for(more.discipline_handler).filter(pk=m.pk).exists()
+
+
+def test_the_review_of_a_township_unit_goes_to_the_county_unit(
+    flow: Flow, tree: Tree, personas: Personas, town_units: dict[str, ResponsibleUnit]
+) -> None:
+    justice = town_units["justice_a1"]
+    handler = make_user("sifasuo", "unit_handler", tree.town_a1, unit=justice)
+    m = at_town(flow)
+    m = flow.fresh(flow.act(actions.matter_route, personas.township_staff, m, lead_unit=justice))
+    flow.later(days=1)
+    flow.act_task(actions.task_accept, handler, flow.lead_task(m), notice_method="written")
+    flow.later(days=3)
+    opinion = {"outcome": "explain", "facts": "经查", "reasons": "理由", "basis": "依据"}
+    m = flow.fresh(flow.act(actions.matter_reply, handler, m, **opinion))
+    flow.later(days=5)
+    m = flow.fresh(
+        flow.act(
+            actions.matter_request_review,
+            personas.township_staff,
+            m,
+            kind="review",
+            requested_on=flow.today,
+            reason="对处理意见不服",
+        )
+    )
+    assert m.holder_unit == town_units["justice_a"]  # 新城区司法局
+    assert m.reviews.get().unit == town_units["justice_a"]
+
+
+def test_a_village_point_still_cannot_route(
+    flow: Flow, tree: Tree, personas: Personas, town_units: dict[str, ResponsibleUnit]
+) -> None:
+    m = flow.at_village()
+    assert "route" not in {o.key for o in workflow.available(personas.village_agent, m)}
+    error = assert_refused(WrongState, route_call(flow, personas.village_agent, m, town_units["justice_a1"]))
+    assert "上报" in error.message
