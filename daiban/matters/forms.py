@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.forms import formset_factory
 
 from daiban.accounts.models import Role, User
+from daiban.core import clock
 from daiban.matters import deadlines
 from daiban.matters.attachments import sniff_type
 from daiban.matters.choices import (
@@ -123,10 +125,39 @@ class PetitionerForm(forms.Form):
         )
 
 
-PetitionerFormSet = formset_factory(PetitionerForm, extra=0, min_num=1, max_num=5, validate_max=True)
+# A group visit registers at most 5 representatives (art. 18); absolute_max stops a forged TOTAL_FORMS from
+# building thousands of forms.
+PetitionerFormSet = formset_factory(
+    PetitionerForm, extra=0, min_num=1, max_num=5, validate_max=True, absolute_max=5
+)
 
 
-def _indented_region_label(top_level: int) -> Any:
+class BoundedDateField(forms.DateField):
+    """A date within a sensible window around today (``past`` and ``future`` in days), so that a typo
+    like 9999-12-31 is an error naming the field rather than a stored absurdity."""
+
+    def __init__(self, *args: Any, past: int = 365 * 5, future: int = 365 * 2, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(*args, **kwargs)
+        self.past, self.future = past, future
+
+    def clean(self, value: Any) -> Any:
+        day = super().clean(value)
+        if day is not None:
+            today = clock.today()
+            if (
+                not today - datetime.timedelta(days=self.past)
+                <= day
+                <= today + datetime.timedelta(days=self.future)
+            ):
+                raise ValidationError(
+                    f"{self.label}应在 {today - datetime.timedelta(days=self.past):%Y-%m-%d} 至 "
+                    f"{today + datetime.timedelta(days=self.future):%Y-%m-%d} 之间。"
+                )
+        return day
+
+
+def indented_region_label(top_level: int) -> Any:
     def label(region: Region) -> str:
         return "　" * max(0, region.level - top_level) + region.name
 
@@ -171,7 +202,7 @@ class IntakeForm(forms.Form):
         field = self.fields["region"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = regions
-        field.label_from_instance = _indented_region_label(2)  # type: ignore[method-assign]
+        field.label_from_instance = indented_region_label(2)  # type: ignore[method-assign]
         if user.region_id and not self.is_bound:
             self.initial.setdefault("region", user.region_id)
         leader_field = self.fields["leader"]
@@ -288,7 +319,7 @@ class MediateForm(ActionForm):
     participants = forms.CharField(label="参加调解人员", widget=_textarea(2))
     terms = forms.CharField(label="协议内容", widget=_textarea(4))
     performance_manner = forms.CharField(label="履行方式", max_length=200)
-    performance_deadline = forms.DateField(label="履行期限", widget=forms.DateInput(attrs={"type": "date"}))
+    performance_deadline = BoundedDateField(label="履行期限", past=0, future=365 * 2)
     signed = forms.BooleanField(label="各方已在调解协议书上签字", required=False)
 
 
@@ -348,7 +379,7 @@ class CloseForm(ActionForm):
 
 class ReviewRequestForm(ActionForm):
     kind = forms.ChoiceField(label="申请类型", choices=ReviewKind.choices)
-    requested_on = forms.DateField(label="申请日期", widget=forms.DateInput(attrs={"type": "date"}))
+    requested_on = BoundedDateField(label="申请日期", past=365 * 3, future=0)
     reason = forms.CharField(label="申请理由", widget=_textarea(3))
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from daiban.accounts.models import Role, User
 from daiban.matters.choices import OPEN_STATUSES, Category, Channel, Status, Step
-from daiban.matters.forms import _indented_region_label
+from daiban.matters.forms import BoundedDateField, indented_region_label
 from daiban.matters.models import Matter
 from daiban.matters.queues import QUEUES, queue_matters
 from daiban.matters.selectors import matter_region_q
@@ -45,10 +45,8 @@ class MatterFilterForm(forms.Form):
     due = forms.ChoiceField(
         label="期限", required=False, choices=[("", "全部"), ("due_soon", "临期"), ("overdue", "已超期")]
     )
-    date_from = forms.DateField(
-        label="受理日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label="受理日期自", required=False, past=365 * 30, future=365)
+    date_to = BoundedDateField(label="至", required=False, past=365 * 30, future=365)
     order = forms.ChoiceField(
         label="排序",
         required=False,
@@ -64,7 +62,7 @@ class MatterFilterForm(forms.Form):
         region = self.fields["region"]
         assert isinstance(region, forms.ModelChoiceField)
         region.queryset = regions_for(user).filter(level__lte=Level.TOWNSHIP).order_by("path")
-        region.label_from_instance = _indented_region_label(1)  # type: ignore[method-assign]
+        region.label_from_instance = indented_region_label(1)  # type: ignore[method-assign]
         unit = self.fields["unit"]
         assert isinstance(unit, forms.ModelChoiceField)
         unit.queryset = units_for(user).order_by("region_path", "domain")

@@ -34,7 +34,7 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
         # Add a row without losing anything typed: rebuild the formset with one more empty form.
         copy = data.copy()
         raw_total = str(copy.get("p-TOTAL_FORMS", "1"))
-        total = int(raw_total) if raw_total.isdigit() else 1
+        total = int(raw_total) if raw_total.isascii() and raw_total.isdigit() else 1
         copy["p-TOTAL_FORMS"] = str(min(total + 1, 5))
         formset = mf.PetitionerFormSet(copy, prefix="p")
         form = mf.IntakeForm(copy, user=user)
