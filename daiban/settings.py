@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",  # failed-login throttling and the login records (see daiban.accounts.login_throttle)
     "daiban.core",
     "daiban.regions",
     "daiban.accounts",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a throttled login into the login page with its message (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "daiban.urls"
@@ -119,6 +122,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The throttle first: it refuses a throttled account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "daiban.accounts.login_throttle.ThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "daiban.accounts.validators.ChineseMinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -155,9 +164,8 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("DAIBAN_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DAIBAN_BEHIND_PROXY", False) else None
-)
+DAIBAN_BEHIND_PROXY = env_bool("DAIBAN_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DAIBAN_BEHIND_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("DAIBAN_SESSION_SECONDS", 8 * 3600)
@@ -166,6 +174,24 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Brute-force protection (django-axes; how it works: daiban/accounts/login_throttle.py). Failures are
+# counted per account and per address; from AXES_FAILURE_LIMIT of either, logins are refused for a cool-off
+# that starts at LOGIN_COOLOFF_MINUTES and doubles with each further AXES_FAILURE_LIMIT failures, up to
+# LOGIN_COOLOFF_MAX_MINUTES after the last one: never a permanent lockout. Every failure and every success
+# is recorded (axes AccessFailureLog / AccessLog).
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_int("DAIBAN_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("DAIBAN_LOGIN_COOLOFF_MINUTES", 5)
+LOGIN_COOLOFF_MAX_MINUTES = env_int("DAIBAN_LOGIN_COOLOFF_MAX_MINUTES", 60)
+AXES_COOLOFF_TIME = "daiban.accounts.login_throttle.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each record expires on its own cool-off, not the current request's
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "daiban.accounts.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "daiban.accounts.login_throttle.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，已暂停登录，请稍后再试。"
+AXES_RESET_ON_SUCCESS = False  # one valid login must not wipe an address's failures against other accounts
 
 LOGGING = {
     "version": 1,
@@ -178,6 +204,7 @@ LOGGING = {
     "loggers": {
         # Request logs carry URLs only; URLs never carry personal data (see daiban/pii).
         "django.request": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # a version banner at every start of every command
     },
 }
 
