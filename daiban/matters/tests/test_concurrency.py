@@ -7,17 +7,21 @@ version check must let exactly one through; the other gets a clear Conflict and 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 
-from conftest import Personas, Tree
+from conftest import PASSWORD, Personas, Tree, make_user
+from daiban.accounts.models import Role
 from daiban.core import clock
 from daiban.matters import actions
+from daiban.matters.actions import PetitionerInput
 from daiban.matters.models import Event, Matter, UnitTask
-from daiban.matters.tests.factories import at, intake
+from daiban.matters.tests.factories import at, id_with_check, intake
 
 pytestmark = [
     # Seeded reference rows (time limits) are put back after the flush by the root conftest.
@@ -134,3 +138,42 @@ def test_two_first_intakes_of_the_year_get_distinct_numbers(tree: Tree, personas
         "150102-2026-00001",
         "150102-2026-00002",
     ]
+
+
+def test_the_loser_of_two_posted_forms_gets_the_conflict_page(tree: Tree, personas: Personas) -> None:
+    """Two agents of one village submit forms loaded on the same version at about the same moment,
+    through the pages: one action goes through, the other gets the 409 conflict page with its text kept —
+    never the 403 "cannot act" that the winner's change would otherwise cause when the loser's request
+    reads the matter after the winner committed (the second request is released a little later in most
+    trials, so both orders are exercised)."""
+    colleague = make_user("village_agent_2", Role.VILLAGE_AGENT, tree.village_a1x)
+    clients = []
+    for user in (personas.village_agent, colleague):
+        client = Client()
+        assert client.login(username=user.username, password=PASSWORD)
+        clients.append(client)
+
+    def post(client: Client, m: Matter, action: str, note: str, delay: float) -> Callable[[], Any]:
+        def call() -> Any:
+            time.sleep(delay)
+            return client.post(f"/matters/{m.pk}/act/{action}/", {"version": m.version, "note": note})
+
+        return call
+
+    trials = [(a, d) for d in (0.0, 0.02, 0.1, 0.3) for a in ("escalate", "start_local")]
+    for i, (second_action, delay) in enumerate(trials):
+        person = PetitionerInput(name=f"信访人{i}", id_number=id_with_check(f"15010219800101{i:03d}"))
+        with clock.frozen(WHEN):
+            m = intake(personas.village_agent, tree.village_a1x, petitioners=[person])
+        notes = ("甲的上报说明", f"乙的说明（{second_action}）")
+        responses = race(
+            post(clients[0], m, "escalate", notes[0], 0.0),
+            post(clients[1], m, second_action, notes[1], delay),
+        )
+        statuses = [r.status_code for r in responses]
+        assert sorted(statuses) == [302, 409], (second_action, delay, statuses)
+        loser = statuses.index(409)
+        page = responses[loser].content.decode()
+        assert "刚刚被他人修改" in page and notes[loser] in page
+        m.refresh_from_db()
+        assert m.version == 2 and Event.objects.filter(matter=m).count() == 2

@@ -16,6 +16,9 @@ from daiban.matters.errors import ActionError, Conflict, OutOfScope
 from daiban.matters.models import UnitTask
 from daiban.matters.views.access import matter_or_404
 
+# Shown with the conflict when the other person's change also took this action away from the user.
+NO_LONGER_AVAILABLE = "该事项已进入新的办理环节，您现在不能再办理此操作，请返回事项页查看最新情况。"
+
 
 @require_http_methods(["GET", "POST"])
 def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
@@ -35,11 +38,21 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         if task is None:
             raise Http404
     recused = matter.recusals.filter(user=user).exists()
-    if recused or not spec.allows(user, matter, task):
+    allowed = not recused and spec.allows(user, matter, task)
+    # A form loaded before someone else changed the matter is a conflict (409, what was typed shown
+    # again), even when the change took the action away: the loser of a race learns what happened
+    # instead of being told that they may not act.
+    stale = request.method == "POST" and _is_stale(request.POST.get("version"), matter.version)
+    if not allowed and not stale:
         raise PermissionDenied("您现在不能对该事项办理此操作。")
     form = spec.form(request.POST or None, user=user, matter=matter, task=task)
     conflict = False
-    if request.method == "POST" and form.is_valid():
+    if stale:
+        conflict = True
+        form.add_error(None, Conflict().message)
+        if not allowed:
+            form.add_error(None, NO_LONGER_AVAILABLE)
+    elif request.method == "POST" and form.is_valid():
         try:
             workflow.perform(
                 action,
@@ -69,6 +82,12 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         {"matter": matter, "form": form, "spec": spec, "action": action, "task": task},
         status=status,
     )
+
+
+def _is_stale(posted: object, current: int) -> bool:
+    """Whether the form's version (as posted) is older than the matter's current version."""
+    raw = str(posted or "").strip()
+    return raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) < current
 
 
 def merge_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD, Personas, Tree
-from daiban.accounts.models import User
+from conftest import PASSWORD, Personas, Tree, make_user
+from daiban.accounts.models import Role, User
 from daiban.matters import actions
 from daiban.matters.models import Event, Matter
 from daiban.matters.tests.factories import intake
@@ -75,7 +75,8 @@ def test_in_scope_users_without_the_action_get_403(action: str, routed: Matter, 
 def test_conflict_is_shown_and_input_kept(tree: Tree, personas: Personas) -> None:
     m = intake(personas.village_agent, tree.village_a1x)
     stale = m.version
-    first, second = _client(personas.village_agent), _client(personas.township_staff)
+    # Neither the township nor the county holds the village's matter: both may press it.
+    first, second = _client(personas.township_staff), _client(personas.county_staff)
     assert first.post(f"/matters/{m.pk}/act/press/", {"version": stale, "note": "请尽快"}).status_code == 302
     response = second.post(f"/matters/{m.pk}/act/press/", {"version": stale, "note": "我写的督促意见"})
     assert response.status_code == 409
@@ -109,3 +110,51 @@ def test_action_field_errors_are_chinese_and_keep_input(
     assert "张局长" in page and "需现场勘验" in page
     assert "30" in str(response.context["form"].errors["days"])
     assert Matter.objects.get(pk=m.pk).extended_days == 0
+
+
+def test_the_loser_of_a_race_gets_the_conflict_page_even_when_the_action_is_gone(
+    tree: Tree, personas: Personas
+) -> None:
+    """Both agents of the village opened 上报 on the same version; the first escalates, so the second's
+    action is no longer available at all: still 409 with the conflict explained and the text kept."""
+    colleague = make_user("village_agent_2", Role.VILLAGE_AGENT, tree.village_a1x)
+    m = intake(personas.village_agent, tree.village_a1x)
+    stale = m.version
+    first, second = _client(personas.village_agent), _client(colleague)
+    assert first.post(f"/matters/{m.pk}/act/escalate/", {"version": stale, "note": "先报"}).status_code == 302
+    after = _state(m)
+    for action in ("escalate", "start_local"):
+        response = second.post(
+            f"/matters/{m.pk}/act/{action}/", {"version": stale, "note": "我写的说明：村里调解未果"}
+        )
+        assert response.status_code == 409, action
+        page = response.content.decode()
+        assert "刚刚被他人修改" in page and "我写的说明：村里调解未果" in page
+        assert "不能再办理此操作" in page
+        assert _state(m) == after
+    assert Event.objects.filter(matter=m, kind="escalate").count() == 1
+
+
+def test_a_stale_form_on_a_unit_task_is_a_conflict(routed: Matter, personas: Personas) -> None:
+    task = routed.tasks.get()
+    first, second = _client(personas.unit_handler), _client(personas.unit_handler)
+    url = f"/matters/{routed.pk}/act/accept/"
+    data = {"version": routed.version, "task": task.pk, "notice_method": "phone"}
+    assert first.post(url, data).status_code == 302
+    response = second.post(url, {**data, "notice_method": "written"})
+    assert response.status_code == 409
+    assert '<option value="written" selected>' in response.content.decode()
+    assert Event.objects.filter(matter=routed, kind="accept").count() == 1
+
+
+def test_without_a_stale_version_a_refusal_is_still_403(tree: Tree, personas: Personas) -> None:
+    """Only a version older than the matter's is a conflict: no version, a malformed one or the current
+    one on an action that is not available stays 403 and changes nothing."""
+    m = intake(personas.village_agent, tree.village_a1x)
+    client = _client(personas.township_staff)  # sees the matter; the village holds it
+    before = _state(m)
+    for version in ("", "x", "²", str(m.version), str(m.version + 5), "9" * 40):
+        response = client.post(f"/matters/{m.pk}/act/escalate/", {"version": version, "note": "n"})
+        assert response.status_code == 403, version
+    assert client.get(f"/matters/{m.pk}/act/escalate/").status_code == 403
+    assert _state(m) == before
