@@ -31,6 +31,7 @@ from daiban.matters.models import Matter, UnitTask
 from daiban.matters.petitioners import PetitionerInput
 from daiban.network import jurisdiction
 from daiban.network.models import ResponsibleUnit
+from daiban.network.widgets import UnitCheckboxes, UnitPickerMixin, UnitSelect
 from daiban.pii.validators import validate_id_number, validate_phone
 from daiban.regions.models import Level, Region
 
@@ -276,23 +277,35 @@ class NotAcceptForm(ActionForm):
 
 
 class RouteForm(ActionForm):
-    lead_unit = forms.ModelChoiceField(label="主办单位", queryset=ResponsibleUnit.objects.none())
+    lead_unit = forms.ModelChoiceField(
+        label="主办单位",
+        queryset=ResponsibleUnit.objects.none(),
+        empty_label="请选择主办单位",
+        widget=UnitSelect,
+    )
     lead_instructions = forms.CharField(label="交办要求", widget=_textarea(3), required=False)
     co_units = forms.ModelMultipleChoiceField(
         label="协办单位",
         queryset=ResponsibleUnit.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=UnitCheckboxes,
     )
     co_instructions = forms.CharField(label="协办要求", widget=_textarea(2), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = jurisdiction.routable_units(self.user, self.matter.holder_path)
+        # The units the action accepts (an accusation: discipline units only), grouped by level as seen
+        # from the level holding the matter; the region names the groups.
+        holder_path = self.matter.holder_path
+        units = jurisdiction.routable_units(
+            self.user, holder_path, accusation=self.matter.is_accusation
+        ).select_related("region")
         for name in ("lead_unit", "co_units"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
+            assert isinstance(field.widget, UnitPickerMixin)
             field.queryset = units
+            field.widget.for_holder(holder_path)
 
     def to_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
