@@ -4,7 +4,7 @@ scoped view."""
 
 from __future__ import annotations
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 
 # Types we accept, recognised by their first bytes (the browser's claimed type and the file name are not
 # trusted), with the extension the stored file gets.
@@ -32,7 +32,7 @@ def sniff_type(head: bytes) -> str | None:
     return None
 
 
-def head_of(f: UploadedFile) -> bytes:
+def head_of(f: File) -> bytes:
     f.seek(0)
     head = f.read(16)
     f.seek(0)

@@ -3,6 +3,8 @@ type — never by reading the message."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 
 
@@ -34,6 +36,15 @@ class Conflict(ActionError):
 
     def __init__(self) -> None:
         super().__init__("该事项刚刚被他人修改，请刷新后核对再提交；您填写的内容已保留。")
+
+
+class RepeatVisitUndecided(ActionError):
+    """Art. 19: the person already has open matters; the agent must say whether this visit repeats one of
+    them or is a new matter. ``matters`` are the open matters to choose from, oldest first."""
+
+    def __init__(self, matters: list[Any]) -> None:
+        super().__init__("该信访人已有在办事项。请选择：作为其中一件事项的重复来访，或另立新事项。")
+        self.matters = matters
 
 
 class PersonInputError(ValidationError):

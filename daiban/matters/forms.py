@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms import formset_factory
+from django.utils.functional import lazy
 
 from daiban.accounts.models import Role, User
 from daiban.core import clock
@@ -25,6 +26,7 @@ from daiban.matters.choices import (
     Purpose,
     ReviewKind,
     Satisfaction,
+    ServiceManner,
 )
 from daiban.matters.errors import WrongState
 from daiban.matters.models import Matter, UnitTask
@@ -181,16 +183,32 @@ class IntakeForm(forms.Form):
     leader = forms.ModelChoiceField(label="接访领导", queryset=User.objects.none(), required=False)
     consent = forms.BooleanField(label="信访人同意并已签署代办委托", required=False)
     photos = MultipleFileField(label="照片或材料", required=False)
+    # Art. 19: when the person has open matters, the agent says whether this visit repeats one of them.
+    decision = forms.CharField(required=False, widget=forms.HiddenInput)
     new_matter_reason = forms.CharField(
-        label="另立新事项的理由",
+        label="另立新事项的说明",
         required=False,
         widget=_textarea(2),
-        help_text="该信访人已有在办事项时，默认并入原事项；确属新的问题，请说明理由",
+        help_text="该信访人已有在办事项而另立新事项时，可说明为何是新的问题",
     )
+
+    def clean_decision(self) -> tuple[str, int | None]:
+        """ "" (not asked yet), "new", or "repeat:<matter id>" (art. 19: the agent's choice)."""
+        raw = str(self.cleaned_data.get("decision") or "").strip()
+        if raw in ("", "new"):
+            return (raw, None)
+        kind, _, number = raw.partition(":")
+        if kind != "repeat" or not (number.isascii() and number.isdigit()) or len(number) > 12:
+            raise ValidationError("请选择作为哪件事项的重复来访，或另立新事项。")
+        return ("repeat", int(number))
 
     def to_kwargs(self) -> dict[str, Any]:
         """``matter_intake``'s keyword arguments besides the actor and the people (photos are added after)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "photos"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("photos", "decision", "kept")}
+        kind, matter_id = self.cleaned_data.get("decision") or ("", None)
+        data["repeat_of"] = matter_id if kind == "repeat" else None
+        data["new_matter"] = kind == "new"
+        return data
 
     def clean_consent(self) -> bool:
         if not self.cleaned_data.get("consent"):
@@ -245,6 +263,16 @@ class OptionalNoteForm(ActionForm):
     note = forms.CharField(label="说明", widget=_textarea(2), required=False)
 
 
+# 简易办理 (国家信访局 simplified procedure): the label reads the configured length when the form is shown.
+SIMPLE_HELP = "事实清楚、责任明确、争议不大、易于解决的事项，受理后按简易办理期限办结，不能延期"
+
+
+class StartLocalForm(OptionalNoteForm):
+    simple = forms.BooleanField(
+        label=lazy(deadlines.simple_procedure_label, str)(), required=False, help_text=SIMPLE_HELP
+    )
+
+
 class AnswerForm(ActionForm):
     answer = forms.CharField(label="答复内容", widget=_textarea(4))
 
@@ -291,6 +319,11 @@ class RouteForm(ActionForm):
         widget=UnitCheckboxes,
     )
     co_instructions = forms.CharField(label="协办要求", widget=_textarea(2), required=False)
+    simple = forms.BooleanField(
+        label=lazy(deadlines.simple_procedure_label, str)(),
+        required=False,
+        help_text=SIMPLE_HELP,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -313,6 +346,7 @@ class RouteForm(ActionForm):
             "lead_unit": d["lead_unit"],
             "lead_instructions": d["lead_instructions"],
             "co_units": [(unit, d["co_instructions"]) for unit in d["co_units"]],
+            "simple": bool(d.get("simple")),
         }
 
 
@@ -322,6 +356,14 @@ class TaskAcceptForm(ActionForm):
 
 class ObjectForm(ActionForm):
     reasons = forms.CharField(label="异议理由", widget=_textarea(4))
+
+
+class ObjectionAgreeForm(ActionForm):
+    note = forms.CharField(label="核实意见", widget=_textarea(3), required=False)
+
+
+class ObjectionRefuseForm(ActionForm):
+    reasons = forms.CharField(label="不同意异议的理由", widget=_textarea(4))
 
 
 class PartForm(ActionForm):
@@ -426,6 +468,32 @@ class RecusalForm(ActionForm):
         field.queryset = User.objects.filter(
             role=self.user.role, region=self.user.region, unit=self.user.unit, is_active=True
         ).exclude(pk=self.user.pk)
+
+
+class ServeForm(ActionForm):
+    served_on = BoundedDateField(
+        label="送达日期",
+        past=365 * 3,
+        future=0,
+        initial=clock.today,
+        help_text="信访人收到书面答复之日；申请复查（复核）的期限自此起算",
+    )
+    manner = forms.ChoiceField(label="送达方式", choices=ServiceManner.choices)
+    note = forms.CharField(
+        label="送达说明", widget=_textarea(2), required=False, help_text="如签收人、邮件单号、送达地址"
+    )
+
+
+class AttachForm(ActionForm):
+    # Not "files": that is the form's own attribute holding what was uploaded.
+    uploads = MultipleFileField(label="附件", help_text="照片（JPG、PNG）或 PDF，可多选，每个不超过 10 MB")
+    note = forms.CharField(label="说明", widget=_textarea(2), required=False, max_length=500)
+
+    def clean_uploads(self) -> list[Any]:
+        uploads: list[Any] = self.cleaned_data.get("uploads") or []
+        if not uploads:
+            raise ValidationError("请选择要上传的附件。")
+        return uploads
 
 
 class PetitionerSearchForm(forms.Form):

@@ -26,6 +26,7 @@ from daiban.matters.choices import (
     Purpose,
     ReviewKind,
     Satisfaction,
+    ServiceManner,
     Status,
     Step,
     TaskRole,
@@ -56,11 +57,26 @@ class Petitioner(IdNumberFieldsMixin, PhoneFieldsMixin, models.Model):  # 信访
     group = models.CharField(
         "人员类别", max_length=20, choices=PetitionerGroup.choices, default=PetitionerGroup.OTHER
     )
+    # The county (区划代码) whose network registered the person: a person is recognised, and is one row,
+    # within a county — never across counties (jurisdiction), never twice within one (a constraint).
+    county_code = models.CharField("登记县（区）", max_length=12, db_index=True, default="", editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "信访人"
         verbose_name_plural = "信访人"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_code", "id_number_hash"],
+                condition=~Q(id_number_hash=""),
+                name="petitioner_one_per_id_in_county",
+            ),
+            models.UniqueConstraint(
+                fields=["county_code", "phone_hash", "name"],
+                condition=Q(id_number_hash="") & ~Q(phone_hash=""),
+                name="petitioner_one_per_phone_and_name_in_county",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -124,6 +140,9 @@ class Matter(models.Model):  # 代办事项
     due_provisional = models.BooleanField("当前期限暂定", default=False)  # that deadline's provisional flag
 
     extended_days = models.PositiveSmallIntegerField("延期天数", default=0)
+    # 简易办理: handled within the "simplified" limit (10 working days) instead of 60 days (art. 34); chosen
+    # when routing or when starting local handling, it decides which clock acceptance opens.
+    simple_procedure = models.BooleanField("简易办理", default=False)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
     review_window_until = models.DateField("可申请复查（复核）截止", null=True, blank=True)
     feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
@@ -204,13 +223,18 @@ class Matter(models.Model):  # 代办事项
         if self.holder_unit_id and self.holder_unit:
             return self.holder_unit.name
         if self.holder_region_id and self.holder_region:
-            return {
-                Level.VILLAGE: f"{self.holder_region.name}代办点",
-                Level.TOWNSHIP: f"{self.holder_region.name}代办站",
-                Level.COUNTY: f"{self.holder_region.name}代办中心",
-                Level.CITY: f"{self.holder_region.name}信访局",
-            }.get(Level(self.holder_region.level), self.holder_region.name)
+            return office_label(self.holder_region)
         return "—"
+
+
+def office_label(region: Region) -> str:
+    """The network office of a level: 苏雅拉社区代办点, 新城区代办中心, 呼和浩特市信访局."""
+    return {
+        Level.VILLAGE: f"{region.name}代办点",
+        Level.TOWNSHIP: f"{region.name}代办站",
+        Level.COUNTY: f"{region.name}代办中心",
+        Level.CITY: f"{region.name}信访局",
+    }.get(Level(region.level), region.name)
 
 
 class MatterPetitioner(models.Model):
@@ -254,6 +278,8 @@ class UnitTask(models.Model):  # 交办任务（主办/协办）
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     notice_method = models.CharField("受理告知方式", max_length=12, choices=ContactMethod.choices, blank=True)
     objection_reason = models.TextField("异议理由", blank=True)
+    # Why the routing level refused the objection (the task then stays with the unit; one objection only).
+    objection_refusal = models.TextField("不同意异议的理由", blank=True)
     part_content = models.TextField("协办意见", blank=True)
     part_submitted_at = models.DateTimeField(null=True, blank=True)
 
@@ -265,13 +291,18 @@ class UnitTask(models.Model):  # 交办任务（主办/协办）
         constraints = [
             models.UniqueConstraint(
                 fields=["matter"],
-                condition=Q(role=TaskRole.LEAD, status__in=["assigned", "accepted", "done"]),
+                condition=Q(role=TaskRole.LEAD, status__in=["assigned", "objecting", "accepted", "done"]),
                 name="one_active_lead_task",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.unit}（{self.get_role_display()}）"
+
+    @property
+    def sent_from_label(self) -> str:
+        """The office that routed the task and decides an objection to it."""
+        return office_label(self.sent_from)
 
 
 class Deadline(models.Model):  # 办理时限
@@ -346,9 +377,22 @@ class Opinion(models.Model):  # 处理意见书 / 复查意见书 / 复核意见
     basis = models.TextField("依据")
     issued_at = models.DateTimeField("出具时间")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The time limit for asking the next instance that this opinion opens once served (workcal key:
+    # review_request after a handling opinion, reexam_request after a review opinion); "" for none (a
+    # local answer, a re-examination opinion). The window counts from service, not issue (arts. 35–36).
+    review_limit = models.CharField("申请复查（复核）时限", max_length=20, blank=True, default="")
+    served_on = models.DateField("送达日期", null=True, blank=True)
+    service_manner = models.CharField(
+        "送达方式", max_length=12, choices=ServiceManner.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["issued_at", "id"]
+
+    @property
+    def awaiting_service(self) -> bool:
+        """待送达: it opens a review window, and its service to the petitioner is not yet recorded."""
+        return bool(self.review_limit) and self.served_on is None
 
 
 class Review(models.Model):  # 复查 / 复核

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
 from pypinyin import Style, lazy_pinyin
 
 from daiban.matters.choices import PetitionerGroup
@@ -66,37 +66,44 @@ def validate_petitioner_inputs(inputs: Sequence[PetitionerInput]) -> list[Petiti
 
 
 def find_petitioner(
-    within: QuerySet[Petitioner], *, name: str, id_number: str = "", phone: str = ""
+    county_code: str, *, name: str, id_number: str = "", phone: str = ""
 ) -> Petitioner | None:
-    """The same person among those the actor may see (never across jurisdictions), by keyed hash.
+    """The same person registered in the county (never across counties), by keyed hash.
 
     An ID number identifies a person. A phone number alone does not (families share one), so it only
     matches a person of the same name who has no ID number on record. Nothing is decrypted."""
+    within = Petitioner.objects.filter(county_code=county_code)
     if id_number:
-        return within.filter(id_number_hash=lookup_hash_for_id(id_number)).order_by("id").first()
+        return within.filter(id_number_hash=lookup_hash_for_id(id_number)).first()
     if phone:
-        return (
-            within.filter(phone_hash=lookup_hash_for_phone(phone), name=name, id_number_hash="")
-            .order_by("id")
-            .first()
-        )
+        return within.filter(phone_hash=lookup_hash_for_phone(phone), name=name, id_number_hash="").first()
     return None
 
 
-def find_or_create_petitioner(data: PetitionerInput, *, within: QuerySet[Petitioner]) -> Petitioner:
-    """Recognise the person within ``within`` or register a new one. A recognised person's identity
-    (name, ID number) is never overwritten from intake; missing details are filled in and the contact
-    phone is updated when the person was identified by ID number."""
-    person = find_petitioner(within, name=data.name, id_number=data.id_number, phone=data.phone)
+def find_or_create_petitioner(data: PetitionerInput, *, county_code: str) -> Petitioner:
+    """Recognise the person in the county or register them. Two intakes of the same new person at once
+    make one row: the database refuses the second insert (a unique constraint per county) and the second
+    intake then finds the first one's row. A recognised person's identity (name, ID number) is never
+    overwritten from intake; missing details are filled in and the contact phone is updated when the
+    person was identified by ID number."""
+    person = find_petitioner(county_code, name=data.name, id_number=data.id_number, phone=data.phone)
     if person is None:
-        person = Petitioner(name=data.name, name_initials=name_initials(data.name), group=data.group)
+        person = Petitioner(
+            name=data.name, name_initials=name_initials(data.name), group=data.group, county_code=county_code
+        )
         if data.id_number:
             set_id_number(person, data.id_number)
         if data.phone:
             set_phone(person, data.phone)
         person.address = data.address
-        person.save()
-        return person
+        try:
+            with transaction.atomic():
+                person.save()
+            return person
+        except IntegrityError:
+            person = find_petitioner(county_code, name=data.name, id_number=data.id_number, phone=data.phone)
+            if person is None:  # pragma: no cover - the conflicting row must exist
+                raise
     changed = False
     if data.phone and (data.id_number or not person.phone_hash):
         set_phone(person, data.phone)

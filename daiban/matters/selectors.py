@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
-from daiban.matters.choices import ACTIVE_TASK_STATUSES
-from daiban.matters.models import SCOPE_COLUMNS, Matter, Petitioner
+from daiban.matters.choices import ACTIVE_TASK_STATUSES, Status, TaskStatus
+from daiban.matters.models import SCOPE_COLUMNS, Matter, Petitioner, UnitTask
 from daiban.network.jurisdiction import NOTHING, scope_path
 from daiban.regions import geometry
 from daiban.regions.geometry import subtree_q
@@ -52,6 +55,11 @@ def matter_scope_q(user: User) -> Q:
         own = Q(received_by=user) | Q(responsible_agent=user)
         if user.role in AGENT_ROLES and user.region_id:
             own |= Q(holder_region_id=user.region_id, holder_unit__isnull=True)
+            # ...and the station that routed it while a unit's objection waits for its decision.
+            objections = UnitTask.objects.filter(
+                status=TaskStatus.OBJECTION_PENDING, sent_from_id=user.region_id
+            )
+            own |= Q(pk__in=objections.values("matter_id"))
         visible = in_region & (Q(is_accusation=False) | own)
     if user.role == Role.LEADER:
         visible |= Q(leaders=user)
@@ -81,3 +89,18 @@ def matters_for(user: User) -> QuerySet[Matter]:
 def petitioners_for(user: User) -> QuerySet[Petitioner]:
     """People with at least one matter the user may see (a person outside scope does not exist)."""
     return Petitioner.objects.filter(pk__in=matters_for(user).values("petitioners"))
+
+
+def open_matters_of(
+    user: User, people: Iterable[Petitioner], *, today: datetime.date, accusation: bool | None = None
+) -> QuerySet[Matter]:
+    """The people's open matters within their time limit that ``user`` may see, oldest first: what a new
+    visit may repeat (art. 19). ``accusation`` keeps an accusation apart from ordinary matters."""
+    qs = matters_for(user).filter(
+        petitioners__in=[p.pk for p in people],
+        status__in=[s for s in Status if s != Status.CLOSED],
+        due_date__gte=today,
+    )
+    if accusation is not None:
+        qs = qs.filter(is_accusation=accusation)
+    return qs.distinct().select_related("holder_region", "holder_unit").order_by("received_at", "id")

@@ -55,6 +55,12 @@ def codes(path: str | None) -> list[str]:
     return [code for code in (path or "").split(SEPARATOR) if code]
 
 
+def county_code(path: str | None) -> str:
+    """The code of the county a path lies in (the city's own code for the city; "" for no path)."""
+    found = codes(path)
+    return found[1] if len(found) > 1 else (found[0] if found else "")
+
+
 def depth(path: str | None) -> int:
     """How deep ``path`` lies: city 1, county 2, township 3, village 4 (0 for no path)."""
     return len(codes(path))

@@ -59,6 +59,8 @@ def _intake(run: Run, step: Step) -> Matter:
         headcount=a["headcount"],
         leader=a["leader"],
         new_matter_reason=a["new_matter_reason"],
+        # Art. 19 is the agent's decision: the demo's repeat visits name the matter they repeat.
+        repeat_of=run.matter_id if step.kind == "repeat_visit" else None,
     )
     if step.kind == "repeat_visit":
         if not result.linked_existing or result.matter.pk != run.matter_id:
@@ -78,6 +80,8 @@ def _inputs(step: Step) -> dict[str, Any]:
         inputs["performance_deadline"] = clock.today() + datetime.timedelta(days=inputs.pop("deadline_days"))
     if step.kind == "request_review":
         inputs["requested_on"] = clock.today()
+    if step.kind == "serve":
+        inputs["served_on"] = clock.today()
     return inputs
 
 

@@ -14,14 +14,22 @@ from daiban.matters import deadlines
 from daiban.matters.actions.base import choice, fail, locked, record, require_text
 from daiban.matters.actions.numbering import lookup_code, next_number
 from daiban.matters.choices import Category, Channel, EventKind, Purpose, Status, Step
-from daiban.matters.errors import NotAllowed
+from daiban.matters.errors import NotAllowed, RepeatVisitUndecided
 from daiban.matters.models import Matter, MatterPetitioner, Petitioner
 from daiban.matters.petitioners import PetitionerInput, find_or_create_petitioner, validate_petitioner_inputs
-from daiban.matters.selectors import matters_for, petitioners_for
+from daiban.matters.selectors import open_matters_of
 from daiban.network import jurisdiction
+from daiban.regions import geometry
 from daiban.regions.models import Level, Region
 
-__all__ = ["GROUP_THRESHOLD", "MAX_REPRESENTATIVES", "IntakeResult", "PetitionerInput", "matter_intake"]
+__all__ = [
+    "GROUP_THRESHOLD",
+    "MAX_REPRESENTATIVES",
+    "IntakeResult",
+    "PetitionerInput",
+    "RepeatVisitUndecided",
+    "matter_intake",
+]
 
 MAX_REPRESENTATIVES = 5
 GROUP_THRESHOLD = 5
@@ -45,6 +53,37 @@ def _intake_holder(actor: User, region: Region) -> Region:
     return actor.region
 
 
+def _record_repeat_visit(
+    actor: User,
+    matter_id: int,
+    people: Sequence[Petitioner],
+    inputs: Sequence[PetitionerInput],
+    details: dict[str, Any],
+) -> Matter:
+    """A repeat visit on an open matter: its own words in the event; people not yet on it join it."""
+    with locked(actor, matter_id, None) as matter:
+        on_it = set(matter.petitioner_links.values_list("petitioner_id", flat=True))
+        joined = []
+        for person, data in zip(people, inputs, strict=True):
+            if person.pk not in on_it:
+                MatterPetitioner.objects.create(
+                    matter=matter, petitioner=person, is_representative=data.is_representative
+                )
+                on_it.add(person.pk)
+                joined.append(person.name)
+        if joined:
+            details["joined"] = joined
+        matter.repeat_visits += 1
+        record(
+            matter,
+            actor,
+            EventKind.REPEAT_VISIT,
+            f"信访人再次反映（{Channel(details['channel']).label}），已并入本事项办理，不另行受理",
+            details,
+        )
+    return matter
+
+
 def matter_intake(
     *,
     actor: User,
@@ -59,12 +98,19 @@ def matter_intake(
     purpose: str,
     headcount: int | None = None,
     leader: User | None = None,
+    repeat_of: int | None = None,
+    new_matter: bool = False,
     new_matter_reason: str = "",
 ) -> IntakeResult:
     """受理登记. The receiving agent becomes the responsible agent (首接即代办); a matter taken at a
-    leader's reception day gets that leader in charge (接访即代办). If a petitioner already has an open
-    matter within its time limit in the actor's jurisdiction, the visit is linked to it instead of opening
-    a second matter (art. 19), unless the agent records why this is a different matter."""
+    leader's reception day gets that leader in charge (接访即代办).
+
+    Art. 19: when a petitioner already has an open matter within its time limit in the actor's
+    jurisdiction, the agent decides — nothing is assumed. ``repeat_of`` names the open matter this visit
+    repeats (recorded there as a visit with its own words; new people join it); ``new_matter`` (or a
+    ``new_matter_reason``) opens a new matter. Without either, ``RepeatVisitUndecided`` lists the open
+    matters to choose from. The decision is made with the people locked, so two intakes of the same
+    person at once cannot both miss each other's matter."""
     if actor.role not in AGENT_ROLES and actor.role != Role.LEADER:
         raise NotAllowed("只有代办机构工作人员或接访领导可以受理登记。")
     choice("channel", channel, Channel, "来源渠道")
@@ -95,44 +141,39 @@ def matter_intake(
 
     now = clock.now()
     today = clock.today()
+    county_code = geometry.county_code(region.path)
     with transaction.atomic():
-        known = petitioners_for(actor)
-        people = [find_or_create_petitioner(p, within=known) for p in cleaned]
+        people = [find_or_create_petitioner(p, county_code=county_code) for p in cleaned]
         # Lock the people: two agents taking in the same person at once queue here, so the second one
-        # sees the first one's matter and links to it (art. 19) instead of opening a duplicate.
+        # sees the first one's matter and is asked about it (art. 19) instead of missing it.
         list(Petitioner.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk"))
-        if not new_matter_reason.strip():
-            existing = (
-                matters_for(actor)
-                .filter(
-                    petitioners__in=[p.pk for p in people],
-                    status__in=[s for s in Status if s != Status.CLOSED],
+        accusation = purpose == Purpose.ACCUSATION
+        candidates = list(open_matters_of(actor, people, today=today, accusation=accusation))
+        if repeat_of is not None:
+            target = next((c for c in candidates if c.pk == repeat_of), None)
+            if target is None:
+                raise fail(
+                    "decision", "所选事项不是该信访人在办的事项（或已办结、已超过办理期限），请重新选择。"
                 )
-                .filter(due_date__gte=today)
-                # An accusation is never folded into an ordinary matter (whose units would then read it),
-                # nor the other way round: they go different ways.
-                .filter(is_accusation=purpose == Purpose.ACCUSATION)
-                .order_by("received_at")
-                .first()
+            matter = _record_repeat_visit(
+                actor,
+                target.pk,
+                people,
+                cleaned,
+                {
+                    "channel": channel,
+                    "article": "第十九条",
+                    "title": title,
+                    "content": content,
+                    "request": request,
+                    "category": category,
+                    "purpose": purpose,
+                    "headcount": count,
+                },
             )
-            if existing is not None:
-                with locked(actor, existing.pk, None) as matter:
-                    matter.repeat_visits += 1
-                    record(
-                        matter,
-                        actor,
-                        EventKind.REPEAT_VISIT,
-                        f"信访人再次反映（{Channel(channel).label}），已并入本事项办理，不另行受理",
-                        # What was said this time is kept with the visit, not dropped.
-                        {
-                            "channel": channel,
-                            "article": "第十九条",
-                            "title": title,
-                            "content": content,
-                            "request": request,
-                        },
-                    )
-                return IntakeResult(matter=matter, linked_existing=True)
+            return IntakeResult(matter=matter, linked_existing=True)
+        if candidates and not (new_matter or new_matter_reason.strip()):
+            raise RepeatVisitUndecided(candidates)
 
         holder = _intake_holder(actor, region)
         matter = Matter(

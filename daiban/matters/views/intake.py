@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -14,61 +15,87 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from daiban.accounts.http import AuthedRequest
 from daiban.accounts.models import AGENT_ROLES, Role
-from daiban.matters import actions
+from daiban.core import clock
+from daiban.matters import actions, uploads
 from daiban.matters import forms as mf
-from daiban.matters.errors import ActionError, PersonInputError
-from daiban.matters.models import Petitioner
-from daiban.matters.selectors import matters_for, petitioners_for
+from daiban.matters.errors import ActionError, PersonInputError, RepeatVisitUndecided
+from daiban.matters.models import Matter, Petitioner
+from daiban.matters.selectors import matters_for, open_matters_of, petitioners_for
 from daiban.pii.fields import search_q as pii_search_q
 
 
 @require_http_methods(["GET", "POST"])
 def matter_intake(request: AuthedRequest) -> HttpResponse:
+    """受理登记. Whatever is typed or uploaded survives every re-display of the form: a field to correct,
+    a person added, or the art. 19 question (a repeat visit on an open matter, or a new matter)."""
     user = request.user
     if user.role not in AGENT_ROLES and user.role != Role.LEADER:
         raise PermissionDenied("您的岗位不受理登记信访事项。")
-    data = request.POST if request.method == "POST" else None
-    form = mf.IntakeForm(data, request.FILES if data is not None else None, user=user)
-    formset = mf.PetitionerFormSet(data, prefix="p")
-    if data is not None and "add_person" in data:
+    if request.method != "POST":
+        form = mf.IntakeForm(user=user)
+        return render(
+            request, "matters/intake.html", {"form": form, "formset": mf.PetitionerFormSet(prefix="p")}
+        )
+    data = request.POST
+    kept_files, kept = uploads.redeem(data.getlist("kept"), user)
+    if "add_person" in data:
         # Add a row without losing anything typed: rebuild the formset with one more empty form.
         copy = data.copy()
         raw_total = str(copy.get("p-TOTAL_FORMS", "1"))
         total = int(raw_total) if raw_total.isascii() and raw_total.isdigit() else 1
         copy["p-TOTAL_FORMS"] = str(min(total + 1, 5))
-        formset = mf.PetitionerFormSet(copy, prefix="p")
         form = mf.IntakeForm(copy, user=user)
-        return render(
-            request, "matters/intake.html", {"form": form, "formset": formset, "suppress_errors": True}
-        )
-    if data is not None:
-        form_ok, formset_ok = form.is_valid(), formset.is_valid()
-        if form_ok and formset_ok:
-            people = [f.to_input() for f in formset.forms if f.has_person()]
-            d = form.cleaned_data
-            try:
-                result = actions.matter_intake(actor=user, petitioners=people, **form.to_kwargs())
-            except ValidationError as exc:
-                _merge_intake_errors(form, formset, exc)
-            except ActionError as exc:
-                form.add_error(None, exc.message)
+        kept += _keep_new_uploads(mf.IntakeForm(data, request.FILES, user=user), user)
+        shown = {"form": form, "formset": mf.PetitionerFormSet(copy, prefix="p"), "suppress_errors": True}
+        return render(request, "matters/intake.html", {**shown, "kept": kept})
+    form = mf.IntakeForm(data, request.FILES, user=user)
+    formset = mf.PetitionerFormSet(data, prefix="p")
+    context: dict[str, Any] = {"form": form, "formset": formset}
+    if form.is_valid() & formset.is_valid():
+        people = [f.to_input() for f in formset.forms if f.has_person()]
+        files = [*kept_files, *(form.cleaned_data.get("photos") or [])]
+        try:
+            result = actions.matter_intake(actor=user, petitioners=people, **form.to_kwargs())
+        except RepeatVisitUndecided as exc:
+            context["decision_matters"] = decision_options(exc.matters)
+            context["chosen_decision"] = str(data.get("decision", ""))
+        except ValidationError as exc:
+            _merge_intake_errors(form, formset, exc)
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            matter = result.matter
+            actions.attachments_add(actor=user, matter_id=matter.pk, files=files)
+            uploads.discard(data.getlist("kept"), user)
+            if result.linked_existing:
+                messages.success(
+                    request,
+                    f"已作为事项 {matter.number} 的重复来访登记（《信访工作条例》第十九条），"
+                    "本次反映的内容" + ("和材料" if files else "") + "已记入该事项。",
+                )
             else:
-                matter = result.matter
-                if result.linked_existing:
-                    messages.info(
-                        request,
-                        f"该信访人已有在办事项 {matter.number}，依《信访工作条例》第十九条已并入原事项，未另行受理。"
-                        "如确属新的问题，请返回并填写“另立新事项的理由”。",
-                    )
-                else:
-                    actions.attachments_add(actor=user, matter_id=matter.pk, files=d.get("photos") or [])
-                    messages.success(
-                        request, f"已受理登记，事项编号 {matter.number}，查询码 {matter.lookup_code}。"
-                    )
-                return redirect("matter_detail", pk=matter.pk)
-    return render(
-        request, "matters/intake.html", {"form": form, "formset": formset}, status=400 if data else 200
-    )
+                messages.success(
+                    request, f"已受理登记，事项编号 {matter.number}，查询码 {matter.lookup_code}。"
+                )
+            return redirect("matter_detail", pk=matter.pk)
+    kept += _keep_new_uploads(form, user)
+    status = 200 if "decision_matters" in context else 400
+    return render(request, "matters/intake.html", {**context, "kept": kept}, status=status)
+
+
+def decision_options(matters: Sequence[Matter]) -> list[tuple[str, Matter]]:
+    """The radio values of the art. 19 question, one per open matter."""
+    return [(f"repeat:{m.pk}", m) for m in matters]
+
+
+def _keep_new_uploads(form: mf.IntakeForm, user: Any) -> list[uploads.Kept]:
+    """Keep this submission's valid uploads aside so that the re-shown form still carries them."""
+    field = form.fields["photos"]
+    try:
+        files = field.clean(form.files.getlist("photos"))
+    except ValidationError:
+        return []  # the field shows its own error naming the file; nothing valid to keep
+    return uploads.keep(files, user)
 
 
 def _merge_intake_errors(form: forms.Form, formset: Any, exc: ValidationError) -> None:
@@ -102,6 +129,7 @@ def petitioner_lookup(request: AuthedRequest) -> HttpResponse:
             q = None
         if q is not None:
             people = petitioners_for(user).filter(q)
+    open_ones = list(open_matters_of(user, people, today=clock.today())) if people else []
     matters = (
         matters_for(user)
         .filter(petitioners__in=people)
@@ -113,5 +141,10 @@ def petitioner_lookup(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "matters/_lookup.html",
-        {"people": list(people[:3]), "matters": list(matters), "term": bool(term)},
+        {
+            "people": list(people[:3]),
+            "matters": list(matters),
+            "term": bool(term),
+            "decision_matters": decision_options(open_ones),
+        },
     )

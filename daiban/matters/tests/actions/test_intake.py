@@ -14,7 +14,7 @@ from daiban.accounts.models import User
 from daiban.matters import actions
 from daiban.matters.actions import PetitionerInput
 from daiban.matters.choices import Status, Step
-from daiban.matters.errors import NotAllowed
+from daiban.matters.errors import NotAllowed, RepeatVisitUndecided
 from daiban.matters.models import Event, Matter, Petitioner
 from daiban.matters.selectors import matters_for
 from daiban.matters.tests.conftest import More
@@ -240,6 +240,15 @@ def test_different_people_are_different_petitioners(flow: Flow) -> None:
 # ----------------------------------------------------------------------------------- art. 19 repeat visits
 
 
+def test_repeat_visit_is_asked_not_assumed(flow: Flow, personas: Personas) -> None:
+    first = flow.at_village()
+    flow.later(days=3)
+    with pytest.raises(RepeatVisitUndecided) as asked:
+        flow.intake(title="同一问题再次反映")
+    assert [m.pk for m in asked.value.matters] == [first.pk]
+    assert Matter.objects.count() == 1 and Matter.objects.get(pk=first.pk).version == 1  # nothing changed
+
+
 def test_repeat_visit_links_to_the_open_matter(flow: Flow, personas: Personas) -> None:
     first = flow.at_village()
     flow.later(days=3)
@@ -255,6 +264,7 @@ def test_repeat_visit_links_to_the_open_matter(flow: Flow, personas: Personas) -
         request="尽快修复",
         category="urban_construction",
         purpose="appeal",
+        repeat_of=first.pk,
     )
     assert result.linked_existing is True and result.matter.pk == first.pk
     assert Matter.objects.count() == 1
@@ -267,7 +277,7 @@ def test_repeat_visit_links_to_the_open_matter(flow: Flow, personas: Personas) -
 def test_repeat_visit_found_by_another_agent_in_scope(flow: Flow, personas: Personas) -> None:
     first = flow.at_village()
     flow.later(days=1)
-    again = flow.intake(personas.township_staff, first.region)
+    again = flow.intake(personas.township_staff, first.region, repeat_of=first.pk)
     assert again.pk == first.pk and Matter.objects.get(pk=first.pk).repeat_visits == 1
 
 
@@ -333,7 +343,9 @@ def test_leader_sees_a_leader_day_accusation_only_through_the_charge(
 def test_repeat_visit_keeps_what_was_said(flow: Flow, personas: Personas) -> None:
     first = flow.at_village()
     flow.later(days=2)
-    again = flow.intake(title="再次反映漏水", content="又漏了，而且更严重", request="马上修")
+    again = flow.intake(
+        title="再次反映漏水", content="又漏了，而且更严重", request="马上修", repeat_of=first.pk
+    )
     assert again.pk == first.pk
     details = again.events.get(seq=2).details
     assert (details["title"], details["content"], details["request"]) == (
@@ -352,5 +364,26 @@ def test_an_accusation_is_never_folded_into_an_ordinary_matter(flow: Flow, perso
     assert accusation.pk != first.pk and accusation.is_accusation
     # and an ordinary visit is not folded into an open accusation either
     flow.later(days=1)
-    ordinary = flow.intake(personas.county_staff, title="还是漏水")
+    with pytest.raises(RepeatVisitUndecided) as asked:
+        flow.intake(personas.county_staff, title="还是漏水")
+    assert [m.pk for m in asked.value.matters] == [first.pk]  # the accusation is not offered
+    with pytest.raises(ValidationError):  # nor can it be chosen
+        flow.intake(personas.county_staff, title="还是漏水", repeat_of=accusation.pk)
+    ordinary = flow.intake(personas.county_staff, title="还是漏水", repeat_of=first.pk)
     assert ordinary.pk == first.pk
+
+
+def test_a_new_matter_when_the_agent_says_so(flow: Flow) -> None:
+    first = flow.at_village()
+    second = flow.intake(title="另一件事：供暖不热", new_matter=True)
+    assert second.pk != first.pk and Matter.objects.get(pk=first.pk).repeat_visits == 0
+
+
+def test_a_repeat_visit_adds_new_people_to_the_matter(flow: Flow) -> None:
+    first = flow.at_village()
+    again = flow.intake(
+        petitioners=[person(), PetitionerInput(name="王小红", phone="13904710000")], repeat_of=first.pk
+    )
+    assert again.pk == first.pk
+    assert sorted(again.petitioners.values_list("name", flat=True)) == ["王小红", "王建国"]
+    assert again.events.get(seq=2).details["joined"] == ["王小红"]
