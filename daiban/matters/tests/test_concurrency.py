@@ -177,3 +177,26 @@ def test_the_loser_of_two_posted_forms_gets_the_conflict_page(tree: Tree, person
         assert "刚刚被他人修改" in page and notes[loser] in page
         m.refresh_from_db()
         assert m.version == 2 and Event.objects.filter(matter=m).count() == 2
+
+
+def test_concurrent_intakes_of_one_new_person_make_one_person_and_ask_the_second(
+    tree: Tree, personas: Personas
+) -> None:
+    """Issue 8 item 17: two agents take in the same new ID number at once. The database holds one row per
+    person and county; the second intake waits for the first, finds its matter and asks the agent (art.
+    19) instead of opening a duplicate."""
+    from daiban.matters.errors import RepeatVisitUndecided
+    from daiban.matters.models import Petitioner
+
+    colleague = make_user("county_staff_2", Role.COUNTY_STAFF, tree.county_a)
+    person = PetitionerInput(name="赵新民", id_number=id_with_check("15010219750505123"))
+
+    def take(actor: Any) -> Callable[[], Matter]:
+        return lambda: intake(actor, tree.village_a1x, petitioners=[person])
+
+    results = race(take(personas.county_staff), take(colleague))
+    kinds = sorted(type(r).__name__ for r in results)
+    assert kinds == ["Matter", "RepeatVisitUndecided"], results
+    asked = next(r for r in results if isinstance(r, RepeatVisitUndecided))
+    assert [m.pk for m in asked.matters] == [Matter.objects.get().pk]
+    assert Petitioner.objects.filter(name="赵新民").count() == 1
