@@ -16,6 +16,10 @@ from daiban.matters.views.access import RELATED
 from daiban.matters.views.lists import list_row
 from daiban.pii.fields import search_q as pii_search_q
 
+# No stored name is longer, so a longer search matches nobody (and is not sent to the database: a
+# page-long LIKE pattern is more than SQLite accepts).
+NAME_MAX = Petitioner._meta.get_field("name").max_length or 0
+
 
 @require_http_methods(["GET", "POST"])
 def petitioner_search(request: AuthedRequest) -> HttpResponse:
@@ -28,7 +32,8 @@ def petitioner_search(request: AuthedRequest) -> HttpResponse:
     results: list[Petitioner] = []
     name = (request.POST.get("name") or "").strip() if request.method == "POST" else ""
     if name:
-        results = list(petitioners_for(user).filter(name__startswith=name).order_by("name", "id")[:50])
+        people = petitioners_for(user).filter(name__startswith=name) if len(name) <= NAME_MAX else None
+        results = list(people.order_by("name", "id")[:50]) if people is not None else []
     elif request.method == "POST" and form.is_valid():
         try:
             q = pii_search_q(form.cleaned_data["term"])
