@@ -215,5 +215,13 @@ DAIBAN_LOAD_DEMO = env_bool("DAIBAN_LOAD_DEMO", False)
 # The city this installation serves (its division code): the default region of create_admin.
 DAIBAN_CITY_CODE = env_str("DAIBAN_CITY_CODE", "150100")
 
+# Full ID and phone numbers (daiban.pii.services.reveal): at most DAIBAN_REVEAL_LIMIT reveals per person
+# within DAIBAN_REVEAL_WINDOW_MINUTES; DAIBAN_REVEAL_BURST reveals within DAIBAN_REVEAL_BURST_MINUTES (or any
+# refusal over the limit) raise an alert for the supervisors (纪检) of the person's jurisdiction.
+DAIBAN_REVEAL_LIMIT = env_int("DAIBAN_REVEAL_LIMIT", 30)
+DAIBAN_REVEAL_WINDOW_MINUTES = env_int("DAIBAN_REVEAL_WINDOW_MINUTES", 60)
+DAIBAN_REVEAL_BURST = env_int("DAIBAN_REVEAL_BURST", 10)
+DAIBAN_REVEAL_BURST_MINUTES = env_int("DAIBAN_REVEAL_BURST_MINUTES", 10)
+
 # Days before a deadline at which a step counts as 临期 (due soon).
 DUE_SOON_DAYS = env_int("DAIBAN_DUE_SOON_DAYS", 3)

@@ -94,8 +94,11 @@ def test_wang_renovation_story(new_context: Any, server: str, tree: Tree, person
     assert "王建国" in page.locator(".people").inner_text()
     assert WANG_ID not in page.content(), "the full ID number is masked on the page"
     assert timeline(page) == ["intake"]
-    # htmx (with its CSRF header) shows the full phone number in place, once asked.
-    page.locator(".pii").get_by_role("button", name="查看完整").last.click()
+    # htmx (with its CSRF header) shows the full phone number in place, once asked and given a reason.
+    reveal = page.locator(".pii .reveal").last
+    reveal.locator("summary", has_text="查看完整").click()
+    reveal.get_by_label("查看事由").select_option(label="联系信访人告知办理情况")
+    reveal.get_by_role("button", name="查看并记录").click()
     assert page.get_by_test_id("revealed").inner_text() == WANG_PHONE
     assert clocks(page) == ["转送交办"], "the route clock runs"
     due = matter.due_date

@@ -65,7 +65,7 @@ def test_reveal_log_is_readable_by_admins_and_append_only(tree: Tree, personas: 
     link = m.petitioner_links.get()
     assert (
         _client(personas.village_agent)
-        .post(f"/matters/{m.pk}/petitioners/{link.pk}/reveal/phone/")
+        .post(f"/matters/{m.pk}/petitioners/{link.pk}/reveal/phone/", {"reason": "notify"})
         .status_code
         == 200
     )

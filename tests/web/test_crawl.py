@@ -646,7 +646,9 @@ def test_a_revealed_number_would_be_caught(demo: frozenset[str]) -> None:
     assert client.login(username=user.username, password=DEMO_PASSWORD)
     with frozen(NOW):
         for kind in ("id_number", "phone"):
-            response = client.post(f"/matters/{link.matter_id}/petitioners/{link.pk}/reveal/{kind}/")
+            response = client.post(
+                f"/matters/{link.matter_id}/petitioners/{link.pk}/reveal/{kind}/", {"reason": "verify"}
+            )
             assert response.status_code == 200
             assert clear_pii(response.content.decode()) == [_plaintext(link.petitioner, kind)]
 

@@ -66,9 +66,10 @@ def test_a_recused_agent_cannot_reveal(tree: Tree, personas: Personas) -> None:
         )
     link = m.petitioner_links.get()
     client = _client(personas.village_agent)
-    assert client.post(f"/matters/{m.pk}/petitioners/{link.pk}/reveal/phone/").status_code == 403
+    reveal_url = f"/matters/{m.pk}/petitioners/{link.pk}/reveal/phone/"
+    assert client.post(reveal_url, {"reason": "notify"}).status_code == 403
     assert "查看完整" not in client.get(f"/matters/{m.pk}/").content.decode()
-    assert _client(colleague).post(f"/matters/{m.pk}/petitioners/{link.pk}/reveal/phone/").status_code == 200
+    assert _client(colleague).post(reveal_url, {"reason": "notify"}).status_code == 200
 
 
 def test_hostile_list_parameters_never_break_the_page(tree: Tree, personas: Personas) -> None:

@@ -3,22 +3,25 @@ number (logged) and downloading an attachment (sandboxed)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from daiban.accounts.http import AuthedRequest
-from daiban.accounts.models import AGENT_ROLES, User
+from daiban.accounts.login_throttle import client_ip
+from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock
-from daiban.matters import workflow
+from daiban.matters import rules, workflow
 from daiban.matters.attachments import SAFE_TYPES
 from daiban.matters.deadlines import WINDOW_STEPS
 from daiban.matters.models import Attachment, Matter, MatterPetitioner
 from daiban.matters.views.access import matter_or_404
-from daiban.pii.services import reveal
+from daiban.pii.services import RevealLimitExceeded, reveal
 from daiban.workcal.calendar import due_status
 
 
@@ -59,40 +62,118 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
         "attachments": list(matter.attachments.all()),
         "leaders": list(matter.leaders.all()),
         "available": available,
-        "can_reveal": _can_reveal(user, matter, recused=recused),
+        "can_reveal": _revealable(user, matter, recused=recused),
         "recused": recused,
     }
 
 
-# The step that moves the matter forward comes first and is the highlighted button.
-def _can_reveal(user: User, matter: Matter, *, recused: bool) -> bool:
-    """Full ID and phone only for the network that must contact the person (not units, not leaders), and
-    never for someone who stepped back from the matter (回避)."""
-    if recused:
+REVEAL_FIELDS = ("id_number", "phone")
+
+
+def _can_reveal(user: User, matter: Matter, *, recused: bool, field: str) -> bool:
+    """Full numbers only for whoever must contact the person, and never for someone who stepped back from
+    the matter (回避): the network's agents (not on an accusation) and the user who took the matter in see
+    both numbers; the handler of the lead unit's open task (待受理/办理中) sees the phone only, to give the
+    acceptance notice and reach the petitioner — never the ID number (on an accusation that unit is the
+    discipline body handling it). Co-units, leaders, supervisors and administrators see masked numbers."""
+    if recused or field not in REVEAL_FIELDS:
         return False
-    return (user.role in AGENT_ROLES and not matter.is_accusation) or user.pk == matter.received_by_id
+    if (user.role in AGENT_ROLES and not matter.is_accusation) or user.pk == matter.received_by_id:
+        return True
+    if field == "phone" and user.role == Role.UNIT_HANDLER and user.unit_id is not None:
+        task = rules.lead_task(matter)
+        return task is not None and task.unit_id == user.unit_id
+    return False
+
+
+# What the reveal form offers; the choice (and the note) is stored in the reveal log with the matter number.
+REVEAL_REASONS = [
+    ("notify", "联系信访人告知办理情况"),
+    ("acceptance", "送达受理告知"),
+    ("visit", "反馈或回访"),
+    ("verify", "核实身份"),
+    ("other", "其他（请说明）"),
+]
+
+
+@dataclass(frozen=True)
+class RevealOffer:
+    """What the page offers to reveal: ``"phone" in offer`` in a template; false when nothing is."""
+
+    fields: frozenset[str]
+    reasons: tuple[tuple[str, str], ...] = tuple(REVEAL_REASONS)
+
+    def __contains__(self, field: object) -> bool:
+        return field in self.fields
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+
+def _revealable(user: User, matter: Matter, *, recused: bool) -> RevealOffer:
+    """The fields whose full value ``user`` may ask to see on this matter."""
+    return RevealOffer(
+        frozenset(f for f in REVEAL_FIELDS if _can_reveal(user, matter, recused=recused, field=f))
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="查看事由",
+        choices=[("", "请选择事由"), *REVEAL_REASONS],
+        error_messages={"required": "请选择查看事由。", "invalid_choice": "请选择查看事由。"},
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason") == "other" and not data.get("note"):
+            self.add_error("note", "选择“其他”时请说明查看事由。")
+        return data
+
+    def reason_text(self, matter: Matter) -> str:
+        key, note = self.cleaned_data["reason"], self.cleaned_data.get("note", "")
+        label = "其他" if key == "other" else dict(REVEAL_REASONS)[key]
+        return f"{label}{'：' + note if note else ''}（事项 {matter.number}）"
 
 
 @require_POST
 def reveal_pii(request: AuthedRequest, pk: int, link_id: int, field: str) -> HttpResponse:
-    """Show one full ID or phone number once, logging who saw it (htmx fragment)."""
+    """Show one full ID or phone number once (htmx fragment), for a stated reason and within the
+    per-person limit; the reveal is logged (who, when, why, from where) and a burst is flagged to the
+    supervisors (see ``daiban.pii.services``)."""
     user = request.user
     matter = matter_or_404(user, pk)
-    if field not in ("id_number", "phone"):
+    if field not in REVEAL_FIELDS:
         raise Http404
     link = MatterPetitioner.objects.select_related("petitioner").filter(pk=link_id, matter=matter).first()
     if link is None:
         raise Http404
-    if not _can_reveal(user, matter, recused=matter.recusals.filter(user=user).exists()):
+    if not _can_reveal(user, matter, recused=matter.recusals.filter(user=user).exists(), field=field):
         raise PermissionDenied("您的岗位不能查看完整个人信息。")
-    value = reveal(
-        actor=user, obj=link.petitioner, field=field, reason=f"办理事项 {matter.number}", ip=_ip(request)
-    )
-    return render(request, "matters/_revealed.html", {"value": value})
-
-
-def _ip(request: AuthedRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    form = RevealForm(request.POST)
+    context = {
+        "matter": matter,
+        "link": link,
+        "field": field,
+        "masked": getattr(link.petitioner, f"{field}_masked"),
+        "can_reveal": RevealOffer(frozenset([field])),
+        "form": form,
+        "open": True,
+    }
+    if not form.is_valid():
+        return render(request, "matters/_reveal.html", context, status=400)
+    try:
+        value = reveal(
+            actor=user,
+            obj=link.petitioner,
+            field=field,
+            reason=form.reason_text(matter),
+            ip=client_ip(request),
+        )
+    except RevealLimitExceeded as exc:
+        return render(request, "matters/_reveal.html", {**context, "refused": exc.args[0]}, status=429)
+    return render(request, "matters/_revealed.html", {"value": value, "field": field, "link": link})
 
 
 @require_GET

@@ -54,7 +54,7 @@ def test_reveal_returns_plaintext_and_logs(actor: Any, target: Any, caplog: pyte
     assert ID not in str(entry)
     assert ID not in caplog.text and "pii reveal" in caplog.text
 
-    assert reveal(actor=actor, obj=target, field="phone_enc", ip="not an ip") == "13912345678"
+    assert reveal(actor=actor, obj=target, field="phone_enc", reason="回访", ip="not an ip") == "13912345678"
     second = RevealLog.objects.order_by("-id").first()
     assert second is not None and second.field == "phone" and second.ip_address is None
     assert RevealLog.objects.count() == 2
@@ -62,30 +62,37 @@ def test_reveal_returns_plaintext_and_logs(actor: Any, target: Any, caplog: pyte
 
 def test_reveal_of_empty_value_is_not_logged(actor: Any, target: Any) -> None:
     target.phone_enc = ""
-    assert reveal(actor=actor, obj=target, field="phone") == ""
+    assert reveal(actor=actor, obj=target, field="phone", reason="回访") == ""
     assert not RevealLog.objects.exists()
 
 
 def test_reveal_refuses_anonymous_inactive_and_unknown_fields(actor: Any, target: Any) -> None:
     with pytest.raises(PermissionDenied):
-        reveal(actor=AnonymousUser(), obj=target, field="id_number")
+        reveal(actor=AnonymousUser(), obj=target, field="id_number", reason="核实身份")
     with pytest.raises(ValueError):
-        reveal(actor=actor, obj=target, field="password")
+        reveal(actor=actor, obj=target, field="password", reason="核实身份")
     actor.is_active = False
     with pytest.raises(PermissionDenied):
-        reveal(actor=actor, obj=target, field="id_number")
+        reveal(actor=actor, obj=target, field="id_number", reason="核实身份")
+    assert not RevealLog.objects.exists()
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_reveal_needs_a_reason(actor: Any, target: Any, reason: str) -> None:
+    with pytest.raises(ValueError, match="reason"):
+        reveal(actor=actor, obj=target, field="phone", reason=reason)
     assert not RevealLog.objects.exists()
 
 
 def test_reveal_log_is_append_only(actor: Any, target: Any) -> None:
-    reveal(actor=actor, obj=target, field="id_number")
+    reveal(actor=actor, obj=target, field="id_number", reason="核实身份")
     entry = RevealLog.objects.get()
     entry.reason = "篡改"
     with pytest.raises(PermissionError):
         entry.save()
     with pytest.raises(PermissionError):
         entry.delete()
-    assert RevealLog.objects.get().reason == ""
+    assert RevealLog.objects.get().reason == "核实身份"
 
 
 def test_admin_is_read_only(actor: Any) -> None:
