@@ -103,12 +103,21 @@ class TaskStatus(models.TextChoices):
     ASSIGNED = "assigned", "待受理"
     ACCEPTED = "accepted", "办理中"
     PART_SUBMITTED = "part_submitted", "已报送协办意见"
-    OBJECTED = "objected", "已提出异议"
+    # 异议 waiting for the routing level's decision (art. 23: effective only once it agrees); the task is
+    # still the unit's (it may accept, withdrawing the objection) and its clocks run on.
+    OBJECTION_PENDING = "objecting", "已提出异议，待交办机构决定"
+    OBJECTED = "objected", "异议成立，已退回"
     DONE = "done", "已办结"
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-ACTIVE_TASK_STATUSES = [TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.PART_SUBMITTED, TaskStatus.DONE]
+ACTIVE_TASK_STATUSES = [
+    TaskStatus.ASSIGNED,
+    TaskStatus.OBJECTION_PENDING,
+    TaskStatus.ACCEPTED,
+    TaskStatus.PART_SUBMITTED,
+    TaskStatus.DONE,
+]
 
 
 class Outcome(models.TextChoices):
@@ -131,6 +140,17 @@ class ContactMethod(models.TextChoices):
     VISIT = "visit", "上门"
 
 
+class ServiceManner(models.TextChoices):
+    """How a written reply reached the petitioner (送达方式); the review window opens on that day."""
+
+    DIRECT = "direct", "直接送达"
+    MAIL = "mail", "邮寄送达"
+    ELECTRONIC = "electronic", "电子送达"
+    LEFT = "left", "留置送达"
+    ENTRUSTED = "entrusted", "委托送达"
+    PUBLIC = "public", "公告送达"
+
+
 class ReviewKind(models.TextChoices):
     REVIEW = "review", "复查"
     REEXAM = "reexam", "复核"
@@ -143,6 +163,7 @@ class Step(models.TextChoices):
     ACCEPT_NOTICE = "accept_notice", "受理告知"
     OBJECTION = "objection", "异议期"
     HANDLING = "handling", "办理"
+    SIMPLIFIED = "simplified", "简易办理"  # instead of HANDLING for a matter handled simply (简易办理)
     FOLLOW_UP = "follow_up", "反馈回访"
     REVIEW_HANDLING = "review_handling", "复查办理"
     REEXAM_HANDLING = "reexam_handling", "复核办理"
@@ -163,6 +184,8 @@ class EventKind(models.TextChoices):
     NOT_ACCEPT = "not_accept", "不予受理"
     ROUTE = "route", "交办事权单位"
     OBJECT = "object", "提出异议"
+    OBJECTION_AGREE = "objection_agree", "同意异议"
+    OBJECTION_REFUSE = "objection_refuse", "不同意异议"
     ACCEPT = "accept", "受理交办"
     SUBMIT_PART = "submit_part", "报送协办意见"
     MEDIATE = "mediate", "记录调解"
@@ -178,3 +201,4 @@ class EventKind(models.TextChoices):
     ASSIGN_LEADERS = "assign_leaders", "确定包案领导"
     RECUSE = "recuse", "申请回避"
     PRESS = "press", "催办 / 督办"
+    SERVE = "serve", "登记送达"

@@ -104,6 +104,22 @@ def extension_cap() -> int:
         raise WrongState(f"{exc}，不能办理延期。") from exc
 
 
+def limit_length(step: Step) -> str | None:
+    """The configured length of the limit ``step`` counts by, e.g. "10 个工作日" (None when that limit is
+    switched off or missing), for forms that offer a choice of clock (简易办理)."""
+    try:
+        spec = workcal.time_limit(step)
+    except workcal.TimeLimitError:
+        return None
+    return f"{spec.length} 个{workcal.TimeUnit(spec.unit).label}"
+
+
+def simple_procedure_label() -> str:
+    """The 简易办理 checkbox's label, with the configured length: 适用简易办理（10 个工作日）."""
+    length = limit_length(Step.SIMPLIFIED)
+    return f"适用简易办理（{length}）" if length else "适用简易办理（简易办理期限已停用）"
+
+
 # Windows that give a right rather than impose a duty: a unit *may* object within 5 working days, and
 # letting the window pass is not a failure. They are shown on the matter page but never make the matter
 # due soon or overdue.

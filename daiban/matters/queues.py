@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.matters.choices import OPEN_STATUSES, Status, TaskStatus
-from daiban.matters.models import Matter
+from daiban.matters.models import Matter, UnitTask
 from daiban.matters.selectors import matters_for
 
 
@@ -20,12 +20,15 @@ def _open(user: User) -> QuerySet[Matter]:
 
 
 def todo(user: User, today: datetime.date) -> QuerySet[Matter]:
-    """Agents: matters held by my own point/station/centre, and replies I must carry back."""
+    """Agents: matters held by my own point/station/centre, replies I must carry back, and objections to
+    tasks my level routed that wait for its decision (a subquery, so no row repeats)."""
     if user.role not in AGENT_ROLES:
         return Matter.objects.none()
+    objections = UnitTask.objects.filter(status=TaskStatus.OBJECTION_PENDING, sent_from_id=user.region_id)
     return _open(user).filter(
         Q(holder_unit__isnull=True, holder_region_id=user.region_id)
         | Q(responsible_agent=user, status=Status.REPLIED)
+        | Q(pk__in=objections.values("matter_id"))
     )
 
 
@@ -39,7 +42,10 @@ def unit_tasks(user: User, today: datetime.date) -> QuerySet[Matter]:
     if user.role != Role.UNIT_HANDLER or not user.unit_id:
         return Matter.objects.none()
     return _open(user).filter(
-        Q(tasks__unit_id=user.unit_id, tasks__status__in=[TaskStatus.ASSIGNED, TaskStatus.ACCEPTED])
+        Q(
+            tasks__unit_id=user.unit_id,
+            tasks__status__in=[TaskStatus.ASSIGNED, TaskStatus.OBJECTION_PENDING, TaskStatus.ACCEPTED],
+        )
         | Q(holder_unit_id=user.unit_id, status__in=[Status.REVIEW, Status.REEXAM])
     )
 

@@ -20,7 +20,7 @@ from daiban.core import clock
 from daiban.matters import deadlines
 from daiban.matters.choices import ANSWERABLE_AT_ONCE, ReviewKind, Status, Step, TaskRole, TaskStatus
 from daiban.matters.errors import NotAllowed, WrongState
-from daiban.matters.models import Matter, Review, UnitTask
+from daiban.matters.models import Matter, Opinion, Review, UnitTask
 from daiban.network import jurisdiction
 from daiban.regions import geometry
 from daiban.regions.models import Level
@@ -30,7 +30,9 @@ from daiban.regions.models import Level
 HOLDER_ROLES = frozenset({*AGENT_ROLES, Role.CITY_ADMIN})
 # Who may name the 包案 leaders: the stations and centres (and the city) at or above the holder.
 LEADER_ASSIGNERS = frozenset({Role.COUNTY_STAFF, Role.CITY_ADMIN, Role.TOWNSHIP_STAFF})
-ACTIVE_TASK = frozenset({TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.PART_SUBMITTED})
+ACTIVE_TASK = frozenset(
+    {TaskStatus.ASSIGNED, TaskStatus.OBJECTION_PENDING, TaskStatus.ACCEPTED, TaskStatus.PART_SUBMITTED}
+)
 
 # ---------------------------------------------------------------------------------------------- pieces
 
@@ -84,10 +86,12 @@ def require_lead_handler(actor: User, m: Matter) -> UnitTask:
 
 
 def pending_co_tasks(m: Matter) -> list[UnitTask]:
+    """Co-units whose part is still owed (an objection not yet decided leaves it owed)."""
     return [
         t
         for t in m.tasks.all()
-        if t.role == TaskRole.CO and t.status in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED)
+        if t.role == TaskRole.CO
+        and t.status in (TaskStatus.ASSIGNED, TaskStatus.OBJECTION_PENDING, TaskStatus.ACCEPTED)
     ]
 
 
@@ -135,6 +139,20 @@ def has_colleague(actor: User) -> bool:
 def open_handling_clock(m: Matter) -> datetime.date | None:
     row = next((d for d in m.deadlines.all() if d.step == Step.HANDLING and d.is_open), None)
     return row.due_date if row is not None else None
+
+
+def latest_opinion(m: Matter) -> Opinion | None:
+    """The written opinion issued last (处理意见书, 就地答复, 复查/复核意见书), or None."""
+    return max(m.opinions.all(), key=lambda o: o.pk, default=None)
+
+
+def awaiting_service(m: Matter) -> Opinion | None:
+    """The opinion whose service (送达) is still to be recorded — the latest one, when it opens a review
+    window — or None. Only a replied or closed matter can have one."""
+    if m.status not in (Status.REPLIED, Status.CLOSED):
+        return None
+    opinion = latest_opinion(m)
+    return opinion if opinion is not None and opinion.awaiting_service else None
 
 
 def objection_window(task: UnitTask) -> datetime.date | None:
@@ -203,18 +221,34 @@ def route(actor: User, m: Matter) -> None:
 
 
 def accept(actor: User, m: Matter, task: UnitTask) -> None:
+    """A unit whose objection is still undecided may accept after all: that withdraws the objection."""
     require_task_handler(actor, task)
-    if task.status != TaskStatus.ASSIGNED:
+    if task.status not in (TaskStatus.ASSIGNED, TaskStatus.OBJECTION_PENDING):
         raise WrongState("该交办任务已受理或已退回。")
 
 
 def object_(actor: User, m: Matter, task: UnitTask) -> None:
+    """One objection per task, within the 5-working-day window; it waits for the routing level."""
     require_task_handler(actor, task)
+    if task.status == TaskStatus.OBJECTION_PENDING:
+        raise WrongState(f"已提出异议，正等待{task.sent_from_label}决定。")
     if task.status != TaskStatus.ASSIGNED:
         raise WrongState("只有尚未受理的交办任务可以提出异议。")
+    if task.objection_refusal:
+        raise WrongState("交办机构已不同意本单位的异议，请按交办要求办理。")
     window = objection_window(task)
     if window is None or clock.today() > window:
         raise WrongState("已超过 5 个工作日的异议期限，请按交办要求办理。")
+
+
+def decide_objection(actor: User, m: Matter, task: UnitTask) -> None:
+    """同意 / 不同意异议: staff of the level that routed the task (its sent_from) decide a pending
+    objection (art. 23: an objection takes effect only once the sending office has verified and agreed).
+    The objecting unit never decides its own objection."""
+    if actor.role not in HOLDER_ROLES or actor.region_id != task.sent_from_id:
+        raise NotAllowed("只有交办该事项的代办机构可以决定异议。")
+    if task.status != TaskStatus.OBJECTION_PENDING:
+        raise WrongState("该交办任务没有待决定的异议。")
 
 
 def submit_part(actor: User, m: Matter, task: UnitTask) -> None:
@@ -238,6 +272,8 @@ def mediate(actor: User, m: Matter) -> None:
 def extend(actor: User, m: Matter) -> None:
     require_status(m, Status.HANDLING)
     require_lead_handler(actor, m)
+    if m.simple_procedure:
+        raise WrongState("简易办理的事项不能延期。")
     cap = deadlines.extension_cap()
     if m.extended_days >= cap:
         raise WrongState(f"已延期 {m.extended_days} 日，达到延期上限 {cap} 日。")
@@ -253,7 +289,12 @@ def reply(actor: User, m: Matter) -> None:
     require_lead_handler(actor, m)
     pending = pending_co_tasks(m)
     if pending:
-        names = "、".join(str(t.unit) for t in pending)
+        names = "、".join(
+            f"{t.unit}（异议待{t.sent_from_label}决定）"
+            if t.status == TaskStatus.OBJECTION_PENDING
+            else str(t.unit)
+            for t in pending
+        )
         raise WrongState(f"协办单位尚未报送意见：{names}。")
 
 
@@ -301,6 +342,10 @@ def request_review(actor: User, m: Matter) -> None:
     if m.is_final:
         raise WrongState("该事项已经复核，同一事实和理由不再受理。")
     if m.review_window_until is None:
+        if awaiting_service(m) is not None:
+            raise WrongState(
+                "书面答复尚未登记送达：申请期限自信访人收到书面答复之日起计算，请先登记送达，再登记复查（复核）申请。"
+            )
         raise WrongState("该事项没有可申请复查（复核）的书面处理意见。")
     kinds = {r.kind: r for r in m.reviews.all()}
     if kinds and not (
@@ -310,8 +355,28 @@ def request_review(actor: User, m: Matter) -> None:
 
 
 def request_review_offered(actor: User, m: Matter) -> bool:
-    """The button waits for the window: a request dated inside it may still be recorded later."""
+    """The button waits for the window, which opens when the written reply's service (送达) is recorded:
+    a request dated inside it may still be recorded later."""
     return m.review_window_until is not None and clock.today() <= m.review_window_until
+
+
+def serve(actor: User, m: Matter) -> None:
+    """登记送达: the day and manner in which the written reply that opens a review window (a handling
+    opinion, a review opinion) reached the petitioner; the window counts from that day (arts. 35–36).
+    Recorded by whoever carries it back — the responsible agent or staff at or above the level holding
+    the replied matter (as for 反馈) — or by a handler of the unit that issued it (e.g. by post). Also on
+    a closed matter, so that a reply never recorded as served can still open the petitioner's window."""
+    opinion = awaiting_service(m)
+    issuer = (
+        opinion is not None
+        and opinion.unit_id is not None
+        and actor.role == Role.UNIT_HANDLER
+        and actor.unit_id == opinion.unit_id
+    )
+    if not issuer:
+        require_network_agent(actor, m)
+    if opinion is None:
+        raise WrongState("没有待送达的书面答复（处理意见书、复查意见书），或已登记送达。")
 
 
 def hearing(actor: User, m: Matter) -> None:
@@ -358,3 +423,34 @@ def press(actor: User, m: Matter) -> None:
     require_status(m, *[s for s in Status if s != Status.CLOSED])
     if is_holder(actor, m):
         raise WrongState("事项正由您所在的代办机构办理，无需催办。")
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def acts_on(actor: User, m: Matter) -> bool:
+    """Acts on this matter, and so may add files to it (a signed opinion, a photo of the site): staff of
+    the network levels along its path that may see it (scope is checked by the caller), a handler of a
+    unit with an active task on it, holding it for review, or whose opinion it was just replied with, its
+    包案 leaders and the leader who took it in. A supervisor watches and adds nothing."""
+    if actor.role in HOLDER_ROLES:
+        return True
+    if actor.role == Role.LEADER:
+        return actor.pk == m.received_by_id or any(u.pk == actor.pk for u in m.leaders.all())
+    if actor.role == Role.UNIT_HANDLER and actor.unit_id:
+        if m.holder_unit_id == actor.unit_id or any(
+            t.unit_id == actor.unit_id and t.status in ACTIVE_TASK for t in m.tasks.all()
+        ):
+            return True
+        latest = latest_opinion(m) if m.status == Status.REPLIED else None
+        return latest is not None and latest.unit_id == actor.unit_id
+    return False
+
+
+def attach(actor: User, m: Matter) -> None:
+    """上传附件 after intake: whoever acts on the matter, while it is open (a closed matter changes only
+    through a review request)."""
+    if not acts_on(actor, m):
+        raise NotAllowed("只有承办本事项的人员（沿途代办机构、在办交办单位、包案领导）可以上传附件。")
+    if m.status == Status.CLOSED:
+        raise WrongState("事项已办结，不能再上传附件。")

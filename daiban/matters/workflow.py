@@ -75,7 +75,14 @@ _ACTIONS = [
             ("request", "诉求"),
         ),
     ),
-    Action(EventKind.ATTACH, "上传附件", actions.attachments_add, texts=(("names", "附件"),)),
+    Action(
+        EventKind.ATTACH,
+        "上传附件",
+        actions.matter_attach,
+        mf.AttachForm,
+        rules.attach,
+        texts=(("names", "附件"), ("note", "说明")),
+    ),
     Action(
         EventKind.ROUTE,
         "交办事权单位",
@@ -89,7 +96,7 @@ _ACTIONS = [
         EventKind.START_LOCAL,
         "就地办理",
         actions.matter_start_local,
-        mf.OptionalNoteForm,
+        mf.StartLocalForm,
         rules.start_local,
         rank=9,
         texts=(("note", "说明"),),
@@ -172,6 +179,24 @@ _ACTIONS = [
         danger=True,
         on_task=True,
         texts=(("reasons", "异议理由"),),
+    ),
+    Action(
+        EventKind.OBJECTION_AGREE,
+        "同意异议",
+        actions.task_objection_agree,
+        mf.ObjectionAgreeForm,
+        rules.decide_objection,
+        on_task=True,
+        texts=(("note", "核实意见"),),
+    ),
+    Action(
+        EventKind.OBJECTION_REFUSE,
+        "不同意异议",
+        actions.task_objection_refuse,
+        mf.ObjectionRefuseForm,
+        rules.decide_objection,
+        on_task=True,
+        texts=(("reasons", "不同意异议的理由"),),
     ),
     Action(
         EventKind.SUBMIT_PART,
@@ -262,6 +287,15 @@ _ACTIONS = [
         rules.press,
         texts=(("note", "催办（督办）意见"),),
     ),
+    Action(
+        EventKind.SERVE,
+        "登记送达",
+        actions.matter_serve,
+        mf.ServeForm,
+        rules.serve,
+        rank=12,
+        texts=(("note", "送达说明"),),
+    ),
 ]
 
 REGISTRY: dict[str, Action] = {a.key.value: a for a in _ACTIONS}
@@ -291,11 +325,13 @@ def available(user: User, matter: Matter, *, recused: bool = False) -> list[Offe
     if recused:
         return []
     found: list[Offer] = []
-    own_tasks = (
-        [t for t in matter.tasks.all() if t.unit_id == user.unit_id]
-        if user.role == Role.UNIT_HANDLER and user.unit_id
-        else []
-    )
+    # A unit handler acts on its unit's tasks; the routing level decides objections to the tasks it sent.
+    own_tasks = [
+        t
+        for t in matter.tasks.all()
+        if (user.role == Role.UNIT_HANDLER and user.unit_id and t.unit_id == user.unit_id)
+        or (user.role != Role.UNIT_HANDLER and user.region_id and t.sent_from_id == user.region_id)
+    ]
     for action in _ACTIONS:
         if not action.has_button:
             continue

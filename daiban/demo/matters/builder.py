@@ -18,7 +18,15 @@ from daiban.demo.matters.people import person_name
 from daiban.demo.matters.steps import Gap, Spec, Step
 from daiban.demo.matters.topics import POOLS, Topic
 from daiban.demo.matters.workdays import CLOSES, OPENS
-from daiban.matters.choices import Channel, ContactMethod, Outcome, PetitionerGroup, Purpose, Satisfaction
+from daiban.matters.choices import (
+    Channel,
+    ContactMethod,
+    Outcome,
+    PetitionerGroup,
+    Purpose,
+    Satisfaction,
+    ServiceManner,
+)
 from daiban.matters.petitioners import PetitionerInput
 from daiban.network.models import ResponsibleUnit
 from daiban.regions.models import Level, Region
@@ -97,6 +105,8 @@ class StepBuilder:
         self.petitioners = self._petitioners()
         self.reply_gap: Gap = ("d", 1, OPENS)
         self.agent = desk.user  # the first agent answers for the matter to the end (首接即代办)
+        # A written reply that opens a review window waits for its service (送达), recorded with feedback.
+        self.unserved = False
 
     @property
     def story(self) -> dict[str, Any]:
@@ -258,6 +268,14 @@ class StepBuilder:
                 unit=wrong,
                 reasons=self.topic.objection,
             )
+            # The centre that routed it verifies and agrees (art. 23), and the matter is back with it.
+            self.add(
+                "objection_agree",
+                gap_workdays(rng, 0, 2),
+                actor=self.district.centre,
+                unit=wrong,
+                note="经核实，异议理由成立，由本中心重新交办。",
+            )
             if self.spec.scenario == "objected":
                 return len(self.out) - 1
             return self.route(self.lead_unit, gap_workdays(rng, 0, 2), self._co_units())
@@ -408,15 +426,31 @@ class StepBuilder:
         }
 
     def reply(self, outcome: str, gap: Gap, *, late: bool = False) -> int:
+        self.unserved = True
         return self.add("reply", gap, late=late, actor=self.lead_handler, **self.opinion(outcome))
 
+    def serve(self, gap: Gap) -> int:
+        """送达: the agent delivers the written reply (its day is the step's day; see ``perform``)."""
+        rng = self.rng
+        manner = weighted(
+            rng, ((ServiceManner.DIRECT, 6), (ServiceManner.MAIL, 2), (ServiceManner.ELECTRONIC, 1))
+        )
+        self.unserved = False
+        note = rng.choice(TEXTS["service_notes"][manner])
+        return self.add("serve", gap, actor=self.agent, manner=manner, note=note)
+
     def feedback(self) -> int:
+        """反馈, after delivering the written reply if it still waits for service."""
         rng = self.rng
         method = weighted(
             rng, ((ContactMethod.IN_PERSON, 4), (ContactMethod.PHONE, 3), (ContactMethod.VISIT, 2))
         )
         note = rng.choice(TEXTS["feedback_notes"])
-        return self.add("feedback", gap_days(self.rng, 0, 2), actor=self.agent, method=method, note=note)
+        gap = gap_days(self.rng, 0, 2)
+        if self.unserved:
+            self.serve(gap)
+            gap = gap_min(rng, 10, 60)
+        return self.add("feedback", gap, actor=self.agent, method=method, note=note)
 
     def follow_up(self, service: str, unit: str, gap: Gap | None = None) -> int:
         rng = self.rng

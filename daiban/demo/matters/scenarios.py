@@ -48,6 +48,7 @@ class MatterBuilder(StepBuilder):
                 last_route = i
             elif kind == "object":
                 step.within.append((last_route, "objection", 0))
+            elif kind == "objection_agree":  # the matter is back: a new routing clock
                 route_start = i
             elif kind == "accept":
                 if a["notice_method"]:  # the lead unit: tell the petitioner within 15 days
@@ -65,6 +66,10 @@ class MatterBuilder(StepBuilder):
             elif kind == "reply_local":
                 step.within.append((route_start, "route", 0))
                 follow_start, window = i, None
+            elif kind == "serve":
+                step.within.append((follow_start, "follow_up", 0))
+                if window is not None:  # the window counts from service (arts. 35–36)
+                    window = (i, window[1])
             elif kind in ("feedback", "follow_up", "close"):
                 step.within.append((follow_start, "follow_up", 0))
             elif kind == "request_review":
@@ -217,9 +222,10 @@ class MatterBuilder(StepBuilder):
             outcome=Outcome.SUPPORT,
             **story["reply"],
         )
+        self.serve(gap_days(rng, 1, 1))
         self.add(
             "feedback",
-            gap_days(rng, 1, 1),
+            gap_min(rng, 10, 30),
             actor=self.agent,
             method=ContactMethod.IN_PERSON,
             note=story["feedback_note"],
@@ -354,6 +360,7 @@ class MatterBuilder(StepBuilder):
             outcome=Outcome.EXPLAIN,
             **TEXTS["review"]["decision"],
         )
+        self.unserved = True  # the review opinion opens the re-examination window once served
         self.feedback()
         if scenario == "review_closed":
             resolved = rng.random() < 0.4

@@ -7,9 +7,11 @@ from daiban.matters.actions.feedback import *  # noqa: F403
 from daiban.matters.actions.handling import *  # noqa: F403
 from daiban.matters.actions.intake import *  # noqa: F403
 from daiban.matters.actions.numbering import seeded_lookup_codes
+from daiban.matters.actions.objections import *  # noqa: F403
 from daiban.matters.actions.people import *  # noqa: F403
 from daiban.matters.actions.review import *  # noqa: F403
 from daiban.matters.actions.routing import *  # noqa: F403
+from daiban.matters.actions.service import *  # noqa: F403
 from daiban.matters.actions.triage import *  # noqa: F403
 
 __all__ = ["seeded_lookup_codes"]

@@ -34,22 +34,27 @@ def matter_answer(*, actor: User, matter_id: int, expected_version: int | None, 
 
 
 def matter_start_local(
-    *, actor: User, matter_id: int, expected_version: int | None, note: str = ""
+    *, actor: User, matter_id: int, expected_version: int | None, note: str = "", simple: bool = False
 ) -> Matter:
-    """小事不出村: the holding village or township takes the matter on itself."""
+    """小事不出村: the holding village or township takes the matter on itself; with ``simple`` by the
+    simplified procedure (简易办理, 10 working days instead of 60 days)."""
     with locked(actor, matter_id, expected_version) as m:
         rules.start_local(actor, m)
+        if simple and deadlines.limit_length(Step.SIMPLIFIED) is None:
+            raise fail("simple", "简易办理期限已停用，请管理员在“法定时限”中启用后再选择。")
         before = m.status
         m.status = Status.LOCAL
-        # Taken on here: the routing clock is met; the handling limit (60 days, art. 34) now runs.
+        m.simple_procedure = simple
+        # Taken on here: the routing clock is met; the handling limit (60 days, art. 34, or the simplified
+        # one) now runs.
         deadlines.close_clocks(m, steps=[Step.ROUTE])
-        deadlines.open_clock(m, Step.HANDLING, clock.today())
+        deadlines.open_clock(m, Step.SIMPLIFIED if simple else Step.HANDLING, clock.today())
         record(
             m,
             actor,
             EventKind.START_LOCAL,
-            f"由{m.holder_label}就地办理",
-            {"note": note.strip()},
+            f"由{m.holder_label}就地办理" + ("（简易办理）" if simple else ""),
+            {"note": note.strip(), "simple": simple},
             status_before=before,
         )
     return m

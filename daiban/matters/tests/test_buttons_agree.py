@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from conftest import Personas, Tree
@@ -28,6 +29,7 @@ class Rollback(Exception):
 
 
 OPINION = {"outcome": "support", "facts": "f", "reasons": "r", "basis": "b"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 # Every action with a button, from the registry: a new action is covered without touching this test
 # (it needs only its inputs in ``_inputs``).
@@ -36,6 +38,8 @@ TASK_ACTIONS: dict[str, dict[str, Any]] = {
     "accept": {"notice_method": "written"},
     "object": {"reasons": "r"},
     "submit_part": {"content": "c"},
+    "objection_agree": {"note": ""},
+    "objection_refuse": {"reasons": "r"},
 }
 
 
@@ -69,6 +73,8 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
     if name == "request_review":
         kind = "reexam" if m.reviews.filter(kind="review").exists() else "review"
         return {"kind": kind, "requested_on": today, "reason": "r"}
+    if name == "attach":
+        return {"uploads": [SimpleUploadedFile("p.png", PNG, content_type="image/png")], "note": ""}
     return {
         "start_local": {"note": ""},
         "reply_local": OPINION,
@@ -96,6 +102,7 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
         "decide_review": OPINION,
         "assign_leaders": {"leaders": [p.leader]},
         "press": {"note": "n"},
+        "serve": {"served_on": today, "manner": "direct", "note": ""},
     }[name]
 
 
@@ -162,6 +169,28 @@ def test_buttons_agree_with_actions(flow: Flow, tree: Tree, personas: Personas, 
         flow.later(days=70)
         return m
 
+    def replied_local() -> Matter:
+        m = flow.local()
+        return flow.act(actions.matter_reply_local, p.village_agent, m, **OPINION)
+
+    def review_decided() -> Matter:
+        m = flow.in_review()
+        flow.later(days=3)
+        return flow.decide(m, more.city_housing_handler)
+
+    def objection_pending(role: str) -> Matter:
+        m = flow.routed(co_units=[t.unit_hr_a])
+        task = m.tasks.get(role=role)
+        flow.act_task(
+            actions.task_object, more.hr_handler if role == "co" else p.unit_handler, task, reasons="r"
+        )
+        return m
+
+    def objection_refused() -> Matter:
+        m = objection_pending("lead")
+        flow.act_task(actions.task_objection_refuse, p.county_staff, m.tasks.get(role="lead"), reasons="r")
+        return m
+
     def city_leader_day() -> Matter:
         with clock.frozen(flow.now):
             return intake(more.city_leader, t.village_a1x, channel="leader_day")
@@ -176,13 +205,20 @@ def test_buttons_agree_with_actions(flow: Flow, tree: Tree, personas: Personas, 
     run("at_city", lambda: escalated(p.county_staff, flow.at_county()))
     run("routed", lambda: flow.routed(co_units=[t.unit_hr_a]))
     run("routed_co_accepted", co_accepted)
+    run("objection_pending", lambda: objection_pending("lead"))
+    run("co_objection_pending", lambda: objection_pending("co"))
+    run("objection_refused", objection_refused)
     run("handling", lambda: flow.handling(co_units=[t.unit_hr_a]))
     run("handling_overdue", overdue)
     run("replied", flow.replied)
+    run("served", lambda: flow.serve(flow.replied()))
+    run("replied_local", replied_local)
     run("fed_back", flow.fed_back)
     run("followed_up", flow.followed_up)
     run("closed", flow.closed)
+    run("served_closed", lambda: flow.serve(flow.closed()))
     run("in_review", flow.in_review)
+    run("review_decided", review_decided)
     run("in_reexam", lambda: flow.in_reexam(more.city_housing_handler))
     run("city_leader_day", city_leader_day)
     assert found == [], "\n" + "\n".join(found)

@@ -77,6 +77,8 @@ ACTIONS: dict[str, tuple[Callable[..., Any], list[str], bool]] = {
     "object": (actions.task_object, UNITS, True),
     "accept": (actions.task_accept, UNITS, True),
     "submit_part": (actions.task_submit_part, UNITS, True),
+    "objection_agree": (actions.task_objection_agree, NETWORK, True),
+    "objection_refuse": (actions.task_objection_refuse, NETWORK, True),
     "mediate": (actions.matter_mediate, ["unit_handler", "village_agent", "township_staff"], False),
     "extend": (actions.matter_extend, ["unit_handler", "hr_handler"], False),
     "reply": (actions.matter_reply, ["unit_handler", "hr_handler", "discipline_handler"], False),
@@ -85,6 +87,7 @@ ACTIONS: dict[str, tuple[Callable[..., Any], list[str], bool]] = {
     "follow_up": (actions.matter_follow_up, NETWORK, False),
     "close": (actions.matter_close, NETWORK, False),
     "request_review": (actions.matter_request_review, NETWORK, False),
+    "serve": (actions.matter_serve, [*NETWORK, "unit_handler"], False),
     "hearing": (actions.matter_hearing, REVIEWERS, False),
     "decide": (actions.matter_decide_review, REVIEWERS, False),
     "assign_leaders": (actions.matter_assign_leaders, ["county_staff", "township_staff"], False),
@@ -130,6 +133,10 @@ def inputs(name: str, draw: Any, ctx: Any, today: datetime.date, sloppy: bool) -
             return {"lead_unit": lead, "lead_instructions": "请办理", "co_units": [(u, "") for u in co]}
         case "object":
             return {"reasons": text("不属本单位职责")}
+        case "objection_agree":
+            return {"note": "经核实"}
+        case "objection_refuse":
+            return {"reasons": text("职责清楚")}
         case "accept":
             return {"notice_method": pick(["written", "phone"], ["bogus"])}
         case "submit_part":
@@ -168,6 +175,11 @@ def inputs(name: str, draw: Any, ctx: Any, today: datetime.date, sloppy: bool) -
                 "requested_on": today - datetime.timedelta(days=pick([0, 1], [40, -1])),
                 "reason": text("不服"),
             }
+        case "serve":
+            return {
+                "served_on": today - datetime.timedelta(days=pick([0, 0, 1], [-1, 400])),
+                "manner": pick(["direct", "mail"], ["bogus"]),
+            }
         case "hearing":
             return {"days": pick([3, 10], [0])}
         case "assign_leaders":
@@ -193,15 +205,18 @@ NEXT: dict[str, list[str]] = {
     "registered_low": ["escalate"] * 6 + ["start_local", "answer", "guide_legal", "hand_down", "press"],
     "registered_high": ["route"] * 8 + ["hand_down", "escalate", "not_accept", "assign_leaders", "recuse"],
     Status.LOCAL: ["reply_local"] * 4 + ["mediate", "escalate", "answer", "guide_legal"],
-    Status.ROUTED: ["accept"] * 8 + ["object", "press", "assign_leaders", "recuse"],
+    Status.ROUTED: ["accept"] * 8
+    + ["object"] * 2
+    + ["objection_agree", "objection_refuse"] * 2
+    + ["press", "assign_leaders", "recuse"],
     Status.HANDLING: ["reply"] * 4 + ["accept", "submit_part"] * 3 + ["mediate", "extend", "press"],
-    Status.REPLIED: ["feedback"] * 4 + ["follow_up", "close", "request_review", "request_review"],
-    "replied_fed_back": ["follow_up"] * 4 + ["feedback", "close", "request_review", "request_review"],
-    "replied_followed_up": ["close"] * 4 + ["request_review"] * 3 + ["follow_up"],
+    Status.REPLIED: ["feedback"] * 4 + ["serve"] * 3 + ["follow_up", "close"] + ["request_review"] * 2,
+    "replied_fed_back": ["follow_up"] * 4 + ["serve", "feedback", "close"] + ["request_review"] * 2,
+    "replied_followed_up": ["close"] * 4 + ["request_review"] * 3 + ["serve", "follow_up"],
     Status.REVIEW: ["decide"] * 3 + ["hearing", "press"],
     Status.REEXAM: ["decide"] * 3 + ["hearing", "hearing", "press"],
     Status.CLOSED: ["request_review"] * 3 + ["press", "recuse"],
-    "closed_for_good": ["request_review", "press", "recuse", "recuse"],
+    "closed_for_good": ["request_review", "serve", "press", "recuse", "recuse"],
 }
 COLLEAGUE = {
     "village_agent": "village_agent_2",
@@ -209,7 +224,13 @@ COLLEAGUE = {
     "unit_handler": "unit_handler_2",
     "unit_handler_2": "unit_handler",
 }
-TASK_STATUS_FOR = {"accept": ["assigned"], "object": ["assigned"], "submit_part": ["accepted"]}
+TASK_STATUS_FOR = {
+    "accept": ["assigned", "objecting"],
+    "object": ["assigned"],
+    "submit_part": ["accepted"],
+    "objection_agree": ["objecting"],
+    "objection_refuse": ["objecting"],
+}
 
 
 class Context:
@@ -314,7 +335,7 @@ class MatterMachine(RuleBasedStateMachine):
             return [u for u in users if u.unit_id in review_units]
         if name in ("extend", "reply") or (name == "mediate" and m.holder_unit_id):
             return [u for u in users if u.unit_id and u.unit_id == m.holder_unit_id]
-        if name in ("feedback", "follow_up", "close", "request_review"):
+        if name in ("feedback", "follow_up", "close", "request_review", "serve"):
             return [m.responsible_agent, self.ctx.personas.county_staff]
         if name in ("assign_leaders", "recuse", "press"):
             return [self.ctx.user(n) for n in ACTIONS[name][1]]
@@ -349,7 +370,10 @@ class MatterMachine(RuleBasedStateMachine):
                 if not fitting:
                     return
                 task = data.draw(st.sampled_from(fitting), label="task")
-                likely = [u for n in EVERYONE if (u := self.ctx.user(n)).unit_id == task.unit_id]
+                if name.startswith("objection_"):  # decided by the level that routed the task
+                    likely = [u for n in NETWORK if (u := self.ctx.user(n)).region_id == task.sent_from_id]
+                else:
+                    likely = [u for n in EVERYONE if (u := self.ctx.user(n)).unit_id == task.unit_id]
             else:
                 likely = self._likely_actors(m, name)
             actor = data.draw(st.sampled_from(likely or [self.ctx.user(n) for n in EVERYONE]), label="actor")
@@ -387,7 +411,7 @@ class MatterMachine(RuleBasedStateMachine):
         written = Event.objects.get(matter_id=matter_id, seq=after.version)
         assert written.actor == actor and written.at == self.now
         if m.status == Status.CLOSED:
-            assert name == "request_review", f"{name} changed a closed matter"
+            assert name in ("request_review", "serve"), f"{name} changed a closed matter"
         self._others_unchanged(matter_id, before_state)
         note_statistic(f"done: {name}")  # see --hypothesis-show-statistics
 

@@ -85,8 +85,12 @@ def test_unit_no_longer_sees_what_it_objected_to_nor_withdrawn_co_tasks(
     flow: Flow, tree: Tree, personas: Personas, more: More
 ) -> None:
     m = flow.routed(co_units=[tree.unit_hr_a])
-    flow.act_task(actions.task_object, personas.unit_handler, flow.lead_task(m), reasons="不属本局")
-    # Not its business: what happens next (possibly at another unit) is none of its concern.
+    lead = flow.lead_task(m)
+    flow.act_task(actions.task_object, personas.unit_handler, lead, reasons="不属本局")
+    # While the centre has not decided, the task is still the unit's.
+    assert matters_for(personas.unit_handler).filter(pk=m.pk).exists()
+    flow.act_task(actions.task_objection_agree, personas.county_staff, lead)
+    # Upheld, it is not its business: what happens next (possibly at another unit) is none of its concern.
     assert not matters_for(personas.unit_handler).filter(pk=m.pk).exists()
     assert not matters_for(more.hr_handler).filter(pk=m.pk).exists()  # the co task was withdrawn
 

@@ -12,9 +12,10 @@ from daiban.matters.selectors import matters_for
 RELATED = ("region", "holder_region", "holder_unit", "responsible_agent", "received_by")
 # Everything the matter page and its buttons' rules read, one query per relation.
 DETAIL_PREFETCH = (
-    Prefetch("tasks", queryset=UnitTask.objects.select_related("unit").order_by("role", "id")),
+    Prefetch("tasks", queryset=UnitTask.objects.select_related("unit", "sent_from").order_by("role", "id")),
     Prefetch("tasks__deadlines", queryset=Deadline.objects.order_by("due_date")),
     "leaders",
+    "opinions",
     "reviews__unit",
     Prefetch("deadlines", queryset=Deadline.objects.select_related("task__unit")),
 )

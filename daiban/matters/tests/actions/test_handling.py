@@ -213,8 +213,10 @@ def test_reply_goes_back_to_the_first_contact_for_feedback(
     opinion = m.opinions.get()
     assert (opinion.stage, opinion.unit, opinion.outcome) == ("handling", tree.unit_housing_a, "support")
     assert m.tasks.get().status == TaskStatus.DONE
-    # review may be asked within 30 days of the reply: 2026-07-10 is a Friday
-    assert m.review_window_until == datetime.date(2026, 7, 10)
+    # review may be asked within 30 days of receiving the reply: the window opens when its service (送达)
+    # is recorded (test_service); until then the opinion is 待送达
+    assert m.review_window_until is None and opinion.review_limit == "review_request"
+    assert opinion.awaiting_service
     open_clock = m.deadlines.get(is_open=True)
     assert (open_clock.step, m.due_step, m.due_date) == (
         Step.FOLLOW_UP,
@@ -235,11 +237,16 @@ def test_reply_waits_for_every_co_unit(flow: Flow, tree: Tree, personas: Persona
     assert m.status == Status.REPLIED and m.tasks.get(pk=co.pk).status == TaskStatus.DONE
 
 
-def test_a_co_unit_that_objected_does_not_hold_up_the_reply(
+def test_a_co_unit_whose_objection_was_upheld_does_not_hold_up_the_reply(
     flow: Flow, tree: Tree, personas: Personas, more: More
 ) -> None:
     m = flow.handling(co_units=[tree.unit_hr_a])
-    flow.act_task(actions.task_object, more.hr_handler, m.tasks.get(role=TaskRole.CO), reasons="与社保无关")
+    co = m.tasks.get(role=TaskRole.CO)
+    flow.act_task(actions.task_object, more.hr_handler, co, reasons="与社保无关")
+    # Until the centre decides, the co-unit's part may still be owed.
+    error = assert_refused(WrongState, flow.bound(actions.matter_reply, personas.unit_handler, m, **OPINION))
+    assert "异议待" in error.message
+    flow.act_task(actions.task_objection_agree, personas.county_staff, co)
     m = flow.fresh(flow.act(actions.matter_reply, personas.unit_handler, m, **OPINION))
     assert m.status == Status.REPLIED
 

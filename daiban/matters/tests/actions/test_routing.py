@@ -203,9 +203,11 @@ def test_accusation_hidden_from_agents_who_did_not_take_it(
 # ------------------------------------------------------------------------------------------------- object
 
 
-def test_lead_objection_returns_the_matter_with_a_fresh_route_clock(
+def test_lead_objection_agreed_returns_the_matter_with_a_fresh_route_clock(
     flow: Flow, tree: Tree, personas: Personas, more: More
 ) -> None:
+    """The objection waits for the centre that routed the matter (art. 23); once it agrees, the matter
+    comes back with a routing clock counted from the day of that decision."""
     m = flow.routed(co_units=[tree.unit_hr_a])
     co = m.tasks.get(role=TaskRole.CO)
     flow.act_task(actions.task_accept, more.hr_handler, co)
@@ -213,14 +215,21 @@ def test_lead_objection_returns_the_matter_with_a_fresh_route_clock(
     lead = flow.lead_task(m)
     m = flow.fresh(flow.act_task(actions.task_object, personas.unit_handler, lead, reasons="属人社部门职责"))
     lead.refresh_from_db()
+    assert lead.status == TaskStatus.OBJECTION_PENDING and lead.objection_reason == "属人社部门职责"
+    assert m.status == Status.ROUTED and m.holder_unit == tree.unit_housing_a
+    flow.on(2026, 6, 8)
+    m = flow.fresh(
+        flow.act_task(actions.task_objection_agree, personas.county_staff, lead, note="经核实属实")
+    )
+    lead.refresh_from_db()
     co.refresh_from_db()
     assert lead.status == TaskStatus.OBJECTED and lead.objection_reason == "属人社部门职责"
     assert co.status == TaskStatus.WITHDRAWN
     assert m.status == Status.REGISTERED and m.holder_unit is None and m.holder_region == tree.county_a
     assert not m.deadlines.filter(is_open=True, task__isnull=False).exists()
     route = m.deadlines.get(is_open=True)
-    assert (route.step, route.started_on) == (Step.ROUTE, datetime.date(2026, 6, 5))
-    assert (m.due_step, m.due_date) == (Step.ROUTE, datetime.date(2026, 6, 22))  # 06-20 is a Saturday
+    assert (route.step, route.started_on) == (Step.ROUTE, datetime.date(2026, 6, 8))
+    assert (m.due_step, m.due_date) == (Step.ROUTE, datetime.date(2026, 6, 23))  # 15 days, a Tuesday
     # the centre can route again, to the right unit this time
     m = flow.fresh(flow.act(actions.matter_route, personas.county_staff, m, lead_unit=tree.unit_hr_a))
     assert m.holder_unit == tree.unit_hr_a and m.tasks.filter(status=TaskStatus.ASSIGNED).count() == 1
@@ -232,10 +241,13 @@ def test_co_objection_leaves_the_matter_with_the_lead(
     m = flow.routed(co_units=[tree.unit_hr_a])
     co = m.tasks.get(role=TaskRole.CO)
     m = flow.fresh(flow.act_task(actions.task_object, more.hr_handler, co, reasons="不涉及社保"))
+    assert m.tasks.get(pk=co.pk).status == TaskStatus.OBJECTION_PENDING
+    assert m.events.get(seq=m.version).summary.startswith("协办单位")
+    m = flow.fresh(flow.act_task(actions.task_objection_agree, personas.county_staff, co))
     assert m.status == Status.ROUTED and m.holder_unit == tree.unit_housing_a
     assert m.tasks.get(pk=co.pk).status == TaskStatus.OBJECTED
     assert not m.deadlines.filter(task=co, is_open=True).exists()
-    assert m.events.get(seq=m.version).summary.startswith("协办单位")
+    assert m.events.get(seq=m.version).summary.startswith("同意协办单位")
 
 
 def test_objection_on_the_fifth_working_day_is_in_time(flow: Flow, personas: Personas) -> None:
@@ -363,12 +375,13 @@ def test_accept_refused_twice(flow: Flow, personas: Personas) -> None:
     assert_refused(WrongState, call)
 
 
-def test_accept_refused_after_objection(flow: Flow, personas: Personas) -> None:
+def test_accept_refused_after_objection_agreed(flow: Flow, personas: Personas) -> None:
     m = flow.routed()
     task = flow.lead_task(m)
     flow.act_task(actions.task_object, personas.unit_handler, task, reasons="不属本单位")
+    flow.act_task(actions.task_objection_agree, personas.county_staff, task)
     call = flow.bound_task(actions.task_accept, personas.unit_handler, task, notice_method="written")
-    # Once it objected, the matter is no longer the unit's business: it cannot even see it.
+    # Once its objection is upheld, the matter is no longer the unit's business: it cannot even see it.
     assert_refused(OutOfScope, call)
 
 
@@ -551,9 +564,12 @@ def test_an_objection_returns_the_matter_to_the_township(
     m = at_town(flow)
     m = flow.fresh(flow.act(actions.matter_route, personas.township_staff, m, lead_unit=police))
     handler = make_user("paichusuo", "unit_handler", tree.town_a1, unit=police)
-    m = flow.fresh(
-        flow.act_task(actions.task_object, handler, flow.lead_task(m), reasons="属民事纠纷，应由司法所调解")
-    )
+    lead = flow.lead_task(m)
+    flow.act_task(actions.task_object, handler, lead, reasons="属民事纠纷，应由司法所调解")
+    # The station that routed it decides the objection.
+    offered = {(o.key, o.task) for o in workflow.available(personas.township_staff, flow.fresh(m))}
+    assert ("objection_agree", lead) in offered and ("objection_refuse", lead) in offered
+    m = flow.fresh(flow.act_task(actions.task_objection_agree, personas.township_staff, lead))
     assert (m.status, m.holder_region, m.holder_unit) == (Status.REGISTERED, tree.town_a1, None)
     m = flow.fresh(
         flow.act(actions.matter_route, personas.township_staff, m, lead_unit=town_units["justice_a1"])
@@ -603,6 +619,7 @@ def test_the_review_of_a_township_unit_goes_to_the_county_unit(
     opinion = {"outcome": "explain", "facts": "经查", "reasons": "理由", "basis": "依据"}
     m = flow.fresh(flow.act(actions.matter_reply, handler, m, **opinion))
     flow.later(days=5)
+    flow.act(actions.matter_serve, personas.township_staff, m, served_on=flow.today, manner="direct")
     m = flow.fresh(
         flow.act(
             actions.matter_request_review,
