@@ -13,7 +13,8 @@ Gap = tuple[str, int, int]  # ("min" | "wd" | "d", amount, minute of the day for
 class Step:
     """One action call: ``kind`` is the workflow key (the event kind), ``args`` the action's own keyword
     arguments, except those the run supplies (``matter_id``, ``expected_version``), ``unit`` for the task
-    of that unit (``task_id``), and ``deadline_days`` / the request day, which depend on the step's day."""
+    of that unit (``task_id``), and ``deadline_days`` / the request and service days, which depend on
+    the step's day."""
 
     kind: str
     gap: Gap

@@ -18,7 +18,16 @@ from daiban.accounts.models import User
 from daiban.demo.matters import DemoNetworkMissing, LoadResult, People, load_demo_matters
 from daiban.demo.network import load_demo_network
 from daiban.matters.choices import ClosureKind, NotAcceptedReason, ReviewKind, Status, Step, TaskStatus
-from daiban.matters.models import Deadline, Event, Matter, NumberSequence, Petitioner, Review, UnitTask
+from daiban.matters.models import (
+    Deadline,
+    Event,
+    Matter,
+    NumberSequence,
+    Opinion,
+    Petitioner,
+    Review,
+    UnitTask,
+)
 from daiban.matters.queues import ROLE_QUEUES, queue_matters
 from daiban.network.models import UnitDomain
 from daiban.pii.fields import birth_date_of, has_pii
@@ -122,6 +131,13 @@ def test_replies_follow_ups_and_closures(loaded: LoadResult) -> None:
     assert closed.filter(closure_kind=ClosureKind.NOT_ACCEPTED).exists()
     assert Event.objects.filter(kind="reply_local").exists()  # solved at the village (小事不出村)
     assert Event.objects.filter(kind="hand_down").exists()
+    # written replies still waiting for service (待送达), and served ones: served on or after the day of
+    # issue, the review window counted from service
+    waiting = Opinion.objects.filter(review_limit="review_request", served_on=None)
+    assert waiting.filter(matter__status=Status.REPLIED).exists()
+    served = list(Opinion.objects.exclude(served_on=None).select_related("matter"))
+    assert served and all(timezone.localdate(o.issued_at) <= o.served_on for o in served)
+    assert Event.objects.filter(kind="serve").count() == len(served)
 
 
 def test_review_reexam_hearing_and_final(loaded: LoadResult) -> None:
@@ -134,11 +150,12 @@ def test_review_reexam_hearing_and_final(loaded: LoadResult) -> None:
         kind="not_accept", details__reason_kind=NotAcceptedReason.ALREADY_REEXAMINED
     ).exists()
     for review in Review.objects.select_related("matter"):
-        # Asked within 30 days of the written answer it challenges (arts. 35, 36).
+        # Asked within 30 days of receiving the written answer it challenges (arts. 35, 36).
         stage = "handling" if review.kind == ReviewKind.REVIEW else "review"
         answered = review.matter.opinions.filter(stage=stage).order_by("issued_at").last()
-        assert answered is not None
-        assert 0 <= (review.requested_on - timezone.localdate(answered.issued_at)).days <= 30
+        assert answered is not None and answered.served_on is not None
+        assert timezone.localdate(answered.issued_at) <= answered.served_on <= review.requested_on
+        assert (review.requested_on - answered.served_on).days <= 30
         if review.kind == ReviewKind.REEXAM:
             assert review.unit.name == "呼和浩特市人民政府"
 
@@ -173,6 +190,7 @@ def test_the_two_stories_from_the_report(loaded: LoadResult) -> None:
         "accept",
         "mediate",
         "reply",
+        "serve",
         "feedback",
         "follow_up",
         "close",

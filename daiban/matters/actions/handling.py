@@ -122,7 +122,10 @@ def to_reply(m: Matter, *, review_window: str | None) -> None:
     """After a written opinion: back to the first-contact level for feedback and follow-up.
 
     ``review_window`` names the time limit for asking the next instance (``review_request`` after a
-    handling opinion, ``reexam_request`` after a review opinion), or None when there is none."""
+    handling opinion, ``reexam_request`` after a review opinion), or None when there is none. It is kept
+    on the opinion just issued: the window opens only when its service (送达) is recorded, counted from
+    the day the petitioner received it (arts. 35–36; ``actions.service.matter_serve``). Until then the
+    matter is 待送达 and no review can be asked."""
     today = clock.today()
     m.status = Status.REPLIED
     m.replied_at = clock.now()
@@ -133,7 +136,12 @@ def to_reply(m: Matter, *, review_window: str | None) -> None:
     back_to = _follow_up_holder(m)
     m.holder_region = back_to
     m.holder_path = back_to.path if back_to else ""
-    m.review_window_until = deadlines.review_window_end(review_window, today) if review_window else None
+    m.review_window_until = None
+    if review_window:
+        latest = m.opinions.order_by("-id").first()
+        assert latest is not None, "to_reply follows a written opinion"
+        latest.review_limit = review_window
+        latest.save(update_fields=["review_limit"])
     deadlines.open_clock(m, Step.FOLLOW_UP, today)
 
 

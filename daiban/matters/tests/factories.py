@@ -194,6 +194,11 @@ class Flow:
         self.act(actions.matter_close, self.p.county_staff, m, resolved=resolved)
         return self.fresh(m)
 
+    def serve(self, m: Matter, on: datetime.date | None = None, manner: str = "direct") -> Matter:
+        """送达: the written reply reached the petitioner ``on`` (default: today); the review window opens."""
+        self.act(actions.matter_serve, self.p.county_staff, m, served_on=on or self.today, manner=manner)
+        return self.fresh(m)
+
     def request_review(self, m: Matter, kind: str = "review") -> Matter:
         self.act(
             actions.matter_request_review,
@@ -209,7 +214,7 @@ class Flow:
         """复查中, at the superior of 新城区住建局 (呼和浩特市住建局); needs ``review_units``."""
         m = self.replied(**overrides)
         self.later(days=5)
-        return self.request_review(m, "review")
+        return self.request_review(self.serve(m), "review")
 
     def decide(self, m: Matter, actor: User, outcome: str = "explain") -> Matter:
         self.act(
@@ -228,4 +233,4 @@ class Flow:
         self.later(days=10)
         m = self.decide(m, review_handler)
         self.later(days=5)
-        return self.request_review(m, "reexam")
+        return self.request_review(self.serve(m), "reexam")

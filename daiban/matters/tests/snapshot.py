@@ -76,7 +76,7 @@ _QUERIES: dict[str, tuple[type[Model], tuple[str, ...]]] = {
     "events": (Event, ("id", "matter", "seq", "kind")),
     "tasks": (UnitTask, TASK_FIELDS),
     "deadlines": (Deadline, DEADLINE_FIELDS),
-    "opinions": (Opinion, ("id", "matter", "stage")),
+    "opinions": (Opinion, ("id", "matter", "stage", "review_limit", "served_on", "service_manner")),
     "reviews": (Review, REVIEW_FIELDS),
     "mediations": (Mediation, ("id", "matter", "signed")),
     "recusals": (Recusal, ("id", "matter", "user")),

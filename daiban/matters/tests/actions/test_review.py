@@ -1,5 +1,6 @@
-"""复查 / 复核 (arts. 35–36): within 30 days of the written reply, to the handling unit's superior, then to
-the next superior; hearing time does not count; after re-examination the matter is final."""
+"""复查 / 复核 (arts. 35–36): within 30 days of receiving the written reply (its service, 送达, recorded:
+see test_service), to the handling unit's superior, then to the next superior; hearing time does not
+count; after re-examination the matter is final."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from conftest import Personas, Tree
 from daiban.accounts.models import User
@@ -37,6 +39,13 @@ def request(flow: Flow, actor: User, m: Matter, kind: str = "review", **kw: Any)
     return flow.bound(actions.matter_request_review, actor, m, kind=kind, **kw)
 
 
+def served(flow: Flow, m: Matter, on: datetime.date | None = None) -> Matter:
+    """The written reply reached the petitioner ``on`` (default: the day it was issued)."""
+    opinion = m.opinions.order_by("-id").first()
+    assert opinion is not None
+    return flow.serve(m, on=on or timezone.localdate(opinion.issued_at))
+
+
 # -------------------------------------------------------------------------------------------------- review
 
 
@@ -46,6 +55,7 @@ def test_review_goes_to_the_superior_of_the_handling_unit(
     m = flow.replied()  # replied Friday 2026-06-05
     assert m.replied_at is not None and m.replied_at.date() == datetime.date(2026, 6, 5)
     flow.on(2026, 6, 15)
+    m = served(flow, m, datetime.date(2026, 6, 8))
     m = flow.fresh(request(flow, personas.county_staff, m)())
     review = m.reviews.get()
     assert (review.kind, review.unit, review.requested_on) == (
@@ -63,13 +73,13 @@ def test_review_goes_to_the_superior_of_the_handling_unit(
 
 
 def test_review_reopens_a_closed_matter(flow: Flow, personas: Personas, more: More) -> None:
-    m = flow.closed(resolved=True)
+    m = served(flow, flow.closed(resolved=True))
     m = flow.fresh(request(flow, personas.county_staff, m)())
     assert m.status == Status.REVIEW and m.closed_at is None and m.resolved is None and m.closure_kind == ""
 
 
 def test_review_on_the_last_day_of_the_window(flow: Flow, personas: Personas, more: More) -> None:
-    m = flow.replied()  # 06-05 + 30 days = 07-05, a Sunday: the window ends Monday 07-06
+    m = served(flow, flow.replied())  # served 06-05 + 30 days = 07-05, a Sunday: the window ends Monday 07-06
     assert m.review_window_until == datetime.date(2026, 7, 6)
     flow.on(2026, 7, 7)
     # recorded a day late, but asked for in time
@@ -78,14 +88,14 @@ def test_review_on_the_last_day_of_the_window(flow: Flow, personas: Personas, mo
 
 
 def test_review_after_thirty_days_is_refused(flow: Flow, personas: Personas, more: More) -> None:
-    m = flow.replied()
+    m = served(flow, flow.replied())
     flow.on(2026, 7, 7)
     error = assert_refused(WrongState, request(flow, personas.county_staff, m))
     assert "期限" in error.message
 
 
 def test_review_date_before_the_reply_is_refused(flow: Flow, personas: Personas, more: More) -> None:
-    m = flow.replied()
+    m = served(flow, flow.replied())
     call = request(flow, personas.county_staff, m, requested_on=datetime.date(2026, 6, 4))
     assert_refused(ValidationError, call, "requested_on")
 
@@ -95,33 +105,33 @@ def test_reply_date_is_the_local_date(flow: Flow, personas: Personas, more: More
     local date of the reply (before the fix the UTC date let a request dated the day before through)."""
     m = flow.handling()
     flow.on(2026, 6, 5, hour=7)
-    m = flow.reply(m)
+    m = served(flow, flow.reply(m))
     flow.on(2026, 6, 8)
     call = request(flow, personas.county_staff, m, requested_on=datetime.date(2026, 6, 4))
     assert_refused(ValidationError, call, "requested_on")
 
 
 def test_review_date_in_the_future_is_refused(flow: Flow, personas: Personas, more: More) -> None:
-    m = flow.replied()
+    m = served(flow, flow.replied())
     call = request(flow, personas.county_staff, m, requested_on=flow.today + datetime.timedelta(days=1))
     assert_refused(ValidationError, call, "requested_on")
 
 
 @pytest.mark.parametrize(("field", "kw"), [("kind", {"kind": "appeal"}), ("reason", {"reason": " "})])
 def test_review_invalid(flow: Flow, personas: Personas, more: More, field: str, kw: dict[str, str]) -> None:
-    m = flow.replied()
+    m = served(flow, flow.replied())
     assert_refused(ValidationError, request(flow, personas.county_staff, m, **kw), field)
 
 
 @pytest.mark.parametrize("role", ["unit_handler", "supervisor", "leader"])
 def test_review_request_refused_by_role(flow: Flow, personas: Personas, more: More, role: str) -> None:
-    m = flow.replied()
+    m = served(flow, flow.replied())
     assert_refused(NotAllowed, request(flow, getattr(personas, role), m))
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_review_request_out_of_scope(flow: Flow, personas: Personas, more: More, who: str) -> None:
-    m = flow.replied()
+    m = served(flow, flow.replied())
     assert_refused(OutOfScope, request(flow, getattr(personas, who), m))
 
 
@@ -133,7 +143,8 @@ def test_review_refused_while_handling(flow: Flow, personas: Personas, more: Mor
 def test_review_refused_after_a_local_answer(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.local()
     flow.act(actions.matter_reply_local, personas.village_agent, m, **DECISION)
-    assert_refused(WrongState, request(flow, personas.village_agent, m))
+    error = assert_refused(WrongState, request(flow, personas.village_agent, m))
+    assert "没有可申请" in error.message  # a local answer opens no window: nothing to serve first
 
 
 def test_review_refused_without_a_superior_organ(
@@ -142,20 +153,22 @@ def test_review_refused_without_a_superior_organ(
     m = flow.routed(lead_unit=tree.unit_hr_a)
     flow.act_task(actions.task_accept, more.hr_handler, flow.lead_task(m), notice_method="written")
     flow.act(actions.matter_reply, more.hr_handler, m, **DECISION)
+    served(flow, m)
     error = assert_refused(WrongState, request(flow, personas.county_staff, m))
     assert "上级机关" in error.message
 
 
 def test_review_stale(flow: Flow, personas: Personas, more: More) -> None:
-    m = flow.replied()
+    m = served(flow, flow.replied())
     assert_refused(Conflict, request(flow, personas.county_staff, m, version=1))
 
 
 def test_review_requested_twice_is_refused(flow: Flow, personas: Personas, more: More) -> None:
     m = flow.in_review()
     flow.later(days=3)
-    m = flow.decide(m, more.city_housing_handler)
-    assert_refused(WrongState, request(flow, personas.county_staff, m, "review"))
+    m = served(flow, flow.decide(m, more.city_housing_handler))
+    error = assert_refused(WrongState, request(flow, personas.county_staff, m, "review"))
+    assert "已申请过复查" in error.message
 
 
 # ------------------------------------------------------------------------------------------------- reexam
@@ -167,8 +180,10 @@ def test_reexam_goes_to_the_next_superior(flow: Flow, tree: Tree, personas: Pers
     m = flow.decide(m, more.city_housing_handler)
     assert m.status == Status.REPLIED and not m.is_final
     assert m.opinions.get(stage="review").unit == tree.unit_housing_city
-    # decided Saturday 2026-06-20: re-examination may be asked until 07-20
-    assert (flow.today, m.review_window_until) == (datetime.date(2026, 6, 20), datetime.date(2026, 7, 20))
+    # decided Saturday 2026-06-20 and served that day: re-examination may be asked until 07-20
+    assert flow.today == datetime.date(2026, 6, 20) and m.review_window_until is None
+    m = served(flow, m)
+    assert m.review_window_until == datetime.date(2026, 7, 20)
     flow.later(days=5)
     m = flow.request_review(m, "reexam")
     reexam = m.reviews.get(kind=ReviewKind.REEXAM)
@@ -178,8 +193,9 @@ def test_reexam_goes_to_the_next_superior(flow: Flow, tree: Tree, personas: Pers
 
 
 def test_reexam_refused_before_the_review_is_decided(flow: Flow, personas: Personas, more: More) -> None:
-    m = flow.replied()
-    assert_refused(WrongState, request(flow, personas.county_staff, m, "reexam"))
+    m = served(flow, flow.replied())
+    error = assert_refused(WrongState, request(flow, personas.county_staff, m, "reexam"))
+    assert "复查意见作出后" in error.message
 
 
 def test_reexam_window_follows_its_own_time_limit(flow: Flow, personas: Personas, more: More) -> None:
@@ -191,7 +207,7 @@ def test_reexam_window_follows_its_own_time_limit(flow: Flow, personas: Personas
     clear_cache()
     m = flow.in_review()
     flow.on(2026, 7, 1)
-    m = flow.decide(m, more.city_housing_handler)
+    m = served(flow, flow.decide(m, more.city_housing_handler))
     assert m.review_window_until == datetime.date(2026, 7, 16)
 
 
