@@ -515,6 +515,14 @@ def test_hostile_input_to_every_route_is_never_a_server_error(route: str, world:
 OTHER = {"petitioners": [PetitionerInput(name="李秀英", id_number=id_with_check("15010219750620002"))]}
 
 
+def _objected(w: World) -> Matter:
+    """The lead unit has objected; the centre that routed the matter decides."""
+    m = w.flow.routed(**OTHER)
+    lead = m.tasks.get(role="lead")
+    w.flow.act_task(actions.task_object, w.people["unit_handler"], lead, reasons="不属本单位职责")
+    return Flow.fresh(m)
+
+
 def _co_accepted(w: World) -> Matter:
     m = w.flow.routed(co_units=[w.tree.unit_hr_a], **OTHER)
     w.flow.act_task(
@@ -536,7 +544,9 @@ STATES: dict[str, Callable[[World], Matter]] = {
     "routed": lambda w: w.flow.routed(**OTHER),
     "handling": lambda w: w.flow.handling(**OTHER),
     "co_accepted": _co_accepted,
+    "objected": _objected,
     "replied": lambda w: w.flow.replied(**OTHER),
+    "served": lambda w: w.flow.serve(w.flow.replied(**OTHER)),
     "fed_back": lambda w: w.flow.fed_back(**OTHER),
     "followed_up": lambda w: w.flow.followed_up(**OTHER),
     "in_review": lambda w: w.flow.in_review(**OTHER),
@@ -555,6 +565,8 @@ ACTION_CASES: dict[str, tuple[str, str]] = {
     "not_accept": ("at_village", "village_agent"),
     "accept": ("routed", "unit_handler"),
     "object": ("routed", "unit_handler"),
+    "objection_agree": ("objected", "county_staff"),
+    "objection_refuse": ("objected", "county_staff"),
     "submit_part": ("co_accepted", "hr_handler"),
     "extend": ("handling", "unit_handler"),
     "reply": ("handling", "unit_handler"),
@@ -563,7 +575,9 @@ ACTION_CASES: dict[str, tuple[str, str]] = {
     "feedback": ("replied", "county_staff"),
     "follow_up": ("fed_back", "county_staff"),
     "close": ("followed_up", "county_staff"),
-    "request_review": ("replied", "county_staff"),
+    "request_review": ("served", "county_staff"),
+    "serve": ("replied", "county_staff"),
+    "attach": ("handling", "unit_handler"),
     "assign_leaders": ("at_county", "county_staff"),
     "recuse": ("at_village", "village_agent"),
     "press": ("at_village", "county_staff"),
@@ -573,6 +587,8 @@ ACTION_CASES: dict[str, tuple[str, str]] = {
 # Where the first choice of the page is not what a person would send (None: left out).
 BASELINE_OVERRIDES: dict[str, dict[str, Any]] = {
     "route": {"co_units": None},  # the first co-unit offered is the lead unit itself
+    # A file input has no value to copy: a photo as a person would choose it.
+    "attach": {"uploads": SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)},
 }
 
 

@@ -45,7 +45,7 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     stale = request.method == "POST" and _is_stale(request.POST.get("version"), matter.version)
     if not allowed and not stale:
         raise PermissionDenied("您现在不能对该事项办理此操作。")
-    form = spec.form(request.POST or None, user=user, matter=matter, task=task)
+    form = spec.form(request.POST or None, request.FILES or None, user=user, matter=matter, task=task)
     conflict = False
     if stale:
         conflict = True
