@@ -9,7 +9,7 @@ see nothing. An object outside the grant answers 404, exactly like one that does
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, cast
 
 from django import forms
@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import ForeignKey, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -60,6 +61,23 @@ def path_of(obj: object) -> str | None:
         return obj.path or None
     path = getattr(obj, "region_path", None)
     return path if isinstance(path, str) and path else None
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, except that a submitted value which is not one of the choices (text
+    where an id belongs, a number no column holds) is left out when the form is shown again with its
+    errors, instead of being looked up in the database and ending in a 500."""
+
+    def optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> list[Any]:
+        field = self.choices.field
+        known = []
+        for v in value:
+            try:
+                field.to_python(v)
+            except forms.ValidationError:
+                continue
+            known.append(v)
+        return super().optgroups(name, known, attr)
 
 
 class ScopedFormMixin(forms.BaseForm):
@@ -165,6 +183,8 @@ class ScopedAdminMixin(admin.ModelAdmin):
     ) -> forms.ModelChoiceField | None:
         if "queryset" not in kwargs:
             kwargs["queryset"] = self.foreign_key_choices(db_field, request)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def foreign_key_choices(self, db_field: ForeignKey, request: HttpRequest) -> QuerySet[Any]:
