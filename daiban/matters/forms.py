@@ -12,7 +12,7 @@ from django.forms import formset_factory
 from django.utils.functional import lazy
 
 from daiban.accounts.models import Role, User
-from daiban.core import clock
+from daiban.core import clock, formfields
 from daiban.matters import deadlines
 from daiban.matters.attachments import sniff_type
 from daiban.matters.choices import (
@@ -169,7 +169,7 @@ def indented_region_label(top_level: int) -> Any:
 
 class IntakeForm(forms.Form):
     channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices, initial=Channel.WINDOW)
-    region = forms.ModelChoiceField(label="问题发生地", queryset=Region.objects.none(), empty_label=None)
+    region = formfields.ModelChoiceField(label="问题发生地", queryset=Region.objects.none(), empty_label=None)
     title = forms.CharField(
         label="事项摘要", max_length=80, help_text="一句话概括，如：老旧小区改造遗留漏水问题"
     )
@@ -180,7 +180,7 @@ class IntakeForm(forms.Form):
     headcount = forms.IntegerField(
         label="人数", min_value=1, max_value=10000, required=False, help_text="5 人以上为集体访"
     )
-    leader = forms.ModelChoiceField(label="接访领导", queryset=User.objects.none(), required=False)
+    leader = formfields.ModelChoiceField(label="接访领导", queryset=User.objects.none(), required=False)
     consent = forms.BooleanField(label="信访人同意并已签署代办委托", required=False)
     photos = MultipleFileField(label="照片或材料", required=False)
     # Art. 19: when the person has open matters, the agent says whether this visit repeats one of them.
@@ -278,7 +278,7 @@ class AnswerForm(ActionForm):
 
 
 class HandDownForm(ActionForm):
-    to_region = forms.ModelChoiceField(label="交由", queryset=Region.objects.none(), empty_label=None)
+    to_region = formfields.ModelChoiceField(label="交由", queryset=Region.objects.none(), empty_label=None)
     note = forms.CharField(label="交办说明", widget=_textarea(3))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -305,14 +305,14 @@ class NotAcceptForm(ActionForm):
 
 
 class RouteForm(ActionForm):
-    lead_unit = forms.ModelChoiceField(
+    lead_unit = formfields.ModelChoiceField(
         label="主办单位",
         queryset=ResponsibleUnit.objects.none(),
         empty_label="请选择主办单位",
         widget=UnitSelect,
     )
     lead_instructions = forms.CharField(label="交办要求", widget=_textarea(3), required=False)
-    co_units = forms.ModelMultipleChoiceField(
+    co_units = formfields.ModelMultipleChoiceField(
         label="协办单位",
         queryset=ResponsibleUnit.objects.none(),
         required=False,
@@ -443,7 +443,7 @@ class HearingForm(ActionForm):
 
 
 class LeadersForm(ActionForm):
-    leaders = forms.ModelMultipleChoiceField(
+    leaders = formfields.ModelMultipleChoiceField(
         label="包案领导（一至两名）", queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -459,7 +459,7 @@ class LeadersForm(ActionForm):
 
 class RecusalForm(ActionForm):
     reason = forms.CharField(label="利害关系说明", widget=_textarea(3))
-    replacement = forms.ModelChoiceField(label="接替人", queryset=User.objects.none())
+    replacement = formfields.ModelChoiceField(label="接替人", queryset=User.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from daiban.accounts.models import Role, User
+from daiban.core import formfields
 from daiban.matters.choices import OPEN_STATUSES, Category, Channel, Status, Step
 from daiban.matters.forms import BoundedDateField, indented_region_label
 from daiban.matters.models import Matter
@@ -37,11 +38,11 @@ class MatterFilterForm(forms.Form):
     step = forms.ChoiceField(label="当前环节", required=False, choices=[("", "全部"), *Step.choices])
     category = forms.ChoiceField(label="内容分类", required=False, choices=[("", "全部"), *Category.choices])
     channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部"), *Channel.choices])
-    region = forms.ModelChoiceField(
+    region = formfields.ModelChoiceField(
         label="区域", required=False, queryset=Region.objects.none(), to_field_name="code"
     )
-    unit = forms.ModelChoiceField(label="交办单位", required=False, queryset=Region.objects.none())
-    leader = forms.ModelChoiceField(label="包案领导", required=False, queryset=User.objects.none())
+    unit = formfields.ModelChoiceField(label="交办单位", required=False, queryset=Region.objects.none())
+    leader = formfields.ModelChoiceField(label="包案领导", required=False, queryset=User.objects.none())
     due = forms.ChoiceField(
         label="期限", required=False, choices=[("", "全部"), ("due_soon", "临期"), ("overdue", "已超期")]
     )
