@@ -189,6 +189,7 @@ AXES_USE_ATTEMPT_EXPIRATION = True  # each record expires on its own cool-off, n
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "daiban.accounts.login_throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "daiban.accounts.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "daiban.accounts.login_throttle.username_for"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，已暂停登录，请稍后再试。"
 AXES_RESET_ON_SUCCESS = False  # one valid login must not wipe an address's failures against other accounts

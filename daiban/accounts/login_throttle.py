@@ -29,7 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-__all__ = ["ThrottleBackend", "client_ip", "cool_off", "lockout_message", "lockout_response"]
+__all__ = ["ThrottleBackend", "client_ip", "cool_off", "lockout_message", "lockout_response", "username_for"]
 
 
 class ThrottleBackend(AxesStandaloneBackend):
@@ -45,6 +45,19 @@ class ThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)
+
+
+# Usernames are at most 150 characters (Django's user model); the attempt log holds 255. A longer typed
+# name cannot be an account, so it is recorded cut to the longest possible one instead of failing the insert.
+USERNAME_MAX = 150
+
+
+def username_for(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """The username a login attempt is counted under (axes' AXES_USERNAME_CALLABLE)."""
+    raw = (credentials or {}).get("username")
+    if raw is None:
+        raw = request.POST.get("username")
+    return None if raw is None else str(raw)[:USERNAME_MAX]
 
 
 def client_ip(request: HttpRequest) -> str | None:

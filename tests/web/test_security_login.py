@@ -137,3 +137,14 @@ def test_the_address_behind_a_proxy(
     settings.DAIBAN_BEHIND_PROXY = behind_proxy  # type: ignore[attr-defined]
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert login_throttle.client_ip(request) == expected
+
+
+def test_a_page_long_username_is_a_plain_failure_not_a_500(db: None) -> None:
+    """The attempt log holds 255 characters; a longer typed name is recorded cut, never a database error
+    (found by the fuzz test on PostgreSQL)."""
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    response = Client().post("/login/", {"username": "测" * 5000, "password": "x"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "测" * 150
