@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from daiban.accounts.models import User
-from daiban.matters.models import Deadline, Matter, UnitTask
+from daiban.matters.models import Deadline, Matter, Opinion, UnitTask
 from daiban.matters.selectors import matters_for
 
 RELATED = ("region", "holder_region", "holder_unit", "responsible_agent", "received_by")
@@ -15,7 +15,7 @@ DETAIL_PREFETCH = (
     Prefetch("tasks", queryset=UnitTask.objects.select_related("unit", "sent_from").order_by("role", "id")),
     Prefetch("tasks__deadlines", queryset=Deadline.objects.order_by("due_date")),
     "leaders",
-    "opinions",
+    Prefetch("opinions", queryset=Opinion.objects.select_related("unit")),
     "reviews__unit",
     Prefetch("deadlines", queryset=Deadline.objects.select_related("task__unit")),
 )

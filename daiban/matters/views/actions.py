@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 from daiban.accounts.http import AuthedRequest
 from daiban.matters import workflow
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
-from daiban.matters.models import UnitTask
 from daiban.matters.views.access import matter_or_404
 
 # Shown with the conflict when the other person's change also took this action away from the user.
@@ -30,11 +29,9 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     task = None
     if spec.on_task:
         task_id = str(request.POST.get("task") or request.GET.get("task") or "")
-        task = (
-            UnitTask.objects.filter(pk=int(task_id), matter=matter).first()
-            if task_id.isascii() and task_id.isdigit()
-            else None
-        )
+        # The matter's tasks are prefetched: the task is one of them or does not exist here.
+        wanted = int(task_id) if task_id.isascii() and task_id.isdigit() else None
+        task = next((t for t in matter.tasks.all() if t.pk == wanted), None)
         if task is None:
             raise Http404
     recused = matter.recusals.filter(user=user).exists()

@@ -56,7 +56,7 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
         ],
         "deadlines": deadlines,
         "tasks": tasks,
-        "opinions": list(matter.opinions.select_related("unit").all()),
+        "opinions": list(matter.opinions.all()),
         "mediations": list(matter.mediations.all()),
         "reviews": list(matter.reviews.all()),
         "attachments": list(matter.attachments.all()),
