@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "huey.contrib.djhuey",  # the task queue (see "Background work" below)
     "axes",  # failed-login throttling and the login records (see daiban.accounts.login_throttle)
     "daiban.core",
     "daiban.regions",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "daiban.workcal",
     "daiban.pii",
     "daiban.matters",
+    "daiban.prevention",
     "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]
@@ -226,3 +228,29 @@ DAIBAN_REVEAL_BURST_MINUTES = env_int("DAIBAN_REVEAL_BURST_MINUTES", 10)
 
 # Days before a deadline at which a step counts as 临期 (due soon).
 DUE_SOON_DAYS = env_int("DAIBAN_DUE_SOON_DAYS", 3)
+
+# Background work: Huey. Its SQLite storage by default (no extra server: `make run` starts one consumer
+# beside gunicorn); Redis when REDIS_URL is set (several consumers on several machines). Periodic tasks
+# claim their work with unique rows, so two consumers running one at once do nothing twice.
+REDIS_URL = env_str("REDIS_URL", "")
+HUEY: dict[str, object] = {
+    "name": env_str("DAIBAN_QUEUE_NAME", "daiban"),
+    "immediate": env_bool("DAIBAN_QUEUE_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {"workers": env_int("DAIBAN_QUEUE_WORKERS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "queue.sqlite3")}
+
+# Early warnings (daiban.prevention.warnings), evaluated by a periodic task. The same person with at least
+# WARN_VISITS visits within WARN_VISITS_DAYS days; a village whose matters this month exceed its 6-month
+# monthly average by WARN_SURGE_FACTOR (and at least WARN_SURGE_MIN matters); a group from WARN_GROUP_SIZE
+# people. A screening 在控 past its review date is always a warning.
+WARN_VISITS = env_int("DAIBAN_WARN_VISITS", 3)
+WARN_VISITS_DAYS = env_int("DAIBAN_WARN_VISITS_DAYS", 30)
+WARN_SURGE_FACTOR = float(env_str("DAIBAN_WARN_SURGE_FACTOR", "2.0"))
+WARN_SURGE_MIN = env_int("DAIBAN_WARN_SURGE_MIN", 3)
+WARN_GROUP_SIZE = env_int("DAIBAN_WARN_GROUP_SIZE", 5)
+WARN_SCAN_MINUTES = env_int("DAIBAN_WARN_SCAN_MINUTES", 10)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("daiban.core.urls")),
     path("network/", include("daiban.network.urls")),
     path("", include("daiban.matters.urls")),
+    path("", include("daiban.prevention.urls")),
 ]

@@ -48,6 +48,7 @@ from daiban.matters.listing import MatterFilterForm
 from daiban.matters.models import Matter
 from daiban.matters.tests.factories import Flow, id_with_check
 from daiban.network.models import ResponsibleUnit, UnitDomain
+from tests.app_cases import case_names
 from tests.test_url_permissions import _route_names
 
 # A page larger than this was made to order by its request (an intake form asked for a million rows).
@@ -483,7 +484,7 @@ def _path_value(kind: str) -> st.SearchStrategy[str]:
 
 
 def test_every_route_has_a_fuzz_case() -> None:
-    missing = _route_names() - set(ROUTES) - {"matter_action"}
+    missing = _route_names() - set(ROUTES) - {"matter_action"} - case_names("test_fuzz_inputs", "ROUTES")
     assert not missing, f"routes without a case in ROUTES: {sorted(missing)}"
 
 

@@ -185,6 +185,8 @@ class IntakeForm(forms.Form):
     photos = MultipleFileField(label="照片或材料", required=False)
     # Art. 19: when the person has open matters, the agent says whether this visit repeats one of them.
     decision = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The record of an app around matters this intake comes from ("screening:12"; daiban.matters.origins).
+    origin = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     new_matter_reason = forms.CharField(
         label="另立新事项的说明",
         required=False,

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock
-from daiban.matters import deadlines
+from daiban.matters import deadlines, origins
 from daiban.matters.actions.base import choice, fail, locked, record, require_text
 from daiban.matters.actions.numbering import lookup_code, next_number
 from daiban.matters.choices import Category, Channel, EventKind, Purpose, Status, Step
@@ -101,6 +101,7 @@ def matter_intake(
     repeat_of: int | None = None,
     new_matter: bool = False,
     new_matter_reason: str = "",
+    origin: str = "",
 ) -> IntakeResult:
     """受理登记. The receiving agent becomes the responsible agent (首接即代办); a matter taken at a
     leader's reception day gets that leader in charge (接访即代办).
@@ -110,7 +111,10 @@ def matter_intake(
     repeats (recorded there as a visit with its own words; new people join it); ``new_matter`` (or a
     ``new_matter_reason``) opens a new matter. Without either, ``RepeatVisitUndecided`` lists the open
     matters to choose from. The decision is made with the people locked, so two intakes of the same
-    person at once cannot both miss each other's matter."""
+    person at once cannot both miss each other's matter.
+
+    ``origin`` ("screening:12", "session:3" …, see ``daiban.matters.origins``) names the record of an app
+    around matters that this intake comes from; it is linked in the same transaction, or nothing is kept."""
     if actor.role not in AGENT_ROLES and actor.role != Role.LEADER:
         raise NotAllowed("只有代办机构工作人员或接访领导可以受理登记。")
     choice("channel", channel, Channel, "来源渠道")
@@ -169,8 +173,10 @@ def matter_intake(
                     "category": category,
                     "purpose": purpose,
                     "headcount": count,
+                    **({"origin": origin} if origin else {}),
                 },
             )
+            origins.link(origin, actor, matter, True)
             return IntakeResult(matter=matter, linked_existing=True)
         if candidates and not (new_matter or new_matter_reason.strip()):
             raise RepeatVisitUndecided(candidates)
@@ -212,6 +218,8 @@ def matter_intake(
             details["new_matter_reason"] = new_matter_reason.strip()
         if leader is not None:
             details["leader"] = str(leader)
+        if origin:
+            details["origin"] = origin
         record(
             matter,
             actor,
@@ -220,4 +228,5 @@ def matter_intake(
             details,
             status_before="",
         )
+        origins.link(origin, actor, matter, False)
     return IntakeResult(matter=matter, linked_existing=False)

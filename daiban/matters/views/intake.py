@@ -9,14 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from daiban.accounts.http import AuthedRequest
 from daiban.accounts.models import AGENT_ROLES, Role
 from daiban.core import clock
-from daiban.matters import actions, uploads
+from daiban.matters import actions, origins, uploads
 from daiban.matters import forms as mf
 from daiban.matters.errors import ActionError, PersonInputError, RepeatVisitUndecided
 from daiban.matters.models import Matter, Petitioner
@@ -31,10 +31,19 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if user.role not in AGENT_ROLES and user.role != Role.LEADER:
         raise PermissionDenied("您的岗位不受理登记信访事项。")
+    raw_origin = str((request.POST if request.method == "POST" else request.GET).get("origin", ""))
+    came_from = origins.prefill(user, raw_origin) if raw_origin else None
+    if raw_origin and came_from is None:
+        raise Http404  # an origin this user may not see, or none at all
+    shown_origin = {"origin": came_from}
     if request.method != "POST":
-        form = mf.IntakeForm(user=user)
+        form = mf.IntakeForm(
+            user=user, initial={**(came_from.initial if came_from else {}), "origin": raw_origin}
+        )
         return render(
-            request, "matters/intake.html", {"form": form, "formset": mf.PetitionerFormSet(prefix="p")}
+            request,
+            "matters/intake.html",
+            {"form": form, "formset": mf.PetitionerFormSet(prefix="p"), **shown_origin},
         )
     data = request.POST
     kept_files, kept = uploads.redeem(data.getlist("kept"), user)
@@ -46,11 +55,16 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
         copy["p-TOTAL_FORMS"] = str(min(total + 1, 5))
         form = mf.IntakeForm(copy, user=user)
         kept += _keep_new_uploads(mf.IntakeForm(data, request.FILES, user=user), user)
-        shown = {"form": form, "formset": mf.PetitionerFormSet(copy, prefix="p"), "suppress_errors": True}
+        shown = {
+            "form": form,
+            "formset": mf.PetitionerFormSet(copy, prefix="p"),
+            "suppress_errors": True,
+            **shown_origin,
+        }
         return render(request, "matters/intake.html", {**shown, "kept": kept})
     form = mf.IntakeForm(data, request.FILES, user=user)
     formset = mf.PetitionerFormSet(data, prefix="p")
-    context: dict[str, Any] = {"form": form, "formset": formset}
+    context: dict[str, Any] = {"form": form, "formset": formset, **shown_origin}
     if form.is_valid() & formset.is_valid():
         people = [f.to_input() for f in formset.forms if f.has_person()]
         files = [*kept_files, *(form.cleaned_data.get("photos") or [])]
@@ -108,7 +122,8 @@ def _merge_intake_errors(form: forms.Form, formset: Any, exc: ValidationError) -
     for field, errors in error_dict.items():
         for error in errors:
             message = error.messages[0]
-            form.add_error(field if field in form.fields else None, message)
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if shown else None, message)
 
 
 @require_POST

@@ -1,0 +1,3 @@
+"""Background work of prevention, on the task queue (Huey; see settings.HUEY)."""
+
+from __future__ import annotations
