@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from django.db import models
 from django.db.models import Model, Q, QuerySet
 
 PAGE_SIZE = 25
@@ -56,8 +57,7 @@ def _parse(value: str, is_datetime: bool) -> datetime.date | datetime.datetime |
 
 def paginate(qs: QuerySet[M], field: str, cursor: str | None, *, page_size: int = PAGE_SIZE) -> Page[M]:
     """One page of ``qs`` ordered by ``-field, -id`` after ``cursor`` (a bad cursor means the first page)."""
-    model_field = qs.model._meta.get_field(field)
-    is_datetime = model_field.get_internal_type() == "DateTimeField"
+    is_datetime = isinstance(qs.model._meta.get_field(field), models.DateTimeField)
     qs = qs.order_by(f"-{field}", "-id")
     decoded = decode(cursor) if cursor else None
     if decoded is not None:
