@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from daiban.accounts.http import AuthedRequest
+from daiban.core import region_panels
 from daiban.network.jurisdiction import get_or_404, regions_for, scope_path
 from daiban.network.selectors import network_summary
 from daiban.regions.geometry import at_or_above_q
@@ -41,5 +42,7 @@ def _render(request: AuthedRequest, region: Region) -> HttpResponse:
             "total": total,
             "ancestors": ancestors,
             "drillable": region.level < Level.TOWNSHIP,
+            # What other apps publish for this region (prevention: the reception sessions ahead).
+            "panels": region_panels.panels_for(request.user, region),
         },
     )
