@@ -1,0 +1,164 @@
+"""The visit pages: the phone-quick record (renders, saves with the fewest fields, keeps bad input), the
+list (scope, filters, keyset pages), the visit page and the correction page (conflict)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import Personas, Tree
+from daiban.matters.tests.factories import frozen
+from daiban.prevention.models import Visit
+from daiban.prevention.tests.visits.helpers import client_for, record
+
+
+def test_the_quick_form_shows_the_fewest_fields_first(tree: Tree, personas: Personas) -> None:
+    with frozen(2026, 11, 2):
+        response = client_for(personas.village_agent).get("/visits/new/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    quick, _, more = page.partition('<details class="more"')
+    for name in ("kind", "visited_on", "households", "findings"):
+        assert f'name="{name}"' in quick
+    for name in ("region", "place", "members", "others"):
+        assert f'name="{name}"' in more and f'name="{name}"' not in quick
+    assert 'value="2026-11-02"' in quick  # today, prefilled
+    assert 'class="big-choice"' in quick and 'type="radio"' in quick
+    assert re.search(r"<details class=\"more\"\s*>", page)  # folded
+    assert "prevention/visits.css" in page
+
+
+def test_minimal_post_saves_and_offers_the_next_steps(tree: Tree, personas: Personas) -> None:
+    client = client_for(personas.village_agent)
+    with frozen(2026, 11, 2):
+        form = client.get("/visits/new/").context["form"]
+        data = {"kind": "door", "visited_on": "2026-11-02", "region": str(form.initial["region"])}
+        response = client.post("/visits/new/", data)
+    visit = Visit.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/visits/{visit.pk}/"
+    assert visit.region == tree.village_a1x and visit.households == 0
+    assert list(visit.members.all()) == [personas.village_agent]
+    page = client.get(response["Location"]).content.decode()
+    assert f'href="/screenings/new/?visit={visit.pk}"' in page
+    assert f'href="/matters/new/?origin=visit%3A{visit.pk}"' in page
+    assert "走访记录已保存" in page
+
+
+def test_bad_input_keeps_the_input_and_names_the_field(tree: Tree, personas: Personas) -> None:
+    client = client_for(personas.village_agent)
+    data = {
+        "kind": "door",
+        "visited_on": "2026-12-25",  # in the future
+        "households": "7",
+        "findings": "李家与赵家因排水沟争执",
+        "region": str(tree.village_a1x.pk),
+        "place": "五组",
+    }
+    with frozen(2026, 11, 2):
+        response = client.post("/visits/new/", data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert list(form.errors) == ["visited_on"] and "不能晚于今天" in form.errors["visited_on"][0]
+    page = response.content.decode()
+    assert "李家与赵家因排水沟争执" in page and 'value="五组"' in page and 'value="7"' in page
+    assert not Visit.objects.exists()
+
+
+def test_an_error_in_a_folded_field_opens_more(tree: Tree, personas: Personas) -> None:
+    client = client_for(personas.village_agent)
+    data = {"kind": "door", "visited_on": "2026-11-02", "region": str(tree.village_a1y.pk)}
+    with frozen(2026, 11, 2):
+        response = client.post("/visits/new/", data)
+    assert response.status_code == 400 and "region" in response.context["form"].errors
+    assert re.search(r"<details class=\"more\"\s+open", response.content.decode())
+
+
+def test_the_list_is_scoped_and_filtered(tree: Tree, personas: Personas) -> None:
+    mine = record(personas.village_agent, findings="苏雅拉的走访")
+    other = record(personas.township_staff, region=tree.village_a1y, kind="online", findings="呼伦的走访")
+    far = record(personas.outsider_village_agent, findings="托县的走访")
+    village = client_for(personas.village_agent).get("/visits/").content.decode()
+    assert "苏雅拉的走访" in village and "呼伦的走访" not in village and "托县的走访" not in village
+    township = client_for(personas.township_staff)
+    page = township.get("/visits/").content.decode()
+    assert (
+        f"/visits/{mine.pk}/" in page and f"/visits/{other.pk}/" in page and f"/visits/{far.pk}/" not in page
+    )
+    page = township.get("/visits/", {"kind": "online"}).content.decode()
+    assert f"/visits/{other.pk}/" in page and f"/visits/{mine.pk}/" not in page
+    page = township.get("/visits/", {"region": tree.village_a1x.code}).content.decode()
+    assert f"/visits/{mine.pk}/" in page and f"/visits/{other.pk}/" not in page
+    with frozen(2026, 11, 2):
+        page = township.get("/visits/", {"date_from": "2026-11-03"}).content.decode()
+    assert "没有符合条件的走访记录" in page
+    # A filter outside scope is an error on that filter, not another jurisdiction's records.
+    response = township.get("/visits/", {"region": tree.village_b1x.code})
+    assert response.status_code == 200 and "region" in response.context["form"].errors
+    assert f"/visits/{far.pk}/" not in response.content.decode()
+
+
+def test_keyset_pages_and_a_bounded_number_of_queries(tree: Tree, personas: Personas) -> None:
+    for day in range(30):
+        record(personas.village_agent, visited_on=datetime.date(2026, 11, 2) - datetime.timedelta(days=day))
+    client = client_for(personas.township_staff)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/visits/")
+    assert len(first.context["page"].rows) == 25 and first.context["next_url"]
+    assert len(queries) <= 8
+    second = client.get("/visits/" + first.context["next_url"])
+    rows = second.context["page"].rows
+    assert len(rows) == 5 and rows[-1].visited_on == datetime.date(2026, 10, 4)
+    assert second.context["first_url"]
+
+
+def test_detail_lists_what_the_reader_may_see(tree: Tree, personas: Personas) -> None:
+    visit = record(personas.village_agent, members=[personas.township_staff], others="网格员")
+    response = client_for(personas.leader).get(f"/visits/{visit.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200 and "township_staff" in page and "网格员" in page
+    assert 'data-testid="visit-next-steps"' not in page  # a leader does not record from here
+    assert f"/visits/{visit.pk}/edit/" not in page
+
+
+def test_edit_corrects_and_a_stale_form_is_a_conflict_with_the_input_kept(
+    tree: Tree, personas: Personas
+) -> None:
+    visit = record(personas.village_agent)
+    client = client_for(personas.village_agent)
+    with frozen(2026, 11, 3):
+        form = client.get(f"/visits/{visit.pk}/edit/").context["form"]
+        data = {k: v for k, v in form.initial.items() if k != "members"}
+        data.update(visited_on="2026-11-02", households="40", findings="更正：走访四十户")
+        response = client.post(f"/visits/{visit.pk}/edit/", data)
+        assert response.status_code == 302
+        visit.refresh_from_db()
+        assert visit.households == 40 and visit.version == 1
+        data.update(households="41", findings="另一人的更正")
+        response = client.post(f"/visits/{visit.pk}/edit/", data)  # still version 0
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "刚刚被他人修改" in page and "另一人的更正" in page
+    visit.refresh_from_db()
+    assert visit.households == 40
+
+
+def test_edit_bad_input_is_400_and_kept(tree: Tree, personas: Personas) -> None:
+    visit = record(personas.village_agent)
+    client = client_for(personas.village_agent)
+    data = {
+        "kind": "door",
+        "visited_on": "2026-11-02",
+        "region": str(tree.village_a1x.pk),
+        "households": "10001",
+        "findings": "保留的文字",
+        "version": "0",
+    }
+    with frozen(2026, 11, 3):
+        response = client.post(f"/visits/{visit.pk}/edit/", data)
+    assert response.status_code == 400 and "households" in response.context["form"].errors
+    assert "保留的文字" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.households == 12
