@@ -247,10 +247,15 @@ else:
 # Early warnings (daiban.prevention.warnings), evaluated by a periodic task. The same person with at least
 # WARN_VISITS visits within WARN_VISITS_DAYS days; a village whose matters this month exceed its 6-month
 # monthly average by WARN_SURGE_FACTOR (and at least WARN_SURGE_MIN matters); a group from WARN_GROUP_SIZE
-# people. A screening 在控 past its review date is always a warning.
+# people. A screening 在控 past its review date is always a warning. Each scan (every WARN_SCAN_MINUTES
+# minutes) looks back WARN_LOOKBACK_DAYS days for new facts: how long the queue may be down without an
+# alert being lost.
 WARN_VISITS = env_int("DAIBAN_WARN_VISITS", 3)
 WARN_VISITS_DAYS = env_int("DAIBAN_WARN_VISITS_DAYS", 30)
 WARN_SURGE_FACTOR = float(env_str("DAIBAN_WARN_SURGE_FACTOR", "2.0"))
 WARN_SURGE_MIN = env_int("DAIBAN_WARN_SURGE_MIN", 3)
 WARN_GROUP_SIZE = env_int("DAIBAN_WARN_GROUP_SIZE", 5)
 WARN_SCAN_MINUTES = env_int("DAIBAN_WARN_SCAN_MINUTES", 10)
+WARN_LOOKBACK_DAYS = env_int("DAIBAN_WARN_LOOKBACK_DAYS", 7)
+if not (1 <= WARN_SCAN_MINUTES < 60 or (WARN_SCAN_MINUTES % 60 == 0 and 60 <= WARN_SCAN_MINUTES <= 1440)):
+    raise ImproperlyConfigured("DAIBAN_WARN_SCAN_MINUTES must be 1–59, or whole hours up to 1440.")
