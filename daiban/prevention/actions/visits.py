@@ -124,7 +124,7 @@ def visit_record(
     member_ids = data.pop("member_ids")
     assert isinstance(member_ids, set)
     with transaction.atomic():
-        visit = Visit(**data, recorded_by=actor)  # type: ignore[arg-type]
+        visit = Visit(**data, recorded_by=actor)
         visit.save()
         visit.members.set({*member_ids, actor.pk})
     return visit

@@ -80,7 +80,7 @@ class VisitForm(forms.Form):
         assert isinstance(members, forms.ModelMultipleChoiceField)
         # The one who recorded the visit is always among those who went: not offered as a choice.
         members.queryset = member_choices(user).exclude(pk=visit.recorded_by_id if visit else user.pk)
-        members.label_from_instance = _member_label  # type: ignore[method-assign]
+        members.label_from_instance = _member_label  # type: ignore[method-assign,assignment]
         if visit is not None:
             members.help_text = f"记录人 {visit.recorded_by} 自动计入"
         if not self.is_bound and visit is None:
