@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from daiban.accounts.models import User
+from daiban.accounts.models import Role, User
 from daiban.core import clock
 from daiban.matters.errors import NotAllowed, WrongState
 from daiban.matters.models import Matter
@@ -29,7 +29,6 @@ from daiban.prevention.actions.base import (
     record,
     require_region,
     require_text,
-    require_writer,
 )
 from daiban.prevention.models.sessions import (
     JointBody,
@@ -43,6 +42,9 @@ from daiban.regions.models import Region
 
 __all__ = [
     "SessionInput",
+    "may_organise",
+    "may_record",
+    "ordered_leaders",
     "session_cancel",
     "session_close",
     "session_link_matter",
@@ -157,15 +159,16 @@ def _no_numbers(field: str, value: str, label: str) -> str:
 
 
 def session_schedule(*, actor: User, data: SessionInput) -> ReceptionSession:
-    """安排接访活动: an agent at the level (or above it) schedules a session with its leaders."""
-    require_writer(actor)
+    """安排接访活动: an agent at the level (or above it) — or the city administrator — schedules a
+    session with its leaders."""
+    _require_organiser(actor)
     cleaned = _clean(actor, data)
     leaders = cleaned.pop("leaders")
     assert isinstance(leaders, list)
     with transaction.atomic():
         session = ReceptionSession(**cleaned, organised_by=actor)
         session.save()  # the leaders need its id; ``record`` then saves it again at version 1
-        session.leaders.set(leaders)
+        _set_leaders(session, leaders)
         record(
             session,
             SessionEvent,
@@ -182,7 +185,7 @@ def session_update(
     *, actor: User, session_id: int, expected_version: int | None, data: SessionInput
 ) -> ReceptionSession:
     """修改接访活动 (time, place, leaders, bodies …) while it is still scheduled."""
-    require_writer(actor)
+    _require_organiser(actor)
     with locked(actor, ReceptionSession, session_id, expected_version) as session:
         _require_scheduled(session, "修改")
         cleaned = _clean(actor, data)
@@ -192,11 +195,13 @@ def session_update(
         dropped = received - {leader.pk for leader in leaders}
         if dropped:
             raise fail("leaders", "已有接待记录的接访领导不能移除。")
-        before = _details(session, list(session.leaders.all()))
+        before = _details(session, ordered_leaders(session))
         for name, value in cleaned.items():
             setattr(session, name, value)
         session.region_path = session.region.path
-        session.leaders.set(leaders)
+        if [x.pk for x in leaders] != [x.pk for x in ordered_leaders(session)]:
+            session.leaders.clear()
+            _set_leaders(session, leaders)
         after = _details(session, leaders)
         changed = {k: {"from": before[k], "to": v} for k, v in after.items() if before.get(k) != v}
         if not changed:
@@ -209,7 +214,7 @@ def session_cancel(
     *, actor: User, session_id: int, expected_version: int | None, reason: str
 ) -> ReceptionSession:
     """取消接访活动 (a reason is required; it is shown on the session's page)."""
-    require_writer(actor)
+    _require_organiser(actor)
     with locked(actor, ReceptionSession, session_id, expected_version) as session:
         _require_scheduled(session, "取消")
         reason = require_text("reason", reason, "取消原因", 500)
@@ -233,7 +238,7 @@ def session_close(
     *, actor: User, session_id: int, expected_version: int | None, summary: str
 ) -> ReceptionSession:
     """记录接访情况: the session was held (only once it has started); the summary says how it went."""
-    require_writer(actor)
+    _require_organiser(actor)
     with locked(actor, ReceptionSession, session_id, expected_version) as session:
         _require_scheduled(session, "记录接访情况")
         if clock.now() < session.starts_at:
@@ -340,9 +345,22 @@ def session_link_matter(*, actor: User, session_id: int, matter: Matter, linked_
 # ------------------------------------------------------------------------------------------ helpers
 
 
+def may_organise(actor: User) -> bool:
+    """Who schedules and keeps the record of sessions: the network's agents, and the city administrator
+    (the city holds 市级领导接待日 but has no proxy desk of its own)."""
+    return selectors.can_write(actor) or (
+        actor.role == Role.CITY_ADMIN and selectors.scope_path(actor) is not None
+    )
+
+
 def may_record(actor: User, leaders: Sequence[User]) -> bool:
-    """Who records a reception: an agent in scope, or one of the session's leaders."""
-    return selectors.can_write(actor) or any(x.pk == actor.pk for x in leaders)
+    """Who records a reception: an organiser in scope, or one of the session's leaders."""
+    return may_organise(actor) or any(x.pk == actor.pk for x in leaders)
+
+
+def _require_organiser(actor: User) -> None:
+    if not may_organise(actor):
+        raise NotAllowed("只有代办机构工作人员可以安排和记录接访活动。")
 
 
 def _require_recorder(actor: User, leaders: Sequence[User], field: str | None = None) -> None:
@@ -369,6 +387,18 @@ def _require_receiving(session: ReceptionSession) -> None:
     if session.status == SessionStatus.CANCELLED:
         raise WrongState("该接访活动已取消，不能登记接待情况。")
     _require_started(session)
+
+
+def ordered_leaders(session: ReceptionSession) -> list[User]:
+    """The session's leaders in the order they were given (the first is the default receiving leader)."""
+    links = ReceptionSession.leaders.through.objects.filter(receptionsession_id=session.pk)
+    return [link.user for link in links.select_related("user__region").order_by("id")]
+
+
+def _set_leaders(session: ReceptionSession, leaders: Sequence[User]) -> None:
+    # One by one: ``add(*many)`` loses the order, and the order says who receives by default.
+    for leader in leaders:
+        session.leaders.add(leader)
 
 
 def _details(session: ReceptionSession, leaders: Sequence[User]) -> dict[str, object]:

@@ -85,13 +85,13 @@ class SessionForm(VersionedForm):
         assert isinstance(region, forms.ModelChoiceField)
         region.queryset = jurisdiction.regions_for(user).order_by("path")
         top = user.region.level if user.region else 1
-        region.label_from_instance = lambda r: "　" * max(0, r.level - top) + r.name  # type: ignore[method-assign]
+        region.label_from_instance = lambda r: "　" * max(0, r.level - top) + r.name  # type: ignore[method-assign,assignment]
         if user.region_id and not self.is_bound:
             self.initial.setdefault("region", user.region_id)
         leaders = self.fields["leaders"]
         assert isinstance(leaders, forms.ModelMultipleChoiceField)
         leaders.queryset = jurisdiction.reception_leaders(user).select_related("region")
-        leaders.label_from_instance = _leader_label  # type: ignore[method-assign]
+        leaders.label_from_instance = _leader_label  # type: ignore[method-assign,assignment]
 
     @classmethod
     def initial_for(cls, session: ReceptionSession) -> dict[str, Any]:

@@ -57,9 +57,7 @@ def _session(user: User, pk: int) -> ReceptionSession:
 
 def _leaders(session: ReceptionSession) -> list[User]:
     """The session's leaders in the order they were chosen (the first is the default receiving leader)."""
-    through = ReceptionSession.leaders.through
-    links = through.objects.filter(receptionsession_id=session.pk).select_related("user__region")
-    return [link.user for link in links.order_by("id")]
+    return actions.ordered_leaders(session)
 
 
 # ------------------------------------------------------------------------------------------ the list
@@ -106,7 +104,7 @@ def session_list(request: AuthedRequest) -> HttpResponse:
             "upcoming": upcoming,
             "past": past,
             "query": query.urlencode(),
-            "can_write": selectors.can_write(user),
+            "can_write": actions.may_organise(user),
         },
     )
 
@@ -117,7 +115,7 @@ def session_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_new(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    if not selectors.can_write(user):
+    if not actions.may_organise(user):
         raise PermissionDenied("只有代办机构工作人员可以安排接访活动。")
     form = SessionForm(request.POST or None, user=user, creating=True)
     status = 200
@@ -146,7 +144,7 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         session.receptions.select_related("received_by", "matter").order_by("received_at", "id")
     )
     scheduled = session.status == SessionStatus.SCHEDULED
-    writer = selectors.can_write(user)
+    writer = actions.may_organise(user)
     receiving = session.status != SessionStatus.CANCELLED and actions.may_record(user, leaders)
     started = clock.now() >= session.starts_at - actions.EARLY_RECEPTION
     return render(
@@ -228,7 +226,7 @@ def _answer_form(data: Any, session: ReceptionSession, user: User) -> forms.Form
 
 def _writer_while_scheduled(what: str) -> Any:
     def available(user: User, session: ReceptionSession) -> str:
-        if not selectors.can_write(user):
+        if not actions.may_organise(user):
             return "只有代办机构工作人员可以办理。"
         if session.status != SessionStatus.SCHEDULED:
             return f"该接访活动{session.get_status_display()}，不能{what}。"

@@ -91,7 +91,7 @@ def test_a_leader_must_sit_at_or_above_the_sessions_level(tree: Tree, personas: 
 
 
 def test_only_agents_schedule_and_only_in_their_scope(tree: Tree, personas: Personas) -> None:
-    for actor in (personas.leader, personas.supervisor, personas.city_admin, personas.unit_handler):
+    for actor in (personas.leader, personas.supervisor, personas.unit_handler):
         with frozen(), pytest.raises(NotAllowed):
             actions.session_schedule(actor=actor, data=data(tree.village_a1x, [personas.leader]))
     with frozen(), pytest.raises(ValidationError) as exc:  # a township cannot schedule for its county
@@ -101,6 +101,16 @@ def test_only_agents_schedule_and_only_in_their_scope(tree: Tree, personas: Pers
         actions.session_schedule(actor=personas.outsider, data=data(tree.village_a1x, [personas.leader]))
     assert _field(exc) == "region"
     assert not ReceptionSession.objects.exists()
+
+
+def test_the_city_administrator_schedules_the_citys_sessions(tree: Tree, personas: Personas) -> None:
+    """The city holds 市级领导接待日 but has no proxy desk: its administrator keeps their record."""
+    mayor = make_user("mayor", Role.LEADER, tree.city)
+    s = schedule(personas.city_admin, tree.city, [mayor])
+    assert s.region == tree.city and s.scope_city == tree.city.code
+    with frozen(), pytest.raises(ValidationError) as exc:  # a county leader cannot sit at the city's
+        actions.session_schedule(actor=personas.city_admin, data=data(tree.city, [personas.leader]))
+    assert _field(exc) == "leaders"
 
 
 def test_update_changes_and_records_what_changed(tree: Tree, personas: Personas) -> None:
