@@ -230,6 +230,8 @@ def test_record_page_from_a_visit(tree: Tree, personas: Personas) -> None:
     response = _post(client, "/screenings/new/", data)
     assert response.status_code == 302
     assert Screening.objects.get().visit == visit
+    detail = _get(client, response["Location"]).content.decode()
+    assert f'href="/visits/{visit.pk}/"' in detail  # the screening page links the visit it was found on
     # A visit that is not there, not in scope, or not a number: 404.
     other = Visit.objects.create(
         region=tree.village_b1x, kind="door", visited_on=TODAY, recorded_by=personas.outsider_village_agent
