@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.accounts.http import AuthedRequest
-from daiban.accounts.models import User
+from daiban.accounts.models import Role, User
 from daiban.core import clock, region_panels
 from daiban.matters import origins
 from daiban.matters.choices import Channel
@@ -160,6 +160,8 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_edit": writer and scheduled,
             "can_close": writer and scheduled and clock.now() >= session.starts_at,
             "can_receive": receiving and started,
+            # The one intake page takes agents and leaders (a city administrator records answers only).
+            "can_intake": receiving and started and (user.is_agent or user.role == Role.LEADER),
             "not_started": receiving and not started,
         },
     )
@@ -353,7 +355,7 @@ def _link(actor: User, pk: int, matter: Matter, linked_existing: bool) -> None:
 def _links_for(user: User, matter: Matter) -> list[origins.OriginLink]:
     found = (
         Reception.objects.filter(matter=matter, session__in=selectors.scoped(user, ReceptionSession))
-        .select_related("session")
+        .select_related("session", "received_by")
         .order_by("id")[:5]
     )
     return [
@@ -363,7 +365,7 @@ def _links_for(user: User, matter: Matter) -> list[origins.OriginLink]:
             f"{timezone.localtime(r.session.starts_at):%Y-%m-%d}，接待领导 {r.received_by}",
             url=reverse("session_detail", args=[r.session_id]),
         )
-        for r in found.select_related("received_by")
+        for r in found
     ]
 
 

@@ -296,3 +296,13 @@ def test_reception_list_shows_each_outcome(tree: Tree, personas: Personas) -> No
         page = client(personas.supervisor).get(f"/sessions/{s.pk}/").content.decode()
     assert "刘师傅" in page and "讲解了申请条件" in page
     assert "origin=session" not in page  # a supervisor reads, does not register
+
+
+def test_the_city_administrator_records_answers_but_takes_no_intake(tree: Tree, personas: Personas) -> None:
+    mayor = make_user("mayor", Role.LEADER, tree.city)
+    s = schedule(personas.city_admin, tree.city, [mayor], place="市信访局接待大厅")
+    with frozen():
+        admin_page = client(personas.city_admin).get(f"/sessions/{s.pk}/").content.decode()
+        mayor_page = client(mayor).get(f"/sessions/{s.pk}/").content.decode()
+    assert f"/sessions/{s.pk}/answer/" in admin_page and "origin=session" not in admin_page
+    assert f"origin=session:{s.pk}" in mayor_page and f"/sessions/{s.pk}/edit/" not in mayor_page
