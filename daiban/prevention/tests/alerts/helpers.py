@@ -59,3 +59,20 @@ def scan_on(y: int, m: int, d: int, hour: int = 12) -> dict[str, int]:
 
 def alerts(rule: str) -> list[Alert]:
     return list(Alert.objects.filter(rule=rule).order_by("cause"))
+
+
+_causes = count(1)
+
+
+def make_alert(region: Region, rule: str = "surge", **fields: Any) -> Alert:
+    """An alert as the scan would raise it (the rules are tested on their own)."""
+    n = next(_causes)
+    values: dict[str, Any] = {
+        "rule": rule,
+        "cause": f"test:{n}",
+        "reason": f"测试预警理由 {n}：苏雅拉社区本月事项明显增多。",
+        "raised_at": at(2026, 6, 20, 12) + datetime.timedelta(minutes=n),
+        "region": region,
+    }
+    values.update(fields)
+    return Alert.objects.create(**values)
