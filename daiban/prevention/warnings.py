@@ -175,12 +175,12 @@ def frequent_visitors(now: datetime.datetime) -> list[Alert]:
         return []
     # The latest episode already alerted for each candidate.
     episode: dict[int, datetime.date] = {}
-    for person, cause in Alert.objects.filter(
+    for alerted, cause in Alert.objects.filter(
         rule=AlertRule.FREQUENT_VISITOR, petitioner_id__in=candidates
     ).values_list("petitioner_id", "cause"):
-        start = datetime.date.fromisoformat(cause.rsplit(":", 1)[1])
-        if person not in episode or start > episode[person]:
-            episode[person] = start
+        began = datetime.date.fromisoformat(cause.rsplit(":", 1)[1])
+        if alerted not in episode or began > episode[alerted]:
+            episode[alerted] = began
     persons = Petitioner.objects.in_bulk(list(candidates))
     matters = Matter.objects.select_related("region").in_bulk(
         {v.matter_id for vs in candidates.values() for v in vs}
@@ -194,15 +194,15 @@ def frequent_visitors(now: datetime.datetime) -> list[Alert]:
             person_visits = [v for v in person_visits if _day(v.at) >= start + datetime.timedelta(days=days)]
             if len(person_visits) < need:
                 continue
-        person = persons[person_id]
+        who = persons[person_id]
         latest = matters[person_visits[-1].matter_id]
-        county = regions.get(person.county_code) or regions.at_level(latest.region_path, Level.COUNTY)
+        county = regions.get(who.county_code) or regions.at_level(latest.region_path, Level.COUNTY)
         if county is None:
             continue
         first_day, last_day = _day(person_visits[0].at), _day(person_visits[-1].at)
         repeat_count = sum(1 for v in person_visits if v.repeat)
         reason = (
-            f"{person.name} 于 {_d(first_day)}至{_d(last_day)} 来访 {len(person_visits)} 次"
+            f"{who.name} 于 {_d(first_day)}至{_d(last_day)} 来访 {len(person_visits)} 次"
             f"（受理登记 {len(person_visits) - repeat_count} 次、重复来访 {repeat_count} 次），"
             f"达到 {days} 日内 {need} 次的预警标准。最近一次涉及事项 {latest.number}"
             f"（{latest.title}，问题发生地：{latest.region.name}）。"
@@ -214,7 +214,7 @@ def frequent_visitors(now: datetime.datetime) -> list[Alert]:
                 county,
                 reason,
                 now,
-                petitioner=person,
+                petitioner=who,
                 matter=latest,
                 subject_region=latest.region,
             )

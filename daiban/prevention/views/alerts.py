@@ -4,6 +4,7 @@ The home page shows the newest open alerts of the user's scope."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -28,12 +29,12 @@ from daiban.prevention.forms.alerts import AcknowledgeForm, ActForm, AlertFilter
 from daiban.prevention.listing import paginate
 from daiban.prevention.models import Alert, AlertStatus, Screening, Visit
 from daiban.prevention.models.alerts import OPEN_ALERT_STATUSES
-from daiban.prevention.views.common import is_stale, run
+from daiban.prevention.views.common import VersionedForm, is_stale, run
 from daiban.regions import geometry
 
 HOME_SHOWN = 5
 MAX_ID = 2**63 - 1
-ACTIONS = {
+ACTIONS: dict[str, tuple[str, Callable[..., Alert]]] = {
     "acknowledge": ("确认知悉", alert_acknowledge),
     "act": ("登记处置", alert_act),
     "dismiss": ("排除预警", alert_dismiss),
@@ -207,7 +208,7 @@ def _action(request: AuthedRequest, pk: int, key: str) -> HttpResponse:
         raise PermissionDenied("只有代办机构工作人员可以办理预警。")
     label, action = ACTIONS[key]
     data = request.POST if request.method == "POST" else None
-    form: forms.Form
+    form: VersionedForm
     if key == "act":
         form = ActForm(data, initial={"version": alert.version}, user=user, alert=alert)
     elif key == "dismiss":
@@ -225,7 +226,7 @@ def _action(request: AuthedRequest, pk: int, key: str) -> HttpResponse:
             status = 400
         else:
             kwargs: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            expected = form.expected_version  # type: ignore[attr-defined]
+            expected = form.expected_version
             _done, failed = run(
                 form,
                 lambda: action(actor=user, alert_id=alert.pk, expected_version=expected, **kwargs),
