@@ -20,16 +20,22 @@ var/local.env:
 setup: $(VENV)/.installed var/local.env
 
 ## make run: install, migrate, load the Hohhot demo and print its logins (only where var/local.env says
-## DAIBAN_LOAD_DEMO=1, and only on an empty database), serve.
+## DAIBAN_LOAD_DEMO=1, and only on an empty database), serve: gunicorn, and beside it the task queue's
+## consumer (Huey: periodic early-warning scan …). Ctrl-C stops both; if either stops, so does the other.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo
-	@echo "服务地址：http://$(HOST):$(PORT)/"
+	@echo "服务地址：http://$(HOST):$(PORT)/（后台任务队列随之启动）"
+	@$(BIN)/python manage.py run_huey --quiet & queue=$$!; \
 	$(BIN)/gunicorn daiban.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--logger-class daiban.pii.gunicorn_logging.AccessLogger \
 		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \
-		--forwarded-allow-ips 127.0.0.1
+		--forwarded-allow-ips 127.0.0.1 & web=$$!; \
+	stop() { trap - INT TERM; kill -TERM $$web $$queue 2>/dev/null; wait $$web; wait $$queue; }; \
+	trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; \
+	while kill -0 $$web 2>/dev/null && kill -0 $$queue 2>/dev/null; do sleep 1; done; \
+	echo "web server or task queue stopped; stopping the other" >&2; stop; exit 1
 
 ## make test: the whole suite (unit, permission, property and browser tests).
 test: setup system-deps
