@@ -140,7 +140,9 @@ class BoundedDateField(forms.DateField):
     like 9999-12-31 is an error naming the field rather than a stored absurdity."""
 
     def __init__(self, *args: Any, past: int = 365 * 5, future: int = 365 * 2, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        # ISO, whatever the locale's first input format (zh-hans: 2026/12/02, which <input type=date>
+        # cannot show: an initial date would be rendered empty and then refused as missing).
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         super().__init__(*args, **kwargs)
         self.past, self.future = past, future
 

@@ -37,7 +37,8 @@ def _textarea(rows: int = 3) -> forms.Textarea:
 
 
 def _date(**kwargs: Any) -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    # ISO: what <input type=date> reads (the zh-hans input format 2026/12/02 would show as empty).
+    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
 
 
 def _region_label(top_level: int) -> Any:

@@ -185,7 +185,7 @@ def screening_new(request: AuthedRequest) -> HttpResponse:
         if visit is None:
             raise Http404
     if request.method == "GET":
-        initial: dict[str, Any] = {}
+        initial: dict[str, Any] = {"found_on": clock.today()}
         if visit is not None:
             initial = {
                 "visit": visit.pk,
