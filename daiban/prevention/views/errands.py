@@ -60,6 +60,7 @@ def workload(user: User, today: datetime.date) -> dict[str, str]:
         "overdue": _capped(open_.filter(promised_on__lt=today)),
         "done_month": _capped(qs.filter(status=ErrandStatus.DONE, finished_on__gte=today.replace(day=1))),
         "own": "我的" if user.role == Role.VILLAGE_AGENT else "本辖区",
+        "mine": "&mine=on" if user.role == Role.VILLAGE_AGENT else "",
     }
 
 

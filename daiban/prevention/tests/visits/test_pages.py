@@ -162,3 +162,38 @@ def test_edit_bad_input_is_400_and_kept(tree: Tree, personas: Personas) -> None:
     assert "保留的文字" in response.content.decode()
     visit.refresh_from_db()
     assert visit.households == 12
+
+
+def test_detail_lists_the_screenings_found_on_it_as_far_as_the_reader_sees(
+    tree: Tree, personas: Personas
+) -> None:
+    from daiban.prevention.actions.screenings import screening_record
+
+    visit = record(personas.township_staff, region=tree.village_a1x)
+    common = {
+        "kind": "land",
+        "description": "两户宅基地边界争执",
+        "risk": "general",
+        "risk_reason": "双方情绪平稳",
+    }
+    with frozen(2026, 11, 2):
+        here = screening_record(
+            actor=personas.township_staff,
+            region=tree.village_a1x,
+            title="苏雅拉宅基地纠纷",
+            found_on=datetime.date(2026, 11, 2),
+            visit_id=visit.pk,
+            **common,
+        )
+        there = screening_record(
+            actor=personas.township_staff,
+            region=tree.village_a1y,
+            title="呼伦社区排水纠纷",
+            found_on=datetime.date(2026, 11, 2),
+            visit_id=visit.pk,
+            **common,
+        )
+    township = client_for(personas.township_staff).get(f"/visits/{visit.pk}/").content.decode()
+    assert f"/screenings/{here.pk}/" in township and f"/screenings/{there.pk}/" in township
+    village = client_for(personas.village_agent).get(f"/visits/{visit.pk}/").content.decode()
+    assert "苏雅拉宅基地纠纷" in village and "呼伦社区排水纠纷" not in village
