@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
+# The task queue's consumer, started beside the web server by `make run`.
+CONSUMER = $(BIN)/python manage.py run_huey --quiet
 
 .PHONY: run test serve setup lint check system-deps demo clean-db bench
 
@@ -27,7 +29,7 @@ run: setup
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo
 	@echo "服务地址：http://$(HOST):$(PORT)/（后台任务队列随之启动）"
-	@$(BIN)/python manage.py run_huey --quiet & queue=$$!; \
+	@$(CONSUMER) & queue=$$!; \
 	$(BIN)/gunicorn daiban.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--logger-class daiban.pii.gunicorn_logging.AccessLogger \
 		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \
