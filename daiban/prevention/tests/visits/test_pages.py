@@ -197,3 +197,26 @@ def test_detail_lists_the_screenings_found_on_it_as_far_as_the_reader_sees(
     assert f"/screenings/{here.pk}/" in township and f"/screenings/{there.pk}/" in township
     village = client_for(personas.village_agent).get(f"/visits/{visit.pk}/").content.decode()
     assert "苏雅拉宅基地纠纷" in village and "呼伦社区排水纠纷" not in village
+
+
+def test_home_offers_the_visit_form_to_agents_only(tree: Tree, personas: Personas) -> None:
+    page = client_for(personas.village_agent).get("/").content.decode()
+    assert 'data-testid="home-visit-new"' in page and 'href="/visits/new/"' in page
+    for who in (personas.leader, personas.unit_handler, personas.supervisor):
+        assert 'data-testid="home-visit-new"' not in client_for(who).get("/").content.decode()
+
+
+def test_members_are_offered_as_checkboxes_and_saved(tree: Tree, personas: Personas) -> None:
+    client = client_for(personas.village_agent)
+    with frozen(2026, 11, 2):
+        page = client.get("/visits/new/").content.decode()
+        assert f'name="members" value="{personas.township_staff.pk}"' in page
+        assert f'name="members" value="{personas.village_agent.pk}"' not in page  # counted anyway
+        data = {
+            "kind": "open",
+            "visited_on": "2026-11-02",
+            "region": str(tree.village_a1x.pk),
+            "members": [str(personas.township_staff.pk)],
+        }
+        assert client.post("/visits/new/", data).status_code == 302
+    assert set(Visit.objects.get().members.all()) == {personas.village_agent, personas.township_staff}
