@@ -52,5 +52,7 @@ lint: setup
 system-deps:
 	@scripts/install_system_deps.sh
 
+## make bench: the matter list (bench/run.py); BENCH=screenings for the screening register (bench/screenings.py).
+BENCH ?= run
 bench: setup
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/$(BENCH).py $(BENCH_ARGS)
