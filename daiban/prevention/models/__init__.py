@@ -20,7 +20,7 @@ from daiban.prevention.models.sessions import (
     SessionKind,
     SessionStatus,
 )
-from daiban.prevention.models.visits import Visit, VisitKind
+from daiban.prevention.models.visits import Visit, VisitEvent, VisitKind
 
 __all__ = [
     "Alert",
@@ -47,5 +47,6 @@ __all__ = [
     "Source",
     "TransferTarget",
     "Visit",
+    "VisitEvent",
     "VisitKind",
 ]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from daiban.matters.models import Matter, Petitioner
-from daiban.prevention.models.base import EventBase, Scoped, scoped_indexes
+from daiban.prevention.models.base import EventBase, Scoped, scoped_indexes, scoped_status_indexes
 from daiban.prevention.models.screenings import Screening
 from daiban.prevention.models.visits import Visit
 
@@ -68,6 +68,7 @@ class Alert(Scoped):  # 预警; region = the level that should act (its subtree 
         ordering = ["-raised_at", "-id"]
         indexes = [
             *scoped_indexes("alr", "raised_at"),
+            *scoped_status_indexes("alr", "raised_at"),
             models.Index(fields=["status", "raised_at"], name="alr_status_raised"),
         ]
         constraints = [models.UniqueConstraint(fields=["rule", "cause"], name="alert_once_per_cause")]

@@ -70,15 +70,29 @@ class Sequence(models.Model):
         ]
 
 
+LEVEL_COLUMNS = (
+    ("city", "scope_city"),
+    ("county", "scope_county"),
+    ("town", "scope_township"),
+    ("vill", "region"),
+)
+
+
+def scoped_status_indexes(prefix: str, then: str) -> list[models.Index]:
+    """The four indexes behind a level's bounded counts and panels by status ("open ones due by X"): the
+    scope column, the status, then ``then`` — so a count stops at the rows that match instead of walking
+    the whole subtree of the register."""
+    short = then.split("_")[0][:5]
+    return [
+        models.Index(fields=[column, "status", then], name=f"{prefix}_{level}_st_{short}")
+        for level, column in LEVEL_COLUMNS
+    ]
+
+
 def scoped_indexes(prefix: str, order: str) -> list[models.Index]:
     """The four jurisdiction indexes of a register ordered by ``order`` (newest first), one per level."""
     short = order.split("_")[0][:6]
     return [
         models.Index(fields=[column, f"-{order}", "-id"], name=f"{prefix}_{level}_{short}")
-        for level, column in (
-            ("city", "scope_city"),
-            ("county", "scope_county"),
-            ("town", "scope_township"),
-            ("vill", "region"),
-        )
+        for level, column in LEVEL_COLUMNS
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from daiban.prevention.models.base import EventBase, Scoped, scoped_indexes
+from daiban.prevention.models.base import EventBase, Scoped, scoped_indexes, scoped_status_indexes
 
 
 class ErrandService(models.TextChoices):
@@ -53,6 +53,8 @@ class Errand(Scoped):  # 政务服务代办
         ordering = ["-requested_on", "-id"]
         indexes = [
             *scoped_indexes("err", "requested_on"),
+            *scoped_status_indexes("err", "promised_on"),
+            *scoped_status_indexes("err", "finished_on"),
             models.Index(fields=["agent", "status", "promised_on"], name="err_agent_open"),
         ]
 

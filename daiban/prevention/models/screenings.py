@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from daiban.matters.models import Matter
 from daiban.network.models import ResponsibleUnit
-from daiban.prevention.models.base import EventBase, Scoped, scoped_indexes
+from daiban.prevention.models.base import EventBase, Scoped, scoped_indexes, scoped_status_indexes
 
 
 class ConflictKind(models.TextChoices):
@@ -135,6 +135,7 @@ class Screening(Scoped):  # 矛盾纠纷排查
         ordering = ["-found_on", "-id"]
         indexes = [
             *scoped_indexes("scr", "found_on"),
+            *scoped_status_indexes("scr", "review_on"),
             models.Index(fields=["status", "review_on"], name="scr_status_review"),
         ]
         constraints = [

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from daiban.matters.models import Matter
-from daiban.prevention.models.base import Scoped, scoped_indexes
+from daiban.prevention.models.base import EventBase, Scoped, scoped_indexes
 
 
 class VisitKind(models.TextChoices):
@@ -40,3 +40,13 @@ class Visit(Scoped):  # 走访活动
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.visited_on}"
+
+
+class VisitEvent(EventBase):
+    """A correction of the record, or a matter registered from the visit (the visit has no life-cycle)."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["visit_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["visit", "seq"], name="visit_event_seq_unique")]
