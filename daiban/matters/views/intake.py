@@ -33,8 +33,10 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied("您的岗位不受理登记信访事项。")
     raw_origin = str((request.POST if request.method == "POST" else request.GET).get("origin", ""))
     came_from = origins.prefill(user, raw_origin) if raw_origin else None
-    if raw_origin and came_from is None:
+    if raw_origin and came_from is None and request.method != "POST":
         raise Http404  # an origin this user may not see, or none at all
+    # On a POST the record may have changed meanwhile (resolved, cancelled, handed over): the intake
+    # action refuses the origin on its field and the form is shown again with everything kept.
     shown_origin = {"origin": came_from}
     if request.method != "POST":
         form = mf.IntakeForm(
@@ -75,6 +77,9 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
             context["chosen_decision"] = str(data.get("decision", ""))
         except ValidationError as exc:
             _merge_intake_errors(form, formset, exc)
+            if "origin" in getattr(exc, "error_dict", {}):
+                _drop_origin(form)
+                context["origin"] = None
         except ActionError as exc:
             form.add_error(None, exc.message)
         else:
@@ -95,6 +100,15 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
     kept += _keep_new_uploads(form, user)
     status = 200 if "decision_matters" in context else 400
     return render(request, "matters/intake.html", {**context, "kept": kept}, status=status)
+
+
+def _drop_origin(form: mf.IntakeForm) -> None:
+    """The record this intake came from can no longer be linked: say so, and re-show the form without it
+    (everything typed kept), so that a second submit registers the matter on its own — or the agent
+    cancels."""
+    form.data = form.data.copy()
+    form.data["origin"] = ""
+    form.add_error(None, "再次提交将不再关联该记录，作为一般信访事项登记；如不需要登记，请点“取消”。")
 
 
 def decision_options(matters: Sequence[Matter]) -> list[tuple[str, Matter]]:
