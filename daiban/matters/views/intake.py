@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -106,8 +106,9 @@ def _drop_origin(form: mf.IntakeForm) -> None:
     """The record this intake came from can no longer be linked: say so, and re-show the form without it
     (everything typed kept), so that a second submit registers the matter on its own — or the agent
     cancels."""
-    form.data = form.data.copy()
-    form.data["origin"] = ""
+    data = cast(QueryDict, form.data).copy()  # a bound form's data is the request's QueryDict
+    data["origin"] = ""
+    form.data = data
     form.add_error(None, "再次提交将不再关联该记录，作为一般信访事项登记；如不需要登记，请点“取消”。")
 
 
