@@ -80,11 +80,14 @@ LEVEL_COLUMNS = (
 
 def scoped_status_indexes(prefix: str, then: str) -> list[models.Index]:
     """The four indexes behind a level's bounded counts and panels by status ("open ones due by X"): the
-    scope column, the status, then ``then`` — so a count stops at the rows that match instead of walking
-    the whole subtree of the register."""
+    status, the level's scope column, then ``then`` — so a count stops at the rows that match instead of
+    walking the whole subtree of the register. The status comes first so that these never compete with
+    the register's own ordered index (``scoped_indexes``) for "my subtree, newest first": a query without
+    a status cannot use them (SQLite without statistics picked a status index for the list and sorted a
+    million rows)."""
     short = then.split("_")[0][:5]
     return [
-        models.Index(fields=[column, "status", then], name=f"{prefix}_{level}_st_{short}")
+        models.Index(fields=["status", column, then], name=f"{prefix}_st_{level}_{short}")
         for level, column in LEVEL_COLUMNS
     ]
 
