@@ -4,7 +4,8 @@
     .venv/bin/python scripts/screenshots.py [--base-url http://127.0.0.1:8000] [--out docs/screenshots]
 
 Signs in as the demo accounts (password printed by ``make run``) and saves, for each width, the home page,
-the intake form, the matter list, one matter (the first in the list) and the network page. It only reads:
+the intake form, the matter list, one matter (the first in the list), the network page, a village agent's
+home, and the work before a petition (排查预防, the screening register, recording a visit, the sessions). It only reads:
 nothing is submitted except the login form. Uses Debian's chromium (never downloads a browser).
 """
 
@@ -47,6 +48,11 @@ SHOTS = [
     Shot("list", "xinchengqu_zhongxin", "/matters/"),
     Shot("matter", "xinchengqu_zhongxin", ""),
     Shot("network", "shi_admin", "/network/"),
+    Shot("agent-home", "suyala_daiban", "/"),
+    Shot("prevention", "xinchengqu_zhongxin", "/prevention/"),
+    Shot("screenings", "xinchengqu_zhongxin", "/screenings/"),
+    Shot("visit-new", "suyala_daiban", "/visits/new/"),
+    Shot("sessions", "xinchengqu_zhongxin", "/sessions/"),
 ]
 
 
