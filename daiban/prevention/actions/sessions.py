@@ -45,6 +45,8 @@ __all__ = [
     "may_organise",
     "may_record",
     "ordered_leaders",
+    "reception_deadline",
+    "reception_refusal",
     "session_cancel",
     "session_close",
     "session_link_matter",
@@ -61,6 +63,10 @@ MAX_DURATION = datetime.timedelta(days=3)
 MAX_LEADERS = 10
 # A reception may be recorded from this long before the announced start (people queue early).
 EARLY_RECEPTION = datetime.timedelta(hours=2)
+# ...and until this long after the end — or after the session was entered, for one entered after the
+# fact — so that a forgotten entry can still be made (补录); later the record is closed for good, held or
+# not, so a session's list of who came cannot keep growing for months.
+LATE_RECEPTION = datetime.timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -311,9 +317,9 @@ def session_link_matter(*, actor: User, session_id: int, matter: Matter, linked_
     with locked(actor, ReceptionSession, session_id, None) as session:
         leaders = list(session.leaders.all())
         _require_recorder(actor, leaders, field="origin")
-        if session.status == SessionStatus.CANCELLED:
-            raise fail("origin", "该接访活动已取消，不能在其中登记。")
-        _require_started(session, field="origin")
+        refusal = reception_refusal(session)
+        if refusal:
+            raise fail("origin", refusal)
         sitting = {x.pk: x for x in leaders}
         on_matter = [x for x in matter.leaders.all() if x.pk in sitting]
         if on_matter:
@@ -375,18 +381,34 @@ def _require_scheduled(session: ReceptionSession, what: str) -> None:
         raise WrongState(f"该接访活动{session.get_status_display()}，不能{what}。")
 
 
-def _require_started(session: ReceptionSession, field: str | None = None) -> None:
-    if clock.now() < session.starts_at - EARLY_RECEPTION:
-        message = "接访活动尚未开始，开始后才能登记接待情况。"
-        if field:
-            raise fail(field, message)
-        raise WrongState(message)
+def reception_deadline(session: ReceptionSession) -> datetime.datetime:
+    """Until when receptions may be recorded: ``LATE_RECEPTION`` after the end, or after the session was
+    entered (its "schedule" event) when it was entered after it ended."""
+    entered = session.events.filter(kind="schedule").values_list("at", flat=True).first()
+    return max(session.ends_at, entered or session.ends_at) + LATE_RECEPTION
+
+
+def reception_refusal(session: ReceptionSession, deadline: datetime.datetime | None = None) -> str:
+    """Why no reception may be recorded at ``session`` now ("" when one may): cancelled, not started
+    yet, or past the deadline for forgotten entries."""
+    if session.status == SessionStatus.CANCELLED:
+        return "该接访活动已取消，不能在其中登记接待情况。"
+    now = clock.now()
+    if now < session.starts_at - EARLY_RECEPTION:
+        return "接访活动尚未开始，开始后才能登记接待情况。"
+    deadline = deadline or reception_deadline(session)
+    if now > deadline:
+        return (
+            f"该接访活动的接待情况补录期限已过（截至 {timezone.localtime(deadline):%Y-%m-%d %H:%M}，"
+            f"活动结束后 {LATE_RECEPTION.days} 天内），不能再登记；请作为普通来访受理登记。"
+        )
+    return ""
 
 
 def _require_receiving(session: ReceptionSession) -> None:
-    if session.status == SessionStatus.CANCELLED:
-        raise WrongState("该接访活动已取消，不能登记接待情况。")
-    _require_started(session)
+    refusal = reception_refusal(session)
+    if refusal:
+        raise WrongState(refusal)
 
 
 def ordered_leaders(session: ReceptionSession) -> list[User]:

@@ -24,17 +24,19 @@ from daiban.core import clock, region_panels
 from daiban.matters import origins
 from daiban.matters.choices import Channel
 from daiban.matters.models import Matter
+from daiban.matters.selectors import matters_for
 from daiban.prevention import listing, selectors
 from daiban.prevention.actions import sessions as actions
 from daiban.prevention.forms.sessions import AnswerForm, CancelForm, CloseForm, FilterForm, SessionForm
 from daiban.prevention.models.sessions import (
     Reception,
     ReceptionSession,
+    SessionEvent,
     SessionKind,
     SessionStatus,
 )
 from daiban.prevention.views.common import is_stale, run
-from daiban.regions.geometry import ancestor_paths
+from daiban.regions.geometry import ancestor_paths, contains
 from daiban.regions.models import Level, Region
 
 # The list shows this many upcoming sessions ahead of the (paginated) past ones.
@@ -143,28 +145,55 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     receptions = list(
         session.receptions.select_related("received_by", "matter").order_by("received_at", "id")
     )
+    # A matter taken in here is shown (title, number, status, link) only to a reader who may see it:
+    # an accusation, or a matter filed to a region outside the reader's subtree, stays "a matter".
+    taken = [r.matter_id for r in receptions if r.matter_id is not None]
+    visible = set(matters_for(user).filter(pk__in=taken).values_list("pk", flat=True)) if taken else set()
     scheduled = session.status == SessionStatus.SCHEDULED
     writer = actions.may_organise(user)
-    receiving = session.status != SessionStatus.CANCELLED and actions.may_record(user, leaders)
-    started = clock.now() >= session.starts_at - actions.EARLY_RECEPTION
+    deadline = actions.reception_deadline(session)
+    refusal = actions.reception_refusal(session, deadline)
+    recorder = session.status != SessionStatus.CANCELLED and actions.may_record(user, leaders)
+    now = clock.now()
+    started = now >= session.starts_at - actions.EARLY_RECEPTION
     return render(
         request,
         "prevention/sessions/detail.html",
         {
             "session": session,
             "leaders": leaders,
-            "receptions": receptions,
+            "receptions": [(r, r.matter_id in visible) for r in receptions],
             "answered": sum(1 for r in receptions if r.matter_id is None),
-            "taken_in": sum(1 for r in receptions if r.matter_id is not None),
-            "events": list(session.events.select_related("actor").order_by("-seq")[:50]),
+            "taken_in": len(taken),
+            "events": _events(
+                session, {r.pk for r in receptions if r.matter_id and r.matter_id not in visible}
+            ),
             "can_edit": writer and scheduled,
-            "can_close": writer and scheduled and clock.now() >= session.starts_at,
-            "can_receive": receiving and started,
+            "can_close": writer and scheduled and now >= session.starts_at,
+            "can_receive": recorder and not refusal,
             # The one intake page takes agents and leaders (a city administrator records answers only).
-            "can_intake": receiving and started and (user.is_agent or user.role == Role.LEADER),
-            "not_started": receiving and not started,
+            "can_intake": recorder and not refusal and (user.is_agent or user.role == Role.LEADER),
+            "not_started": recorder and not started,
+            # After the end, receptions may still be added for a few days (补录), then no more.
+            "late_until": deadline if recorder and not refusal and now > session.ends_at else None,
+            "late_closed": recorder and started and bool(refusal),
+            "late_days": actions.LATE_RECEPTION.days,
+            "deadline": deadline,
         },
     )
+
+
+def _events(session: ReceptionSession, hidden: set[int]) -> list[tuple[SessionEvent, str]]:
+    """The session's record, newest first; a matter the reader may not see (its reception in ``hidden``)
+    is not named by its number."""
+    events = list(session.events.select_related("actor").order_by("-seq")[:50])
+    shown: list[tuple[SessionEvent, str]] = []
+    for e in events:
+        text = e.summary
+        if e.kind == "receive_matter" and e.details.get("reception") in hidden:
+            text = f"{e.details.get('leader', '')} 接待，已登记为信访事项"
+        shown.append((e, text))
+    return shown
 
 
 def _action_page(
@@ -248,9 +277,11 @@ def _receivable(user: User, session: ReceptionSession) -> str:
     if not actions.may_record(user, list(session.leaders.all())):
         return "只有代办机构工作人员或本次活动的接访领导可以登记。"
     if session.status == SessionStatus.CANCELLED:
-        return "该接访活动已取消，不能登记接待情况。"
+        return "该接访活动已取消，不能在其中登记接待情况。"
     if clock.now() < session.starts_at - actions.EARLY_RECEPTION:
         return "接访活动尚未开始，开始后才能登记接待情况。"
+    # Past the deadline for forgotten entries the form is still shown, and the action refuses on it
+    # with the reason (400, what was typed kept): a form opened in time may be sent a little late.
     return ""
 
 
@@ -325,13 +356,10 @@ def _channel(session: ReceptionSession) -> str:
 
 
 def _prefill(user: User, pk: int) -> origins.Prefill | None:
-    session = (
-        selectors.scoped(user, ReceptionSession)
-        .exclude(status=SessionStatus.CANCELLED)
-        .select_related("region")
-        .filter(pk=pk)
-        .first()
-    )
+    """Any session the user may see (cancelled or closed included: None is a 404). One where no reception
+    may be taken in any more still prefills; the banner says why, and ``_link`` refuses on "origin" so
+    the intake form is shown again with what was typed."""
+    session = selectors.scoped(user, ReceptionSession).select_related("region").filter(pk=pk).first()
     if session is None:
         return None
     leaders = _leaders(session)
@@ -341,8 +369,12 @@ def _prefill(user: User, pk: int) -> origins.Prefill | None:
         initial["leader"] = leader.pk
     if session.region.level >= Level.COUNTY:
         initial["region"] = session.region_id
+    refusal = actions.reception_refusal(session)
+    banner = f"接访活动「{session.title}」现场登记（接访即代办：接访领导为包案领导）"
+    if refusal:
+        banner = f"接访活动「{session.title}」：{refusal}"
     return origins.Prefill(
-        banner=f"接访活动「{session.title}」现场登记（接访即代办：接访领导为包案领导）",
+        banner=banner,
         initial=initial,
         back_url=reverse("session_detail", args=[session.pk]),
     )
@@ -395,10 +427,14 @@ def upcoming_for_region(region: Region) -> QuerySet[ReceptionSession]:
 
 
 def _region_panel(user: Any, region: Region) -> dict[str, Any] | None:
-    # Published: whoever may see the region's network page sees when and where its leaders receive.
+    # Published: whoever may see the region's network page sees when and where its leaders receive; the
+    # session's own page is linked only for a reader whose subtree holds the session's region (a village
+    # agent sees the county's sessions listed, not linked to a page that would be a 404).
+    sessions = list(upcoming_for_region(region)[:PUBLISHED])
+    scope = selectors.scope_path(user) if selectors.can_read(user) else None
     return {
         "region": region,
-        "sessions": list(upcoming_for_region(region)[:PUBLISHED]),
+        "sessions": [(s, contains(scope, s.region_path)) for s in sessions],
         "can_read": selectors.can_read(user),
     }
 

@@ -266,3 +266,49 @@ def test_receive_answered_who_when_and_where(tree: Tree, personas: Personas) -> 
     with frozen(), pytest.raises(WrongState):
         _answer(personas, s)
     assert not Reception.objects.exists()
+
+
+def _late_answer(actor: Any, s: ReceptionSession, at: datetime.datetime) -> Reception:
+    with frozen(at):
+        return actions.session_receive_answered(
+            actor=actor,
+            session_id=s.pk,
+            leader=s.leaders.get(),
+            visitor="赵大爷",
+            summary="补录：养老金",
+            answer="已解释",
+        )
+
+
+def test_receptions_may_be_recorded_for_three_days_after_the_end_then_not(
+    tree: Tree, personas: Personas
+) -> None:
+    """补录: a forgotten entry is still taken in the 3 days after the end (held or not); then refused."""
+    s = schedule(personas.county_staff, tree.village_a1x, [personas.leader])
+    with frozen():
+        actions.session_close(
+            actor=personas.county_staff, session_id=s.pk, expected_version=1, summary="1 人"
+        )
+    deadline = s.ends_at + actions.LATE_RECEPTION
+    assert actions.reception_deadline(s) == deadline
+    _late_answer(personas.county_staff, s, deadline)  # held, still within the window
+    with pytest.raises(WrongState, match="补录期限已过"):
+        _late_answer(personas.county_staff, s, deadline + datetime.timedelta(minutes=1))
+    with pytest.raises(WrongState, match="补录期限已过"):
+        _late_answer(personas.leader, s, deadline + datetime.timedelta(days=60))
+    assert Reception.objects.count() == 1
+    assert s.events.filter(kind="receive_answered").count() == 1
+
+
+def test_a_session_entered_after_the_fact_has_three_days_from_its_entry(
+    tree: Tree, personas: Personas
+) -> None:
+    last_week = NOW - datetime.timedelta(days=7)
+    s = schedule(
+        personas.county_staff, tree.village_a1x, [personas.leader], starts_at=last_week, ends_at=last_week + H
+    )
+    assert actions.reception_deadline(s) == NOW + actions.LATE_RECEPTION
+    _late_answer(personas.county_staff, s, NOW + datetime.timedelta(days=2))
+    with pytest.raises(WrongState, match="补录期限已过"):
+        _late_answer(personas.county_staff, s, NOW + datetime.timedelta(days=4))
+    assert Reception.objects.count() == 1

@@ -4,6 +4,7 @@ matter's page."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from conftest import Personas, Tree, make_user
 from daiban.accounts.models import Role
 from daiban.matters.models import Matter
-from daiban.matters.tests.factories import WANG_ID, WANG_PHONE, intake
+from daiban.matters.tests.factories import WANG_ID, WANG_PHONE, id_with_check, intake
 from daiban.prevention.actions.sessions import session_cancel
 from daiban.prevention.models.sessions import Reception
 from daiban.prevention.tests.sessions.helpers import NOW, client, frozen, schedule
@@ -90,13 +91,59 @@ def test_a_leader_who_does_not_sit_there_is_refused_and_nothing_is_kept(
     assert not Matter.objects.exists() and not Reception.objects.exists()
 
 
-def test_origin_out_of_scope_or_cancelled_is_404(tree: Tree, personas: Personas) -> None:
+def test_origin_out_of_scope_is_404(tree: Tree, personas: Personas) -> None:
     s = schedule(personas.county_staff, tree.county_a, [personas.leader])
     with frozen():
         assert client(personas.village_agent).get(f"/matters/new/?origin=session:{s.pk}").status_code == 404
         assert client(personas.outsider).get(f"/matters/new/?origin=session:{s.pk}").status_code == 404
+    assert not Matter.objects.exists()
+
+
+def test_a_cancelled_session_is_refused_on_the_form_with_the_input_kept(
+    tree: Tree, personas: Personas
+) -> None:
+    """Cancelled after the intake form was opened: the form comes back (400) saying why, with all that
+    was typed; no matter and no reception are kept."""
+    s = schedule(personas.county_staff, tree.village_a1x, [personas.leader])
+    agent = client(personas.village_agent)
+    with frozen():
+        assert agent.get(f"/matters/new/?origin=session:{s.pk}").status_code == 200
         session_cancel(actor=personas.county_staff, session_id=s.pk, expected_version=1, reason="改期")
-        assert client(personas.county_staff).get(f"/matters/new/?origin=session:{s.pk}").status_code == 404
+        response = agent.post(
+            "/matters/new/", _form(tree, origin=f"session:{s.pk}", leader=personas.leader.pk)
+        )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "该接访活动已取消，不能在其中登记接待情况。" in text
+    assert "入冬以来室温不足十六度" in text and "小区供暖不达标" in text
+    assert not Matter.objects.exists() and not Reception.objects.exists()
+    with frozen():
+        shown = agent.get(f"/matters/new/?origin=session:{s.pk}")
+    assert shown.status_code == 200 and "已取消" in shown.context["origin"].banner
+
+
+def test_intake_past_the_late_entry_window_is_refused_on_the_form(tree: Tree, personas: Personas) -> None:
+    s = schedule(personas.county_staff, tree.village_a1x, [personas.leader])
+    agent = client(personas.village_agent)
+    with frozen(s.ends_at + datetime.timedelta(days=2)):
+        ok = agent.post("/matters/new/", _form(tree, origin=f"session:{s.pk}", leader=personas.leader.pk))
+    assert ok.status_code == 302 and Reception.objects.count() == 1
+    with frozen(s.ends_at + datetime.timedelta(days=4)):
+        response = agent.post(
+            "/matters/new/",
+            _form(tree, origin=f"session:{s.pk}", leader=personas.leader.pk, title="另一件事", **_another()),
+        )
+    assert response.status_code == 400
+    assert "补录期限已过" in response.content.decode() and "另一件事" in response.content.decode()
+    assert Matter.objects.count() == 1 and Reception.objects.count() == 1
+
+
+ANOTHER_ID = id_with_check("15010219750101234")
+
+
+def _another() -> dict[str, str]:
+    """A second person, so that the second intake is not an art. 19 repeat of the first."""
+    return {"p-0-name": "李桂兰", "p-0-phone": "", "p-0-id_number": ANOTHER_ID}
 
 
 def test_a_repeat_visit_counts_under_a_sitting_leader(tree: Tree, personas: Personas) -> None:

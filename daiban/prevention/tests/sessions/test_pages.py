@@ -272,9 +272,18 @@ def test_the_network_page_publishes_upcoming_sessions_of_the_region_and_above(
     assert f'href="/sessions/{county.pk}/"' not in text  # a unit handler has no session pages
     with frozen():
         village = client(personas.village_agent).get("/network/").content.decode()
-    # The village agent's own page: the county's and the township's sessions above the village.
+    # The village agent's own page: the county's and the township's sessions above the village, listed
+    # but not linked (their pages lie outside the village's subtree: a 404).
     assert "新城区领导接待日" in village and "街道接待日" in village and "市长直播间" in village
-    assert f'href="/sessions/{town.pk}/"' in village
+    assert "/sessions/" not in village
+    with frozen():
+        assert client(personas.village_agent).get(f"/sessions/{town.pk}/").status_code == 404
+        township = client(personas.township_staff).get("/network/").content.decode()
+        county_page = client(personas.county_staff).get("/network/").content.decode()
+    assert f'href="/sessions/{town.pk}/"' in township and f'href="/sessions/{county.pk}/"' not in township
+    assert "新城区领导接待日" in township
+    assert f'href="/sessions/{county.pk}/"' in county_page and "市长直播间" in county_page
+    assert county_page.count('href="/sessions/') == 1  # the city's livestream is listed, not linked
     with frozen(NOW + 3 * DAY):
         later = client(personas.village_agent).get("/network/").content.decode()
     assert "近期没有安排接访活动" in later
@@ -306,3 +315,86 @@ def test_the_city_administrator_records_answers_but_takes_no_intake(tree: Tree, 
         mayor_page = client(mayor).get(f"/sessions/{s.pk}/").content.decode()
     assert f"/sessions/{s.pk}/answer/" in admin_page and "origin=session" not in admin_page
     assert f"origin=session:{s.pk}" in mayor_page and f"/sessions/{s.pk}/edit/" not in mayor_page
+
+
+def _intake(tree: Tree, **extra: Any) -> dict[str, Any]:
+    from daiban.matters.tests.factories import WANG_ID, WANG_PHONE
+
+    return {
+        "p-TOTAL_FORMS": "1", "p-INITIAL_FORMS": "0", "p-MIN_NUM_FORMS": "1", "p-MAX_NUM_FORMS": "5",
+        "p-0-name": "王建国", "p-0-phone": WANG_PHONE, "p-0-id_number": WANG_ID, "p-0-group": "resident",
+        "channel": "leader_day", "region": tree.village_a1x.pk, "title": "检举村会计挪用补助款",
+        "content": "村会计挪用低保补助", "request": "请依纪依法查处", "category": "discipline",
+        "purpose": "accusation", "consent": "on", **extra,
+    }  # fmt: skip
+
+
+def test_a_matter_taken_in_is_named_only_to_readers_who_may_see_it(tree: Tree, personas: Personas) -> None:
+    """An accusation taken in at a county session: the county's centre sees it; a leader at the session
+    who is not its 包案 leader sees only that someone's matter was registered — no title, number, status,
+    link, nor the number in the record."""
+    other = make_user("deputy", Role.LEADER, tree.county_a)
+    s = schedule(personas.county_staff, tree.county_a, [personas.leader, other])
+    with frozen():
+        response = client(personas.county_staff).post(
+            "/matters/new/", _intake(tree, origin=f"session:{s.pk}", leader=other.pk)
+        )
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    reception = Reception.objects.get()
+    matter = reception.matter
+    assert matter is not None and matter.is_accusation
+    with frozen():
+        staff = client(personas.county_staff).get(f"/sessions/{s.pk}/").content.decode()
+        deputy = client(other).get(f"/sessions/{s.pk}/").content.decode()  # its 包案 leader
+        leader = client(personas.leader).get(f"/sessions/{s.pk}/").content.decode()
+    for page in (staff, deputy):
+        assert matter.title in page and matter.number in page and f'href="/matters/{matter.pk}/"' in page
+    assert "已登记为信访事项" in leader and "登记为信访事项 1" in leader
+    assert matter.title not in leader and matter.number not in leader
+    assert f"/matters/{matter.pk}/" not in leader and matter.get_status_display() not in leader
+    assert 'data-testid="reception-matter"' not in leader
+
+
+def test_a_matter_filed_outside_the_readers_subtree_is_not_named(tree: Tree, personas: Personas) -> None:
+    s = schedule(personas.county_staff, tree.village_a1x, [personas.leader])
+    with frozen():
+        response = client(personas.county_staff).post(
+            "/matters/new/",
+            _intake(
+                tree, origin=f"session:{s.pk}", leader=personas.leader.pk, region=tree.village_a2x.pk,
+                purpose="appeal", category="urban_construction", title="迎新社区供暖不达标",
+            ),
+        )  # fmt: skip
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    matter = Reception.objects.get().matter
+    assert matter is not None and matter.region == tree.village_a2x
+    with frozen():
+        village = client(personas.village_agent).get(f"/sessions/{s.pk}/").content.decode()
+        county = client(personas.county_staff).get(f"/sessions/{s.pk}/").content.decode()
+    assert "迎新社区供暖不达标" in county and matter.number in county
+    assert "已登记为信访事项" in village
+    assert "迎新社区供暖不达标" not in village and matter.number not in village
+    assert f"/matters/{matter.pk}/" not in village
+
+
+def test_late_entries_for_three_days_after_the_end_then_refused_on_the_form(
+    tree: Tree, personas: Personas
+) -> None:
+    s = schedule(personas.county_staff, tree.village_a1x, [personas.leader])
+    staff = client(personas.county_staff)
+    answer = {"leader": personas.leader.pk, "visitor": "钱女士", "summary": "补录：学区", "answer": "已解释"}
+    with frozen(s.ends_at + DAY):
+        page = staff.get(f"/sessions/{s.pk}/").content.decode()
+        assert 'data-testid="late-until"' in page and "结束后 3 天内补录" in page
+        assert f"/sessions/{s.pk}/answer/" in page and f"origin=session:{s.pk}" in page
+        assert staff.post(f"/sessions/{s.pk}/answer/", answer).status_code == 302
+    late = s.ends_at + 3 * DAY + H
+    with frozen(late):
+        page = staff.get(f"/sessions/{s.pk}/").content.decode()
+        assert 'data-testid="late-closed"' in page and "补录期限" in page
+        assert f"/sessions/{s.pk}/answer/" not in page and "origin=session" not in page
+        response = staff.post(f"/sessions/{s.pk}/answer/", {**answer, "visitor": "孙师傅"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "补录期限已过" in text and "孙师傅" in text  # the reason, and what was typed
+    assert Reception.objects.count() == 1
