@@ -33,11 +33,13 @@ from daiban.prevention.models import (
     Errand,
     ErrandStatus,
     ReceptionSession,
+    RiskLevel,
     Screening,
     ScreeningStatus,
     SessionKind,
     Visit,
 )
+from daiban.prevention.models.screenings import REVIEW_DAYS
 from daiban.regions import geometry
 from daiban.regions.models import Level, Region
 
@@ -200,33 +202,35 @@ class _Demo:
         def act(fn: Callable[..., Any], **kwargs: Any) -> Callable[[], object]:
             return lambda: fn(actor=agent, screening_id=ref["id"], expected_version=None, **kwargs)
 
-        def review_in(days: int) -> Callable[[], datetime.date]:
-            return lambda: clock.today() + datetime.timedelta(days=days)
-
+        first_review = day + datetime.timedelta(days=REVIEW_DAYS[RiskLevel(risk)])
         if outcome in ("resolved", "stabilised", "resolving"):
             note = self.rng.choice(self.data["start_notes"])
             self.add(self.at(later(1, 2), 11), act(screening_actions.screening_start, note=note))
         if outcome == "resolved":
             if self.rng.random() < 0.4:
-                self.add(self.at(later(3, 4), 15), self._follow_up(agent, ref))
+                self.add(self.at(later(3, 4), 15), self._follow_up(agent, ref, self.rng.randint(5, 12)))
             outcome_text = self.rng.choice(template["outcomes"])
-            self.add(
-                self.at(later(5, 25), 16), act(screening_actions.screening_resolve, outcome=outcome_text)
-            )
+            resolved_on = later(5, 25)
+            self.add(self.at(resolved_on, 16), act(screening_actions.screening_resolve, outcome=outcome_text))
+            if resolved_on >= self.today:  # not settled yet: still being followed up
+                self._keep_following(agent, ref, first_review)
         elif outcome == "stabilised":
             measures = self.rng.choice(self.data["measures"])
+            stabilised_on, gap = later(3, 10), self.rng.randint(7, 20)
             self.add(
-                self.at(later(3, 10), 16),
-                lambda: screening_actions.screening_stabilise(
-                    actor=agent,
-                    screening_id=ref["id"],
-                    expected_version=None,
+                self.at(stabilised_on, 16),
+                act(
+                    screening_actions.screening_stabilise,
                     measures=measures,
-                    review_on=review_in(self.rng.randint(7, 20))(),
+                    review_on=stabilised_on + datetime.timedelta(days=gap),
                 ),
             )
-        elif outcome == "watching" and self.rng.random() < 0.5:
-            self.add(self.at(later(2, 6), 15), self._follow_up(agent, ref))
+            after = (
+                stabilised_on + datetime.timedelta(days=gap) if stabilised_on < self.today else first_review
+            )
+            self._keep_following(agent, ref, after)
+        elif outcome in ("watching", "resolving"):
+            self._keep_following(agent, ref, first_review)
         elif outcome == "transferred":
             target = template["transfer"]
             assert region.parent is not None
@@ -261,9 +265,19 @@ class _Demo:
 
             self.add(self.at(later(1, 6), 11), to_matter)
 
-    def _follow_up(self, agent: User, ref: dict[str, int]) -> Callable[[], object]:
+    def _keep_following(self, agent: User, ref: dict[str, int], review: datetime.date) -> None:
+        """An open screening is followed up on its review dates, mostly on time; now and then a desk
+        lets one slip (the overdue warning and the home panel's 已过期 show it)."""
+        day = review
+        neglected = self.rng.random() < 0.15
+        stop = review + datetime.timedelta(days=self.rng.randint(0, 60)) if neglected else self.today
+        while day < min(stop, self.today):
+            gap = self.rng.randint(7, 15)
+            self.add(self.at(day, 15), self._follow_up(agent, ref, gap))
+            day += datetime.timedelta(days=gap)
+
+    def _follow_up(self, agent: User, ref: dict[str, int], gap: int) -> Callable[[], object]:
         note = self.rng.choice(self.data["follow_ups"])
-        gap = self.rng.randint(5, 12)
         return lambda: screening_actions.screening_follow_up(
             actor=agent,
             screening_id=ref["id"],
