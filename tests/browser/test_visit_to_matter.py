@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from conftest import Personas
 from daiban.matters.choices import Channel
 from daiban.matters.models import Matter
@@ -16,7 +18,7 @@ from daiban.matters.tests.factories import WANG_ID
 from daiban.prevention.models import Screening, ScreeningStatus, Visit
 from tests.browser.conftest import PHONE, login, no_horizontal_scroll
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Path(settings.VAR_DIR) / "screenshots"  # for a look after a run; never into the repository
 
 
 def fits(page: Any) -> None:
@@ -67,6 +69,7 @@ def test_a_door_to_door_visit_finds_a_conflict_that_becomes_a_matter(
     assert screening.visit_id == visit.pk and screening.status == ScreeningStatus.WATCHING
     assert page.get_by_test_id("status").inner_text() == "在控"
     fits(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "screening-phone.png"), full_page=True)
 
     # Talking did not settle it: 转为信访事项 opens the intake page, prefilled, saying where it comes from.
