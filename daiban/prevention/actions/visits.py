@@ -1,9 +1,11 @@
 """走访 (开门访/推门访/网络督访): recording a visit and correcting the record.
 
-A visit is a record of activity, not a case with a life: it has no status and no event trail. It is
-recorded once (``visit_record``) and may be corrected (``visit_update``, version-checked so that two people
-correcting the same record at once do not overwrite each other). The record is the record: a correction
-replaces the values; who recorded it and when stay as they were.
+A visit is a record of activity, not a case with a life: it has no status. It is recorded once
+(``visit_record``) and may be corrected (``visit_update``, version-checked so that two people correcting the
+same record at once do not overwrite each other); a matter may be registered from it (``visit_link_matter``,
+called by the intake origin "visit"). A correction replaces the values; who recorded it and when stay as
+they were. Each of the three writes a ``VisitEvent`` (a correction with each changed field before and
+after), so the visit page shows what was changed, by whom and when.
 """
 
 from __future__ import annotations
@@ -11,18 +13,36 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock
+from daiban.matters.models import Matter
 from daiban.network.jurisdiction import in_scope_q
-from daiban.prevention.actions.base import choice, fail, locked, require_date, require_region, require_writer
-from daiban.prevention.models import Visit, VisitKind
+from daiban.prevention.actions.base import (
+    choice,
+    fail,
+    locked,
+    record,
+    require_date,
+    require_region,
+    require_writer,
+)
+from daiban.prevention.models import Visit, VisitEvent, VisitKind
 from daiban.regions import geometry
 from daiban.regions.models import Region
 
-__all__ = ["MAX_HOUSEHOLDS", "PAST_DAYS", "member_choices", "visit_record", "visit_update"]
+__all__ = [
+    "CHANGE_LABELS",
+    "MAX_HOUSEHOLDS",
+    "PAST_DAYS",
+    "member_choices",
+    "visit_link_matter",
+    "visit_record",
+    "visit_update",
+]
 
 # A visit is recorded soon after it happened; older ones belong in a paper ledger's import, not here.
 PAST_DAYS = 60
@@ -30,6 +50,18 @@ MAX_HOUSEHOLDS = 10_000
 MAX_FINDINGS = 2_000
 
 MEMBER_ROLES = {*AGENT_ROLES, Role.LEADER}
+
+# The fields a correction may change, as the visit page names them in its timeline (in this order).
+CHANGE_LABELS = {
+    "kind": "走访方式",
+    "visited_on": "走访日期",
+    "region": "走访地点",
+    "place": "具体地点",
+    "members": "参加人员",
+    "others": "其他参加人员",
+    "households": "走访户数",
+    "findings": "发现情况",
+}
 
 
 def member_choices(actor: User) -> QuerySet[User]:
@@ -62,9 +94,13 @@ def _clean(
     others: str,
     households: int | None,
     findings: str,
+    recorded_on: datetime.date | None = None,
 ) -> dict[str, object]:
+    """``recorded_on``: the date the record already holds (a correction). Kept unchanged, it is not held to
+    the ``PAST_DAYS`` bound again, so that an older visit's other fields can still be corrected."""
     kind = choice("kind", kind, VisitKind, "走访方式")
-    visited_on = require_date("visited_on", visited_on, "走访日期", past_days=PAST_DAYS)
+    if recorded_on is None or visited_on != recorded_on:
+        visited_on = require_date("visited_on", visited_on, "走访日期", past_days=PAST_DAYS)
     region = require_region(actor, region)
     place = (place or "").strip()
     if len(place) > 80:
@@ -125,7 +161,14 @@ def visit_record(
     assert isinstance(member_ids, set)
     with transaction.atomic():
         visit = Visit(**data, recorded_by=actor)
-        visit.save()
+        record(
+            visit,
+            VisitEvent,
+            actor,
+            "record",
+            f"记录走访：{visit.get_kind_display()}，走访 {visit.households} 户（人次）",
+            {"visited_on": visit.visited_on.isoformat(), "households": visit.households},
+        )
         visit.members.set({*member_ids, actor.pk})
     return visit
 
@@ -145,7 +188,8 @@ def visit_update(
     findings: str = "",
 ) -> Visit:
     """更正走访记录 (any agent whose jurisdiction holds the visit). The one who recorded it stays among
-    those who went."""
+    those who went. The date is held to the ``PAST_DAYS`` bound only when it is changed. The event keeps
+    each changed field before and after; a correction that changes nothing is refused."""
     require_writer(actor)
     with locked(actor, Visit, visit_id, expected_version) as visit:
         data = _clean(
@@ -158,6 +202,7 @@ def visit_update(
             others=others,
             households=households,
             findings=findings,
+            recorded_on=visit.visited_on,
         )
         member_ids = data.pop("member_ids")
         assert isinstance(member_ids, set)
@@ -166,10 +211,69 @@ def visit_update(
         kept = set(
             visit.members.exclude(pk__in=member_choices(actor).values("pk")).values_list("pk", flat=True)
         )
+        before_ids = set(visit.members.values_list("pk", flat=True))
+        after_ids = {*member_ids, *kept, visit.recorded_by_id}
+        changes = {
+            name: [_show(name, getattr(visit, name)), _show(name, value)]
+            for name, value in data.items()
+            if getattr(visit, name) != value
+        }
+        if before_ids != after_ids:
+            changes["members"] = [_names(before_ids), _names(after_ids)]
+        if not changes:
+            raise ValidationError("没有需要保存的更正。")
+        changes = {name: changes[name] for name in CHANGE_LABELS if name in changes}
         for name, value in data.items():
             setattr(visit, name, value)
         visit.region_path = visit.region.path
-        visit.version += 1
-        visit.save()
-        visit.members.set({*member_ids, *kept, visit.recorded_by_id})
+        record(
+            visit,
+            VisitEvent,
+            actor,
+            "update",
+            "更正：" + "、".join(CHANGE_LABELS[n] for n in changes),
+            changes,
+        )
+        visit.members.set(after_ids)
     return visit
+
+
+def visit_link_matter(*, actor: User, visit_id: int, matter: Matter, linked_existing: bool = False) -> Visit:
+    """The matter (new, or the open one this repeat petition was recorded on: ``linked_existing``) was
+    registered from the visit: link it, and say so in the visit's events by the matter's number (its
+    title is the petitioner's words, not for every reader of the visit). Called by the intake origin
+    "visit" inside the intake's transaction; linking the same matter again changes nothing."""
+    require_writer(actor)
+    with locked(actor, Visit, visit_id, None) as visit:
+        if visit.matters.filter(pk=matter.pk).exists():
+            return visit
+        visit.matters.add(matter)
+        summary = (
+            f"记入已有信访事项 {matter.number}（重复信访）"
+            if linked_existing
+            else f"登记信访事项 {matter.number}"
+        )
+        record(
+            visit,
+            VisitEvent,
+            actor,
+            "matter",
+            summary,
+            {"matter": matter.number, "linked_existing": linked_existing},
+        )
+    return visit
+
+
+def _show(name: str, value: object) -> str:
+    if name == "kind":
+        return VisitKind(str(value)).label
+    if isinstance(value, Region):
+        return value.full_name()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _names(user_ids: set[int]) -> str:
+    users = User.objects.filter(pk__in=user_ids).order_by("region_path", "display_name", "id")
+    return "、".join(str(u) for u in users)

@@ -18,14 +18,14 @@ from daiban.accounts.models import User
 from daiban.core import home
 from daiban.matters import origins
 from daiban.matters.choices import Channel
-from daiban.matters.errors import Conflict
+from daiban.matters.errors import Conflict, NotAllowed, OutOfScope
 from daiban.matters.models import Matter
 from daiban.matters.selectors import matters_for
 from daiban.prevention import selectors
-from daiban.prevention.actions.visits import visit_record, visit_update
+from daiban.prevention.actions.visits import CHANGE_LABELS, visit_link_matter, visit_record, visit_update
 from daiban.prevention.forms.visits import VisitEditForm, VisitFilterForm, VisitForm
 from daiban.prevention.listing import paginate
-from daiban.prevention.models import Screening, Visit, VisitKind
+from daiban.prevention.models import Screening, Visit, VisitEvent, VisitKind
 from daiban.prevention.views.common import is_stale, run
 
 NOT_READER = "您的岗位不使用排查预防功能。"
@@ -107,8 +107,10 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         .order_by("-found_on", "-id")[:SHOWN]
     )
     matters = matters_for(user).filter(visits=visit).select_related("region").order_by("-received_at")[:SHOWN]
+    events = visit.events.select_related("actor").order_by("-seq")[:SHOWN]
     context = {
         "visit": visit,
+        "events": [(e, _changes(e)) for e in reversed(events)],
         "members": list(visit.members.select_related("region").order_by("region_path", "display_name")),
         "screenings": list(screenings),
         "matters": list(matters),
@@ -152,6 +154,17 @@ def visit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "prevention/visits/form.html", {"form": form, "visit": visit}, status=status)
 
 
+def _changes(event: VisitEvent) -> list[tuple[str, object, object]]:
+    """A correction's changed fields as (label, before, after), in the form's order."""
+    if event.kind != "update" or not isinstance(event.details, dict):
+        return []
+    return [
+        (label, *event.details[name][:2])
+        for name, label in CHANGE_LABELS.items()
+        if isinstance(event.details.get(name), list) and len(event.details[name]) >= 2
+    ]
+
+
 # ------------------------------------------------------------------------------ the intake origin
 
 
@@ -175,13 +188,13 @@ def origin_prefill(user: User, pk: int) -> origins.Prefill | None:
 
 def origin_link(actor: User, pk: int, matter: Matter, linked_existing: bool) -> None:
     """Inside the intake transaction: the matter (new, or the open one this repeat visit went to) is one
-    registered from the visit."""
-    visit = selectors.scoped(actor, Visit).filter(pk=pk).first() if selectors.can_write(actor) else None
-    if visit is None:
+    registered from the visit (the link and the visit's event are written by the action)."""
+    try:
+        visit_link_matter(actor=actor, visit_id=pk, matter=matter, linked_existing=linked_existing)
+    except (OutOfScope, NotAllowed) as exc:
         raise ValidationError(
             {"origin": ["该走访记录不存在或不在您的管辖范围内，请从走访记录重新进入登记。"]}
-        )
-    visit.matters.add(matter)
+        ) from exc
 
 
 def origin_links_for(user: User, matter: Matter) -> list[origins.OriginLink]:

@@ -31,7 +31,10 @@ def test_record_with_the_fewest_fields_defaults_date_place_and_member(tree: Tree
     assert visit.region == tree.village_a1x
     assert visit.scope_township == tree.town_a1.code and visit.scope_county == tree.county_a.code
     assert visit.recorded_by == agent and list(visit.members.all()) == [agent]
-    assert visit.households == 0 and visit.version == 0
+    assert visit.households == 0 and visit.version == 1
+    event = visit.events.get()
+    assert (event.seq, event.kind, event.actor) == (1, "record", agent)
+    assert event.details == {"visited_on": "2026-11-02", "households": 0}
 
 
 def test_record_with_everything(tree: Tree, personas: Personas) -> None:
@@ -112,7 +115,7 @@ def test_only_agents_record(tree: Tree, personas: Personas, who: str) -> None:
     assert not Visit.objects.exists()
 
 
-def _update(actor, visit: Visit, version: int | None = 0, **overrides: object) -> Visit:  # type: ignore[no-untyped-def]
+def _update(actor, visit: Visit, version: int | None = 1, **overrides: object) -> Visit:  # type: ignore[no-untyped-def]
     kwargs: dict[str, object] = {
         "kind": visit.kind,
         "visited_on": visit.visited_on,
@@ -132,7 +135,7 @@ def test_update_corrects_the_record_and_keeps_the_recorder(tree: Tree, personas:
     visit = record(personas.village_agent, members=[personas.township_staff])
     _update(personas.township_staff, visit, households=30, kind="open", place="村委会")
     visit.refresh_from_db()
-    assert (visit.households, visit.kind, visit.place, visit.version) == (30, "open", "村委会", 1)
+    assert (visit.households, visit.kind, visit.place, visit.version) == (30, "open", "村委会", 2)
     # The corrector named nobody: the recorder stays, the township colleague was removed.
     assert list(visit.members.all()) == [personas.village_agent]
 
@@ -143,6 +146,9 @@ def test_update_to_another_region_moves_its_scope(tree: Tree, personas: Personas
     visit.refresh_from_db()
     assert visit.region == tree.village_a1y and visit.region_path == tree.village_a1y.path
     assert not Visit.objects.filter(region=tree.village_a1x).exists()
+    assert visit.events.get(seq=2).details == {
+        "region": [tree.village_a1x.full_name(), tree.village_a1y.full_name()]
+    }
 
 
 def test_update_refusal_names_the_field_and_changes_nothing(tree: Tree, personas: Personas) -> None:
@@ -151,16 +157,16 @@ def test_update_refusal_names_the_field_and_changes_nothing(tree: Tree, personas
         _update(personas.village_agent, visit, households=-5)
     assert _field(exc) == "households"
     visit.refresh_from_db()
-    assert visit.households == 12 and visit.version == 0
+    assert visit.households == 12 and visit.version == 1 and visit.events.count() == 1
 
 
 def test_update_of_a_stale_version_is_a_conflict(tree: Tree, personas: Personas) -> None:
     visit = record(personas.village_agent)
     _update(personas.village_agent, visit, households=20)
     with pytest.raises(Conflict):
-        _update(personas.township_staff, visit, version=0, households=99)
+        _update(personas.township_staff, visit, version=1, households=99)
     visit.refresh_from_db()
-    assert visit.households == 20 and visit.version == 1
+    assert visit.households == 20 and visit.version == 2
 
 
 @pytest.mark.parametrize("who", ["outsider", "outsider_village_agent"])
@@ -178,3 +184,61 @@ def test_update_by_a_reader_who_is_not_an_agent_is_refused(tree: Tree, personas:
         _update(personas.leader, visit, households=1)
     visit.refresh_from_db()
     assert visit.households == 12
+
+
+def test_update_writes_each_changed_field_before_and_after(tree: Tree, personas: Personas) -> None:
+    visit = record(personas.village_agent, members=[personas.township_staff])
+    _update(personas.township_staff, visit, households=30, kind="open", region=tree.village_a1x)
+    event = visit.events.get(seq=2)
+    assert (event.kind, event.actor, event.summary) == (
+        "update",
+        personas.township_staff,
+        "更正：走访方式、参加人员、走访户数",
+    )
+    assert event.details == {
+        "kind": ["推门访（入户走访）", "开门访（开门接访）"],
+        "members": ["township_staff、village_agent", "village_agent"],
+        "households": ["12", "30"],
+    }
+    assert [e.seq for e in visit.events.all()] == [1, 2]
+
+
+def test_an_update_that_changes_nothing_is_refused(tree: Tree, personas: Personas) -> None:
+    visit = record(personas.village_agent)
+    with pytest.raises(ValidationError, match="没有需要保存的更正"):
+        _update(personas.village_agent, visit)
+    visit.refresh_from_db()
+    assert visit.version == 1 and visit.events.count() == 1
+
+
+def test_a_visit_older_than_the_bound_can_still_be_corrected(tree: Tree, personas: Personas) -> None:
+    """The 60-days-back bound is on the date as entered: a kept date is not checked again."""
+    visit = record(personas.village_agent, visited_on=TODAY - datetime.timedelta(days=60))
+    with frozen(2027, 3, 1):
+        visit_update(
+            actor=personas.village_agent,
+            visit_id=visit.pk,
+            expected_version=1,
+            kind=visit.kind,
+            visited_on=visit.visited_on,
+            region=visit.region,
+            households=15,
+            findings=visit.findings,
+        )
+    visit.refresh_from_db()
+    assert visit.households == 15 and visit.visited_on == TODAY - datetime.timedelta(days=60)
+    # Changing the date to another day as old is held to the bound.
+    with frozen(2027, 3, 1), pytest.raises(ValidationError) as exc:
+        visit_update(
+            actor=personas.village_agent,
+            visit_id=visit.pk,
+            expected_version=2,
+            kind=visit.kind,
+            visited_on=visit.visited_on + datetime.timedelta(days=1),
+            region=visit.region,
+            households=15,
+            findings=visit.findings,
+        )
+    assert _field(exc) == "visited_on"
+    visit.refresh_from_db()
+    assert visit.version == 2

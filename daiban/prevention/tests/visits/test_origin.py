@@ -60,8 +60,13 @@ def test_a_visit_outside_scope_is_404_and_links_nothing(tree: Tree, personas: Pe
     with frozen(2026, 11, 2):
         assert client.get("/matters/new/", {"origin": f"visit:{visit.pk}"}).status_code == 404
         response = client.post("/matters/new/", _intake_form(tree, f"visit:{visit.pk}"))
-    assert response.status_code == 404
+    # A posted origin that cannot be linked re-shows the form with everything typed (the intake page's
+    # rule for an origin that changed meanwhile), saying the same for a missing visit and a hidden one.
+    assert response.status_code == 400
+    assert "该走访记录不存在或不在您的管辖范围内" in response.content.decode()
     assert not Matter.objects.exists() and not visit.matters.exists()
+    visit.refresh_from_db()
+    assert visit.version == 1 and visit.events.count() == 1
 
 
 def test_a_leader_is_not_offered_the_visit_origin(tree: Tree, personas: Personas) -> None:
@@ -89,3 +94,41 @@ def test_each_side_shows_only_what_the_reader_may_see(tree: Tree, personas: Pers
     assert f"/visits/{visit.pk}/" not in page
     page = client_for(personas.township_staff).get(f"/matters/{matter.pk}/").content.decode()
     assert f"/visits/{visit.pk}/" in page
+
+
+def test_a_matter_registered_from_a_visit_is_an_event_naming_its_number(
+    tree: Tree, personas: Personas
+) -> None:
+    visit = record(personas.village_agent)
+    with frozen(2026, 11, 2):
+        matter = intake(personas.village_agent, tree.village_a1x, origin=f"visit:{visit.pk}")
+    visit.refresh_from_db()
+    assert visit.version == 2
+    event = visit.events.get(seq=2)
+    assert (event.kind, event.actor) == ("matter", personas.village_agent)
+    assert event.summary == f"登记信访事项 {matter.number}"
+    assert event.details == {"matter": matter.number, "linked_existing": False}
+    assert matter.title not in event.summary and matter.title not in str(event.details)
+    page = client_for(personas.leader).get(f"/visits/{visit.pk}/").content.decode()
+    timeline = page.split('data-testid="visit-events"', 1)[1].split("</ol>", 1)[0]
+    assert f"登记信访事项 {matter.number}" in timeline
+
+
+def test_linking_the_same_matter_again_writes_nothing(tree: Tree, personas: Personas) -> None:
+    from daiban.prevention.actions.visits import visit_link_matter
+
+    visit = record(personas.village_agent)
+    with frozen(2026, 11, 2):
+        matter = intake(personas.village_agent, tree.village_a1x, origin=f"visit:{visit.pk}")
+        visit_link_matter(
+            actor=personas.village_agent, visit_id=visit.pk, matter=matter, linked_existing=True
+        )
+    visit.refresh_from_db()
+    assert visit.version == 2 and visit.events.count() == 2 and list(visit.matters.all()) == [matter]
+    # Another visit where the same person came back about it: recorded on the open matter.
+    again = record(personas.village_agent, kind="open")
+    with frozen(2026, 11, 2):
+        visit_link_matter(
+            actor=personas.village_agent, visit_id=again.pk, matter=matter, linked_existing=True
+        )
+    assert again.events.get(seq=2).summary == f"记入已有信访事项 {matter.number}（重复信访）"

@@ -135,9 +135,9 @@ def test_edit_corrects_and_a_stale_form_is_a_conflict_with_the_input_kept(
         response = client.post(f"/visits/{visit.pk}/edit/", data)
         assert response.status_code == 302
         visit.refresh_from_db()
-        assert visit.households == 40 and visit.version == 1
+        assert visit.households == 40 and visit.version == 2
         data.update(households="41", findings="另一人的更正")
-        response = client.post(f"/visits/{visit.pk}/edit/", data)  # still version 0
+        response = client.post(f"/visits/{visit.pk}/edit/", data)  # still version 1
     assert response.status_code == 409
     page = response.content.decode()
     assert "刚刚被他人修改" in page and "另一人的更正" in page
@@ -154,7 +154,7 @@ def test_edit_bad_input_is_400_and_kept(tree: Tree, personas: Personas) -> None:
         "region": str(tree.village_a1x.pk),
         "households": "10001",
         "findings": "保留的文字",
-        "version": "0",
+        "version": "1",
     }
     with frozen(2026, 11, 3):
         response = client.post(f"/visits/{visit.pk}/edit/", data)
@@ -220,3 +220,35 @@ def test_members_are_offered_as_checkboxes_and_saved(tree: Tree, personas: Perso
         }
         assert client.post("/visits/new/", data).status_code == 302
     assert set(Visit.objects.get().members.all()) == {personas.village_agent, personas.township_staff}
+
+
+def test_detail_shows_the_record_and_its_corrections(tree: Tree, personas: Personas) -> None:
+    visit = record(personas.village_agent, households=12, findings="三组两户争吵")
+    client = client_for(personas.village_agent)
+    with frozen(2026, 11, 3):
+        form = client.get(f"/visits/{visit.pk}/edit/").context["form"]
+        data = {k: v for k, v in form.initial.items() if k != "members"}
+        data.update(visited_on="2026-11-02", households="40", findings="三组两户因宅基地边界争吵")
+        assert client.post(f"/visits/{visit.pk}/edit/", data).status_code == 302
+        page = client.get(f"/visits/{visit.pk}/").content.decode()
+    timeline = page.split('data-testid="visit-events"', 1)[1].split("</ol>", 1)[0]
+    assert "记录走访：推门访（入户走访），走访 12 户（人次）" in timeline
+    assert "更正：走访户数、发现情况" in timeline
+    assert "<dt>走访户数</dt>" in timeline and "12 → 40" in timeline
+    assert "三组两户争吵 → 三组两户因宅基地边界争吵" in timeline
+    assert timeline.index("记录走访") < timeline.index("更正：")
+    # A reader who may not correct it sees the same trail.
+    assert "12 → 40" in client_for(personas.leader).get(f"/visits/{visit.pk}/").content.decode()
+
+
+def test_an_old_visit_can_be_corrected_on_its_page(tree: Tree, personas: Personas) -> None:
+    visit = record(personas.village_agent, visited_on=datetime.date(2026, 9, 3))
+    client = client_for(personas.village_agent)
+    with frozen(2027, 1, 15):
+        form = client.get(f"/visits/{visit.pk}/edit/").context["form"]
+        data = {k: v for k, v in form.initial.items() if k != "members"}
+        data.update(visited_on="2026-09-03", households="7")
+        response = client.post(f"/visits/{visit.pk}/edit/", data)
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.households == 7 and visit.visited_on == datetime.date(2026, 9, 3)

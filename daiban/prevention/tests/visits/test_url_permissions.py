@@ -52,12 +52,13 @@ def test_route_for_every_persona(route: str, world: World, personas: Personas) -
 def test_a_refused_correction_changes_nothing(
     world: World, personas: Personas, who: str, status: int
 ) -> None:
-    data = {"kind": "online", "visited_on": "2026-11-02", "households": "99", "version": "0"}
+    data = {"kind": "online", "visited_on": "2026-11-02", "households": "99", "version": "1"}
     with frozen(2026, 11, 2):
         response = client_for(getattr(personas, who)).post(f"/visits/{world.visit.pk}/edit/", data)
     assert response.status_code == status
     world.visit.refresh_from_db()
-    assert (world.visit.kind, world.visit.households, world.visit.version) == ("door", 3, 0)
+    assert (world.visit.kind, world.visit.households, world.visit.version) == ("door", 3, 1)
+    assert world.visit.events.count() == 1
 
 
 def test_a_refused_record_creates_nothing(world: World, personas: Personas, tree: Tree) -> None:
