@@ -250,12 +250,33 @@ else:
 # people. A screening 在控 past its review date is always a warning. Each scan (every WARN_SCAN_MINUTES
 # minutes) looks back WARN_LOOKBACK_DAYS days for new facts: how long the queue may be down without an
 # alert being lost.
-WARN_VISITS = env_int("DAIBAN_WARN_VISITS", 3)
-WARN_VISITS_DAYS = env_int("DAIBAN_WARN_VISITS_DAYS", 30)
-WARN_SURGE_FACTOR = float(env_str("DAIBAN_WARN_SURGE_FACTOR", "2.0"))
-WARN_SURGE_MIN = env_int("DAIBAN_WARN_SURGE_MIN", 3)
-WARN_GROUP_SIZE = env_int("DAIBAN_WARN_GROUP_SIZE", 5)
+# A threshold below 1 (or a factor of 1 or less) would alert on everything, so it stops the start instead.
+
+
+def _warn_at_least_one(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be at least 1, got {value}.")
+    return value
+
+
+def _warn_factor(name: str, default: str) -> float:
+    raw = env_str(name, default)
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}.") from exc
+    if not value > 1:  # also refuses nan
+        raise ImproperlyConfigured(f"{name} must be greater than 1, got {raw!r}.")
+    return value
+
+
+WARN_VISITS = _warn_at_least_one("DAIBAN_WARN_VISITS", 3)
+WARN_VISITS_DAYS = _warn_at_least_one("DAIBAN_WARN_VISITS_DAYS", 30)
+WARN_SURGE_FACTOR = _warn_factor("DAIBAN_WARN_SURGE_FACTOR", "2.0")
+WARN_SURGE_MIN = _warn_at_least_one("DAIBAN_WARN_SURGE_MIN", 3)
+WARN_GROUP_SIZE = _warn_at_least_one("DAIBAN_WARN_GROUP_SIZE", 5)
 WARN_SCAN_MINUTES = env_int("DAIBAN_WARN_SCAN_MINUTES", 10)
-WARN_LOOKBACK_DAYS = env_int("DAIBAN_WARN_LOOKBACK_DAYS", 7)
+WARN_LOOKBACK_DAYS = _warn_at_least_one("DAIBAN_WARN_LOOKBACK_DAYS", 7)
 if not (1 <= WARN_SCAN_MINUTES < 60 or (WARN_SCAN_MINUTES % 60 == 0 and 60 <= WARN_SCAN_MINUTES <= 1440)):
     raise ImproperlyConfigured("DAIBAN_WARN_SCAN_MINUTES must be 1–59, or whole hours up to 1440.")

@@ -33,12 +33,14 @@ class Link:
 
     @property
     def label(self) -> str:
+        """What the event says it was linked to: the kind and the number (a visit: its kind and day), never
+        a title — the alert's history is read at its level, by people who may not see the record."""
         if isinstance(self.record, Visit):
-            return f"走访：{self.record.get_kind_display()} {self.record.visited_on}（{self.record.region}）"
+            return f"走访：{self.record.get_kind_display()} {self.record.visited_on}"
         if isinstance(self.record, Screening):
-            return f"矛盾纠纷排查：{self.record.number} {self.record.title}"
+            return f"矛盾纠纷排查：{self.record.number}"
         assert isinstance(self.record, Matter)
-        return f"信访事项：{self.record.number} {self.record.title}"
+        return f"信访事项：{self.record.number}"
 
 
 def resolve_link(actor: User, target: str, number: str) -> Link:

@@ -1,6 +1,11 @@
 """预警 pages: the list of the user's jurisdiction (open ones by default, newest first, keyset pages), an
 alert with its reason, subject and history, and the three actions (知悉/处置/排除) with the conflict page.
-The home page shows the newest open alerts of the user's scope."""
+The home page shows the newest open alerts of the user's scope.
+
+An alert is read by everyone at its level, but its matter or person may be hidden from some of them (an
+accusation, 检举控告, from a leader or a township station): the stored reason names neither, and these
+pages add a title or a name only where ``matters_for`` / ``petitioners_for`` / the screening scope of the
+reader include it."""
 
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from daiban.prevention.listing import paginate
 from daiban.prevention.models import Alert, AlertStatus, Screening, Visit
 from daiban.prevention.models.alerts import OPEN_ALERT_STATUSES
 from daiban.prevention.views.common import VersionedForm, is_stale, run
+from daiban.prevention.views.hub import bounded
 from daiban.regions import geometry
 
 HOME_SHOWN = 5
@@ -55,6 +61,9 @@ def _url(name: str, pk: int) -> str | None:
         return None
 
 
+HIDDEN = "（不在您的查看范围内）"
+
+
 @dataclass
 class Subject:
     label: str
@@ -62,8 +71,48 @@ class Subject:
     url: str | None
 
 
+@dataclass
+class Row:
+    """An alert in a list, with what the reader may see of its subject (a title, a name) — "" if none."""
+
+    alert: Alert
+    headline: str
+
+
+def _rows(user: User, alerts: list[Alert]) -> list[Row]:
+    """``alerts`` with their headlines: the person's name, the matter's and the screening's title, each
+    read through the user's selectors (at most three queries for the whole list)."""
+
+    def ids(field: str) -> set[int]:
+        return {v for a in alerts if (v := getattr(a, field))}
+
+    matter_ids, person_ids, screening_ids = ids("matter_id"), ids("petitioner_id"), ids("screening_id")
+    titles = (
+        dict(matters_for(user).filter(pk__in=matter_ids).values_list("pk", "title")) if matter_ids else {}
+    )
+    names = (
+        dict(petitioners_for(user).filter(pk__in=person_ids).values_list("pk", "name")) if person_ids else {}
+    )
+    screenings = (
+        dict(selectors.scoped(user, Screening).filter(pk__in=screening_ids).values_list("pk", "title"))
+        if screening_ids
+        else {}
+    )
+    rows = []
+    for a in alerts:
+        parts = []
+        if a.petitioner_id in names:
+            parts.append(f"信访人：{names[a.petitioner_id]}")
+        if a.matter_id in titles:
+            parts.append(f"事项：{titles[a.matter_id]}")
+        if a.screening_id in screenings:
+            parts.append(f"纠纷：{screenings[a.screening_id]}")
+        rows.append(Row(a, "；".join(parts)))
+    return rows
+
+
 def _subjects(user: User, alert: Alert) -> list[Subject]:
-    """What the alert is about, linked where the user may open it."""
+    """What the alert is about, with titles and names and linked only where the user may see them."""
     found = []
     if alert.matter_id and alert.matter is not None:
         visible = matters_for(user).filter(pk=alert.matter_id).exists()
@@ -76,17 +125,28 @@ def _subjects(user: User, alert: Alert) -> list[Subject]:
         )
     if alert.petitioner_id and alert.petitioner is not None:
         visible = petitioners_for(user).filter(pk=alert.petitioner_id).exists()
-        url = reverse("petitioner_detail", args=[alert.petitioner_id]) if visible else None
-        found.append(Subject("信访人", alert.petitioner.name, url))
+        found.append(
+            Subject(
+                "信访人",
+                alert.petitioner.name if visible else HIDDEN,
+                reverse("petitioner_detail", args=[alert.petitioner_id]) if visible else None,
+            )
+        )
     if alert.screening_id and alert.screening is not None:
-        visible = selectors.scoped(user, Screening).filter(pk=alert.screening_id).exists()
+        s = alert.screening
+        visible = selectors.scoped(user, Screening).filter(pk=s.pk).exists()
         found.append(
             Subject(
                 "矛盾纠纷排查",
-                f"{alert.screening.number} {alert.screening.title}",
-                _url("screening_detail", alert.screening_id) if visible else None,
+                f"{s.number} {s.title}" if visible else s.number,
+                _url("screening_detail", s.pk) if visible else None,
             )
         )
+        if visible:
+            if s.place:
+                found.append(Subject("具体地点", s.place, None))
+            found.append(Subject("风险研判", f"{s.get_risk_display()}：{s.risk_reason}", None))
+            found.append(Subject("责任人", str(s.responsible), None))
     if alert.subject_region is not None:
         region = alert.subject_region
         mine = geometry.contains(scope_path(user), region.path)
@@ -104,15 +164,14 @@ def _acted_on(user: User, alert: Alert) -> Subject | None:
     if alert.acted_screening is not None:
         s = alert.acted_screening
         visible = selectors.scoped(user, Screening).filter(pk=s.pk).exists()
-        return Subject(
-            "矛盾纠纷排查", f"{s.number} {s.title}", _url("screening_detail", s.pk) if visible else None
-        )
+        if not visible:
+            return Subject("矛盾纠纷排查", s.number, None)
+        return Subject("矛盾纠纷排查", f"{s.number} {s.title}", _url("screening_detail", s.pk))
     if alert.acted_matter is not None:
         m = alert.acted_matter
-        visible = matters_for(user).filter(pk=m.pk).exists()
-        return Subject(
-            "信访事项", f"{m.number} {m.title}", reverse("matter_detail", args=[m.pk]) if visible else None
-        )
+        if not matters_for(user).filter(pk=m.pk).exists():
+            return Subject("信访事项", m.number, None)
+        return Subject("信访事项", f"{m.number} {m.title}", reverse("matter_detail", args=[m.pk]))
     if alert.acted_visit is not None:
         v = alert.acted_visit
         visible = selectors.scoped(user, Visit).filter(pk=v.pk).exists()
@@ -133,6 +192,7 @@ def _get_alert(user: User, pk: int) -> Alert:
         "matter",
         "petitioner",
         "screening",
+        "screening__responsible",
         "acted_screening",
         "acted_matter",
         "acted_visit",
@@ -174,6 +234,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": _rows(user, page.rows),
             "next_url": f"?{urlencode({**kept, 'after': page.next_cursor})}" if page.next_cursor else None,
             "first_url": f"?{urlencode(kept)}" if page.has_previous else None,
         },
@@ -262,13 +323,14 @@ def alert_dismiss_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def home_alerts(user: Any) -> dict[str, Any] | None:
-    """预警 on the home page: the newest open alerts of the user's scope, and how many are open."""
+    """预警 on the home page: the newest open alerts of the user's scope, and how many are open — counted
+    up to ``hub.CAP`` ("99+") on the (scope, status, raised_at) index, never the whole subtree."""
     if not isinstance(user, User) or not user.is_active or not selectors.can_read(user):
         return None
     open_alerts = selectors.scoped(user, Alert).filter(status__in=OPEN_ALERT_STATUSES)
-    rows = list(open_alerts.select_related("subject_region").order_by("-raised_at", "-id")[:HOME_SHOWN])
-    count = len(rows) if len(rows) < HOME_SHOWN else open_alerts.count()
-    return {"alerts": rows, "count": count}
+    shown = list(open_alerts.select_related("subject_region").order_by("-raised_at", "-id")[:HOME_SHOWN])
+    count = str(len(shown)) if len(shown) < HOME_SHOWN else bounded(open_alerts)
+    return {"alerts": _rows(user, shown), "count": count}
 
 
 def connect() -> None:

@@ -164,3 +164,30 @@ def test_home_panel_shows_the_newest_open_alerts(tree: Tree, personas: Personas)
     assert "本辖区暂无待处理的预警" in html
     html = _client(personas.unit_handler).get("/").content.decode()
     assert 'data-testid="home-alerts"' not in html
+
+
+def test_home_panel_counts_open_alerts_up_to_99(tree: Tree, personas: Personas) -> None:
+    Alert.objects.bulk_create(
+        Alert(
+            rule="surge",
+            cause=f"bulk:{i}",
+            reason=f"第{i}条",
+            raised_at=at(2026, 6, 1) + datetime.timedelta(minutes=i),
+            region=tree.town_a1,
+            region_path=tree.town_a1.path,
+            scope_city=tree.city.code,
+            scope_county=tree.county_a.code,
+            scope_township=tree.town_a1.code,
+        )
+        for i in range(120)
+    )
+    client = _client(personas.township_staff)
+    client.get("/")  # session and the like, warmed
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    assert "待处理 99+ 条" in html and html.count('data-testid="home-alert"') == 5
+    # The count reads at most 100 ids of the open ones, never the whole subtree.
+    (count,) = [q["sql"] for q in queries if "prevention_alert" in q["sql"] and "LIMIT 100" in q["sql"]]
+    assert "COUNT(" not in count.upper() and "status" in count
+    Alert.objects.filter(cause__in=[f"bulk:{i}" for i in range(21, 120)]).update(status=AlertStatus.DISMISSED)
+    assert "待处理 21 条" in client.get("/").content.decode()

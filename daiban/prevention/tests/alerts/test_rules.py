@@ -4,16 +4,20 @@ on near misses; its threshold comes from settings; a second scan raises nothing 
 from __future__ import annotations
 
 import datetime
+import logging
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import override_settings
 
 from conftest import Personas, Tree
 from daiban.matters.models import Event, Matter
 from daiban.matters.tests.factories import at
 from daiban.prevention import warnings
-from daiban.prevention.models import Alert, AlertRule
+from daiban.prevention.actions.screenings import screening_record
+from daiban.prevention.models import Alert, AlertRule, Screening
 from daiban.prevention.models.screenings import RiskLevel, ScreeningStatus
 from daiban.prevention.tests.alerts.helpers import alerts, intake_on, person, scan_on, screening
 
@@ -45,10 +49,14 @@ def test_frequent_visitor_is_told_to_the_county_of_the_person(tree: Tree, person
     (alert,) = alerts(AlertRule.FREQUENT_VISITOR)
     assert alert.region == tree.county_a
     assert alert.petitioner is not None and alert.petitioner.name == "王建国"
-    assert alert.cause == f"petitioner:{alert.petitioner_id}:2026-06-01"
+    # The cause is the day of the visit that crossed the threshold (the third).
+    assert alert.cause == f"petitioner:{alert.petitioner_id}:2026-06-05"
     assert alert.subject_region == tree.village_a1x
-    assert "王建国" in alert.reason and "来访 3 次" in alert.reason and "重复来访 2 次" in alert.reason
-    assert "30 日内 3 次" in alert.reason
+    assert "来访 3 次" in alert.reason and "重复来访 2 次" in alert.reason
+    assert "30 日内 3 次" in alert.reason and "6月1日至2026年6月5日" in alert.reason
+    # Neither the person nor the matter's title is stored: the pages add them for those who may see them.
+    assert alert.matter is not None
+    assert "王建国" not in alert.reason and alert.matter.title not in alert.reason
 
 
 def test_frequent_visitor_near_misses(tree: Tree, personas: Personas) -> None:
@@ -74,13 +82,36 @@ def test_frequent_visitor_once_per_episode(tree: Tree, personas: Personas) -> No
     assert scan_on(2026, 6, 5)["frequent"] == 1
     assert scan_on(2026, 6, 5)["frequent"] == 0  # the same scan again
     assert scan_on(2026, 6, 12)["frequent"] == 0  # more visits, same episode
-    for d in (2, 3, 4):  # the episode (from 1 June) is over on 1 July: three more visits start a new one
+    for d in (2, 3):  # still within 30 days of the visit alerted on 5 June
         _again(personas, tree, at(2026, 7, d))
-    assert scan_on(2026, 7, 4)["frequent"] == 1
+    assert scan_on(2026, 7, 4)["frequent"] == 0
+    # From 5 July on, a visit with three in the 30 days before it (10, 12 June, 2, 3 July) is a new alert.
+    _again(personas, tree, at(2026, 7, 6))
+    assert scan_on(2026, 7, 6)["frequent"] == 1
     assert [a.cause.rsplit(":", 1)[1] for a in alerts(AlertRule.FREQUENT_VISITOR)] == [
-        "2026-06-01",
-        "2026-07-02",
+        "2026-06-05",
+        "2026-07-06",
     ]
+
+
+def test_frequent_visitor_cause_does_not_move_when_a_visit_leaves_the_window(
+    tree: Tree, personas: Personas
+) -> None:
+    """Two consumers scan seconds apart, one just before the person's first visit leaves the 30-day window
+    and one just after, neither seeing the other's insert yet: both name the same cause."""
+    intake_on(at(2026, 6, 1, 12), personas.village_agent, tree.village_a1x)
+    for when in (at(2026, 6, 10), at(2026, 6, 20), at(2026, 7, 1, 11)):
+        _again(personas, tree, when)
+    before = at(2026, 7, 1, 12)  # 1 June 12:00 is exactly 30 days back: still in the window
+    after = before + datetime.timedelta(seconds=5)  # ...and now out of it
+    with warnings.clock.frozen(before):
+        first = warnings.frequent_visitors(before)
+    with warnings.clock.frozen(after):
+        second = warnings.frequent_visitors(after)
+    assert [a.cause for a in first] == [a.cause for a in second]
+    assert first[0].cause.endswith(":2026-06-20")  # the third visit crossed the threshold
+    assert [warnings.raise_alert(a) for a in (*first, *second)] == [True, False]
+    assert Alert.objects.filter(rule=AlertRule.FREQUENT_VISITOR).count() == 1
 
 
 def test_visits_of_different_people_are_not_added_up(tree: Tree, personas: Personas) -> None:
@@ -99,7 +130,32 @@ def test_group_matter_is_told_to_the_county(tree: Tree, personas: Personas) -> N
     (alert,) = alerts(AlertRule.GROUP)
     assert (alert.region, alert.matter, alert.cause) == (tree.county_a, m, f"matter:{m.pk}")
     assert m.number in alert.reason and "6 人" in alert.reason
+    assert m.title not in alert.reason and str(personas.village_agent) not in alert.reason
     assert scan_on(2026, 6, 4)["group"] == 0
+
+
+def _accuse(when: datetime.datetime, p: Personas, t: Tree, **overrides: Any) -> Matter:
+    fields: dict[str, Any] = {
+        "purpose": "accusation",
+        "category": "discipline",
+        "title": "检举村干部侵占征地补偿款",
+        "petitioners": person(7),
+    }
+    return intake_on(when, p.county_staff, t.village_a1x, **(fields | overrides))
+
+
+def test_an_accusation_raises_no_network_alert(tree: Tree, personas: Personas) -> None:
+    """A group accusation taken in at the county (越级 in form), brought three times by the same person: the
+    discipline side's, never a group, bypass or frequent-visitor alert read by the network."""
+    first = _accuse(at(2026, 6, 1), personas, tree, headcount=6)
+    assert first.is_accusation
+    _accuse(at(2026, 6, 2), personas, tree, repeat_of=first.pk)
+    _accuse(at(2026, 6, 3), personas, tree, new_matter=True)
+    assert scan_on(2026, 6, 3) == {rule.value: 0 for rule in AlertRule}
+    # The same facts as an ordinary matter do raise them (the rules are not simply blind here).
+    intake_on(at(2026, 6, 4), personas.county_staff, tree.village_a1x, headcount=6)
+    raised = scan_on(2026, 6, 4)
+    assert (raised["group"], raised["bypass"]) == (1, 1)
 
 
 def test_group_size_from_settings_and_lookback_bounds_the_scan(tree: Tree, personas: Personas) -> None:
@@ -126,8 +182,53 @@ def test_grave_screening_is_told_to_the_county(tree: Tree, personas: Personas) -
     assert scan_on(2026, 6, 12)["grave"] == 1
     (alert,) = alerts(AlertRule.GRAVE_SCREENING)
     assert (alert.region, alert.screening, alert.cause) == (tree.county_a, grave, f"screening:{grave.pk}")
-    assert grave.number in alert.reason and "12 人" in alert.reason and "推搡" in alert.reason
+    assert grave.number in alert.reason and "12 人" in alert.reason
+    # The summary and the risk reason may name people: the page shows them to readers of the screening.
+    assert grave.title not in alert.reason and "推搡" not in alert.reason
     assert scan_on(2026, 6, 13)["grave"] == 0
+
+
+def _record_grave(p: Personas, t: Tree, day: datetime.date, found_on: datetime.date) -> Screening:
+    with warnings.clock.frozen(at(day.year, day.month, day.day, 9)):
+        return screening_record(
+            actor=p.village_agent,
+            region=t.village_a1x,
+            kind="land",
+            title="两户宅基地界址纠纷",
+            description="两户因宅基地界址争执，扬言动手。",
+            risk=RiskLevel.GRAVE,
+            risk_reason="一方扬言动手。",
+            source="visit",
+            found_on=found_on,
+        )
+
+
+def test_a_backdated_grave_screening_is_alerted_when_it_is_recorded(tree: Tree, personas: Personas) -> None:
+    """Found 20 days ago, recorded today: its found_on and first follow-up date (found_on + 3 days) are both
+    before the look-back, but the recording is today's fact."""
+    day = datetime.date(2026, 6, 20)
+    s = _record_grave(personas, tree, day, day - datetime.timedelta(days=20))
+    assert s.review_on == datetime.date(2026, 6, 3)
+    raised = scan_on(2026, 6, 20)
+    assert raised["grave"] == 1
+    (alert,) = alerts(AlertRule.GRAVE_SCREENING)
+    assert (alert.screening, alert.region) == (s, tree.county_a)
+    # Its follow-up date passed before it was even recorded: overdue at once, though 17 days back.
+    assert raised["overdue"] == 1
+    assert alerts(AlertRule.SCREENING_OVERDUE)[0].cause == f"screening:{s.pk}:2026-06-03"
+    assert scan_on(2026, 6, 21) == {rule.value: 0 for rule in AlertRule}
+
+
+def test_a_grave_screening_is_overdue_once_its_review_date_passes(tree: Tree, personas: Personas) -> None:
+    day = datetime.date(2026, 6, 20)
+    s = _record_grave(personas, tree, day, day - datetime.timedelta(days=2))  # follow up by 21 June
+    assert scan_on(2026, 6, 20)["overdue"] == 0
+    assert scan_on(2026, 6, 21)["overdue"] == 0  # due today
+    assert scan_on(2026, 6, 22)["overdue"] == 1
+    # Nobody scanned for a month (the look-back is 7 days): a screening past its date is still found.
+    Alert.objects.filter(rule=AlertRule.SCREENING_OVERDUE).delete()
+    assert scan_on(2026, 7, 22)["overdue"] == 1
+    assert alerts(AlertRule.SCREENING_OVERDUE)[0].screening == s
 
 
 def test_screening_raised_to_grave_later_is_found_by_its_follow_up_date(
@@ -188,6 +289,7 @@ def test_bypass_is_told_to_the_township(tree: Tree, personas: Personas) -> None:
     (alert,) = alerts(AlertRule.BYPASS)
     assert (alert.region, alert.matter, alert.subject_region) == (tree.town_a1, m, tree.village_a1x)
     assert "新城区代办中心" in alert.reason and "苏雅拉社区" in alert.reason and m.number in alert.reason
+    assert m.title not in alert.reason and str(personas.county_staff) not in alert.reason
     assert scan_on(2026, 6, 4)["bypass"] == 0
 
 
@@ -217,12 +319,15 @@ def test_overdue_screening_is_told_to_its_own_level(tree: Tree, personas: Person
         review_on=None,
         closed_on=datetime.date(2026, 6, 15),
     )
-    screening(tree.village_a1x, personas.village_agent, review_on=datetime.date(2026, 6, 1))  # long past
-    assert scan_on(2026, 6, 20)["overdue"] == 1
-    (alert,) = alerts(AlertRule.SCREENING_OVERDUE)
+    # Long past, before the look-back: still neglected, still alerted.
+    old = screening(tree.village_a1x, personas.village_agent, review_on=datetime.date(2026, 6, 1))
+    assert scan_on(2026, 6, 20)["overdue"] == 2
+    alert = Alert.objects.get(rule=AlertRule.SCREENING_OVERDUE, screening=s)
     assert (alert.region, alert.screening) == (tree.village_a1x, s)
     assert alert.cause == f"screening:{s.pk}:2026-06-18"
     assert s.number in alert.reason and "已过 2 天" in alert.reason and "在控" in alert.reason
+    assert s.title not in alert.reason and str(personas.village_agent) not in alert.reason
+    assert Alert.objects.get(rule=AlertRule.SCREENING_OVERDUE, screening=old).cause.endswith(":2026-06-01")
     assert scan_on(2026, 6, 20, 18)["overdue"] == 0  # the same facts again
     assert scan_on(2026, 6, 21)["overdue"] == 1  # the one due on the 20th, not the first again
     # Followed up (a new date), then let slip again: a new alert for the new date.
@@ -254,3 +359,34 @@ def test_repeat_visits_are_found_by_a_bounded_id_range(tree: Tree, personas: Per
     assert all(at_ < since for pk, at_ in events if pk < bound)
     assert any(pk >= bound and at_ >= since for pk, at_ in events)
     assert warnings._first_event_id_since(at(2026, 7, 1)) is None
+
+
+# ------------------------------------------------------------------------------------ a failing rule
+
+
+def test_one_failing_rule_does_not_stop_the_others(
+    tree: Tree, personas: Personas, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    intake_on(at(2026, 6, 3), personas.village_agent, tree.village_a1x, headcount=6)
+
+    def leaks(now: datetime.datetime) -> list[Alert]:
+        raise ValueError("王建国 13904710001 老旧小区改造遗留问题")
+
+    def breaks_the_query(now: datetime.datetime) -> list[Alert]:
+        with connection.cursor() as cursor:  # on PostgreSQL this aborts the transaction it runs in
+            cursor.execute("SELECT * FROM no_such_table_for_alerts")
+        return []
+
+    monkeypatch.setitem(warnings.RULES, AlertRule.FREQUENT_VISITOR, leaks)  # runs first
+    monkeypatch.setitem(warnings.RULES, AlertRule.SURGE, breaks_the_query)
+    with caplog.at_level(logging.ERROR, logger="daiban.prevention.warnings"):
+        raised = scan_on(2026, 6, 3)
+    assert (raised["frequent"], raised["surge"], raised["group"]) == (0, 0, 1)
+    assert Alert.objects.filter(rule=AlertRule.GROUP).count() == 1
+    failures = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(failures) == 2
+    assert "rule frequent failed: ValueError" in failures[0] and "test_rules.py" in failures[0]
+    assert "rule surge failed" in failures[1]
+    # No personal data, and no exception message (which may quote it), in the log.
+    assert "王建国" not in caplog.text and "13904710001" not in caplog.text and "老旧小区" not in caplog.text
+    assert not any(r.exc_info for r in caplog.records)
