@@ -69,3 +69,27 @@ def test_nav_entry_only_for_those_who_use_it(tree: Tree, personas: Personas) -> 
     client = Client()
     client.force_login(personas.unit_handler)
     assert "排查预防" not in client.get("/").content.decode()
+
+
+def test_each_figure_is_an_index_search_not_a_walk_of_the_register(tree: Tree, personas: Personas) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return  # EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans on a few rows say nothing
+    statements: list[tuple[str, object]] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        hub.areas_for(personas.county_staff, clock.today())
+    assert len(statements) == 7
+    for sql, params in statements:
+        assert "ORDER BY" not in sql, sql
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "SEARCH" in plan and "SCAN" not in plan, (sql, plan)
+        # A (status, scope, …) index, or — for visits, which have no status — the scope's date range.
+        assert "_st_" in plan or ("scope_county=?" in plan and "visited_on>" in plan), (sql, plan)

@@ -53,7 +53,9 @@ class Area:
 
 
 def bounded(qs: QuerySet[Model]) -> str:
-    n = len(qs.values_list("pk", flat=True)[: CAP + 1])
+    # No ordering: the model's default order would make the database walk the register's date index
+    # instead of the (status, scope, …) index that finds just the matching rows.
+    n = len(qs.order_by().values_list("pk", flat=True)[: CAP + 1])
     return f"{CAP}+" if n > CAP else str(n)
 
 
