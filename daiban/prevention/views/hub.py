@@ -112,7 +112,11 @@ def areas_for(user: User, today: datetime.date) -> list[Area]:
                     "即将举行",
                     bounded(
                         selectors.scoped(user, ReceptionSession).filter(
-                            status=SessionStatus.SCHEDULED, ends_at__gte=now
+                            # A session lasts at most 3 days: the start bound makes this a range of the
+                            # (scope, starts_at) index.
+                            status=SessionStatus.SCHEDULED,
+                            ends_at__gte=now,
+                            starts_at__gte=now - datetime.timedelta(days=3),
                         )
                     ),
                     url("session_list", "status=scheduled"),
