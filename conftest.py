@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
+from hypothesis import settings as hypothesis_settings
 from pytest_django.plugin import blocking_manager_key
 
 from daiban.accounts.models import Role, User
@@ -26,6 +27,11 @@ from daiban.network.models import (
 from daiban.regions.models import Level, Region
 from daiban.workcal.hooks import discard_pending
 from daiban.workcal.schedule import clear_cache
+
+# Property tests check what is computed, not how fast: with two workers and a browser on two cores an example
+# may take longer than Hypothesis's default 200 ms deadline, which then failed a correct test.
+hypothesis_settings.register_profile("daiban", deadline=None)
+hypothesis_settings.load_profile("daiban")
 
 PASSWORD = "persona-pass-123"
 
