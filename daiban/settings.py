@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "daiban.pii",
     "daiban.matters",
     "daiban.prevention",
+    "daiban.notify",
+    "daiban.supervision",
     "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]

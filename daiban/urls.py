@@ -7,4 +7,6 @@ urlpatterns = [
     path("network/", include("daiban.network.urls")),
     path("", include("daiban.matters.urls")),
     path("", include("daiban.prevention.urls")),
+    path("", include("daiban.supervision.urls")),
+    path("", include("daiban.notify.urls")),
 ]

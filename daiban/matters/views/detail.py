@@ -16,7 +16,7 @@ from daiban.accounts.http import AuthedRequest
 from daiban.accounts.login_throttle import client_ip
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock
-from daiban.matters import origins, rules, workflow
+from daiban.matters import origins, panels, rules, workflow
 from daiban.matters.attachments import SAFE_TYPES
 from daiban.matters.deadlines import WINDOW_STEPS
 from daiban.matters.models import Attachment, Matter, MatterPetitioner
@@ -65,6 +65,7 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
         "can_reveal": _revealable(user, matter, recused=recused),
         "recused": recused,
         "origins": origins.links_for(user, matter),
+        "panels": panels.panels_for(user, matter),
     }
 
 
