@@ -282,3 +282,47 @@ WARN_SCAN_MINUTES = env_int("DAIBAN_WARN_SCAN_MINUTES", 10)
 WARN_LOOKBACK_DAYS = _warn_at_least_one("DAIBAN_WARN_LOOKBACK_DAYS", 7)
 if not (1 <= WARN_SCAN_MINUTES < 60 or (WARN_SCAN_MINUTES % 60 == 0 and 60 <= WARN_SCAN_MINUTES <= 1440)):
     raise ImproperlyConfigured("DAIBAN_WARN_SCAN_MINUTES must be 1–59, or whole hours up to 1440.")
+
+# The supervision ladder (daiban.supervision.scan), run by a periodic task every SUPERVISION_SCAN_MINUTES
+# minutes. A deadline due within SUPERVISION_DUE_SOON_WORKDAYS working days is reminded (临期), a passed one
+# too (超期); a unit's passed clock brings a 督办单 that wants written feedback within
+# SUPERVISION_FEEDBACK_WORKDAYS working days, after which (feedback missing, or still overdue) the next
+# level up lists it (挂牌督办) with its 纪检 copied.
+SUPERVISION_SCAN_MINUTES = env_int("DAIBAN_SUPERVISION_SCAN_MINUTES", 15)
+SUPERVISION_DUE_SOON_WORKDAYS = _warn_at_least_one("DAIBAN_SUPERVISION_DUE_SOON_WORKDAYS", 3)
+SUPERVISION_FEEDBACK_WORKDAYS = _warn_at_least_one("DAIBAN_SUPERVISION_FEEDBACK_WORKDAYS", 5)
+if not (
+    1 <= SUPERVISION_SCAN_MINUTES < 60
+    or (SUPERVISION_SCAN_MINUTES % 60 == 0 and 60 <= SUPERVISION_SCAN_MINUTES <= 1440)
+):
+    raise ImproperlyConfigured("DAIBAN_SUPERVISION_SCAN_MINUTES must be 1–59, or whole hours up to 1440.")
+
+# Messages (daiban.notify). Outbound SMS and e-mail go through a backend: "console" (a masked log line),
+# "file" (JSON lines under VAR_DIR/notify/, the address masked) or, for SMS, "http" (POST JSON to
+# NOTIFY_SMS_URL with NOTIFY_SMS_TOKEN; the provider must dedupe on the Idempotency-Key header). A failed
+# send is retried NOTIFY_MAX_ATTEMPTS times in all, NOTIFY_RETRY_BASE_SECONDS × 2^(n-1) apart; the periodic
+# re-send runs every NOTIFY_RESEND_MINUTES minutes and takes back a send claimed NOTIFY_CLAIM_TIMEOUT_SECONDS
+# ago and never finished (a consumer that died mid-send: the provider's dedupe makes that safe).
+NOTIFY_BACKENDS = ("console", "file", "http")
+NOTIFY_SMS_BACKEND = env_str("DAIBAN_NOTIFY_SMS_BACKEND", "console")
+NOTIFY_EMAIL_BACKEND = env_str("DAIBAN_NOTIFY_EMAIL_BACKEND", "console")
+NOTIFY_SMS_URL = env_str("DAIBAN_NOTIFY_SMS_URL", "")
+NOTIFY_SMS_TOKEN = env_str("DAIBAN_NOTIFY_SMS_TOKEN", "")
+NOTIFY_SMS_TIMEOUT_SECONDS = env_int("DAIBAN_NOTIFY_SMS_TIMEOUT_SECONDS", 10)
+NOTIFY_FILE_DIR = Path(env_str("DAIBAN_NOTIFY_FILE_DIR", str(VAR_DIR / "notify")))
+NOTIFY_MAX_ATTEMPTS = env_int("DAIBAN_NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_RETRY_BASE_SECONDS = env_int("DAIBAN_NOTIFY_RETRY_BASE_SECONDS", 60)
+NOTIFY_RESEND_MINUTES = env_int("DAIBAN_NOTIFY_RESEND_MINUTES", 1)
+NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("DAIBAN_NOTIFY_CLAIM_TIMEOUT_SECONDS", 300)
+NOTIFY_RESEND_BATCH = env_int("DAIBAN_NOTIFY_RESEND_BATCH", 200)
+if NOTIFY_SMS_BACKEND not in NOTIFY_BACKENDS or NOTIFY_EMAIL_BACKEND not in ("console", "file"):
+    raise ImproperlyConfigured(
+        "DAIBAN_NOTIFY_SMS_BACKEND must be console, file or http; DAIBAN_NOTIFY_EMAIL_BACKEND console or file."
+    )
+if NOTIFY_SMS_BACKEND == "http" and not (NOTIFY_SMS_URL.startswith(("https://", "http://")) and NOTIFY_SMS_TOKEN):
+    raise ImproperlyConfigured("The http SMS backend needs DAIBAN_NOTIFY_SMS_URL and DAIBAN_NOTIFY_SMS_TOKEN.")
+if not (1 <= NOTIFY_MAX_ATTEMPTS <= 20 and NOTIFY_RETRY_BASE_SECONDS >= 1 and 1 <= NOTIFY_RESEND_MINUTES < 60):
+    raise ImproperlyConfigured(
+        "DAIBAN_NOTIFY_MAX_ATTEMPTS must be 1–20, DAIBAN_NOTIFY_RETRY_BASE_SECONDS at least 1, "
+        "DAIBAN_NOTIFY_RESEND_MINUTES 1–59."
+    )

@@ -1,9 +1,21 @@
-"""The one way other apps tell people something: ``notify(...)``."""
+"""The one way other apps tell people something: ``notify(...)``.
+
+    from daiban.notify import services
+
+    services.notify(recipients=[user], kind="overdue", key=f"deadline:{d.pk}:overdue",
+                    text=f"事项 {m.number} 已超过办理期限。", matter_id=m.pk, url=f"/matters/{m.pk}/")
+
+``text`` is Chinese and names no person, no matter title, no ID or phone number: it may go out by SMS,
+and it is shown to a reader who may since have lost sight of the matter. Pages add the title only when
+``matters_for(reader)`` includes the matter.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+
+from daiban.notify import delivery
 
 
 def notify(
@@ -16,11 +28,12 @@ def notify(
     url: str = "",
     urgent: bool = False,
 ) -> int:
-    """Create at most one in-app message per (recipient, key) and the outbound SMS/e-mail per each
-    recipient's preferences, delivered after commit through the queue. Returns how many messages were
-    created (0 when every recipient already had one with this key)."""
-    from daiban.notify import delivery
-
+    """Create at most one in-app message per (recipient, key) — a second call with the same key does
+    nothing — and the outbound SMS/e-mail each recipient's preferences ask for, sent after commit through
+    the queue. ``recipients``: users (or their ids); inactive accounts and, when ``matter_id`` is given,
+    anyone ``matters_for`` does not include are left out. ``kind``: a key of ``kinds.KINDS``. ``urgent``:
+    the SMS ignores quiet hours (as the overdue supervision kinds always do). Returns how many messages
+    were created."""
     return delivery.create_messages(
         recipients=recipients,
         kind=kind,
