@@ -245,7 +245,7 @@ def order_escalate(*, order_id: int) -> SupervisionOrder | None:
     today, now = clock.today(), clock.now()
     with transaction.atomic():
         order = (
-            SupervisionOrder.objects.select_for_update()
+            SupervisionOrder.objects.select_for_update(of=("self",))
             .select_related("issued_by", "unit")
             .filter(pk=order_id, rung=Rung.ORDER)
             .first()

@@ -12,6 +12,7 @@ from conftest import Personas, Tree
 from daiban.matters import actions
 from daiban.matters.actions import PetitionerInput
 from daiban.matters.models import Matter
+from daiban.notify.models import Message
 from daiban.supervision.actions.ladder import workdays_ahead
 from daiban.supervision.models import (
     OrderEvent,
@@ -95,6 +96,22 @@ def test_the_clock_climbs_the_ladder(tree: Tree, personas: Personas, outbox: Out
         assert scan_on(day) == {"due_soon": 0, "overdue": 0, "orders": 0, "listed": 0}
     assert _counts() == before and len(outbox.calls) == calls
     assert len(outbox.keys()) == len(set(outbox.keys()))
+
+    # The messages the notify app stored: one per person and thing, each about this matter.
+    def kinds(username: str) -> list[str]:
+        return list(
+            Message.objects.filter(recipient__username=username, kind__in=ladder_kinds)
+            .order_by("id")
+            .values_list("kind", flat=True)
+        )
+
+    ladder_kinds = ["due_soon", "overdue", "supervision_order", "listed_supervision"]
+    for who in (*UNIT, *LEADERS):
+        assert kinds(who) == ladder_kinds, who
+    assert kinds("city_supervisor") == ["listed_supervision"]
+    assert set(Message.objects.values_list("matter_id", flat=True)) == {m.pk}
+    for who in ("outsider", "outsider_unit_handler", "outsider_village_agent", "supervisor"):
+        assert kinds(who) == [], who
 
 
 def test_feedback_in_time_and_the_clock_met_stops_the_ladder(
