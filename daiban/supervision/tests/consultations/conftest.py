@@ -1,0 +1,1 @@
+from daiban.supervision.tests.inspections.helpers import told  # noqa: F401  (the fixture)
