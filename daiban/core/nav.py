@@ -6,7 +6,8 @@ An app registers its entry in its ``AppConfig.ready``::
                           visible=can_read, active=("prevention_", "screening_")))
 
 ``visible(user)`` decides whether the user sees it; the entry is marked current on a page whose URL name
-starts with one of ``active``.
+starts with one of ``active``. ``badge(user)``, when given, returns a short figure shown beside the label
+(the unread messages of the bell: "3", "99+"), or "" for none; keep it one bounded, indexed read.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Item:
     url_name: str
     visible: Callable[[Any], bool]
     active: tuple[str, ...] = ()
+    badge: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Shown:
     label: str
     url: str
     current: bool
+    badge: str = ""
 
 
 _items: dict[str, Item] = {}
@@ -48,6 +51,7 @@ def items_for(user: Any, url_name: str | None) -> list[Shown]:
             item.label,
             reverse(item.url_name),
             (url_name or "").startswith(item.active) if url_name else False,
+            item.badge(user) if item.badge is not None else "",
         )
         for item in sorted(_items.values(), key=lambda i: (i.order, i.key))
         if item.visible(user)

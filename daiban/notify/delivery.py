@@ -114,7 +114,7 @@ def create_messages(
         raise ValueError(f"unknown message kind {kind!r}: register it in daiban/notify/kinds.py")
     if not key or len(key) > MAX_KEY:
         raise ValueError(f"a message key is 1–{MAX_KEY} characters")
-    if url and not (url.startswith("/") and not url.startswith("//")):
+    if url and not (url.startswith("/") and not url.startswith("//") and "\\" not in url):
         raise ValueError("a message url is a path on this site")
     users = _users(recipients)
     if matter_id is not None:
