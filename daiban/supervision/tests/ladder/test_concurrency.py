@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import datetime
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
+from huey import SqliteHuey
 
 from conftest import Personas, Tree
 from daiban.core import clock
 from daiban.matters.tests.factories import at
 from daiban.notify.models import Message
-from daiban.supervision import scan
+from daiban.supervision import scan, tasks
 from daiban.supervision.models import OrderEvent, Reminder, Rung, SupervisionOrder
 from daiban.supervision.tests.ladder.helpers import routed_with_leaders
 
@@ -65,3 +67,35 @@ def test_two_consumers_at_once_do_nothing_twice(tree: Tree, personas: Personas) 
     assert len(keys) == len(set(keys))
     assert Message.objects.filter(recipient=personas.unit_handler, kind="supervision_order").count() == 1
     assert Message.objects.filter(recipient=ladder.city_supervisor, kind="listed_supervision").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_task_runs_the_scan_from_the_queue_storage(
+    tree: Tree, personas: Personas, tmp_path: Path
+) -> None:
+    """The scan as the queue runs it: enqueued, taken off the SQLite storage, executed; the next run makes
+    nothing twice."""
+    routed_with_leaders(tree, personas)
+    huey = SqliteHuey(name="test-supervision", filename=str(tmp_path / "queue.sqlite3"))
+    task = tasks.scan_task_on(huey)
+
+    def through_storage() -> dict[str, int]:
+        task()
+        message = huey.dequeue()
+        assert message is not None and message.name == tasks.SCAN_TASK
+        with clock.frozen(at(2026, 6, 17, 8)):
+            return huey.execute(message)  # type: ignore[no-any-return]
+
+    assert through_storage() == {"due_soon": 0, "overdue": 1, "orders": 1, "listed": 0}
+    assert through_storage() == {"due_soon": 0, "overdue": 0, "orders": 0, "listed": 0}
+
+
+def test_the_schedule_follows_the_setting(settings: Any) -> None:
+    settings.SUPERVISION_SCAN_MINUTES = 15
+    every_15 = tasks.scan_schedule()
+    assert every_15(datetime.datetime(2026, 6, 1, 8, 30)) and not every_15(
+        datetime.datetime(2026, 6, 1, 8, 31)
+    )
+    settings.SUPERVISION_SCAN_MINUTES = 120
+    hourly = tasks.scan_schedule()
+    assert hourly(datetime.datetime(2026, 6, 1, 10, 0)) and not hourly(datetime.datetime(2026, 6, 1, 11, 0))
