@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -93,7 +93,7 @@ def long_open_days() -> int:
 # ------------------------------------------------------------------------------------ shared helpers
 
 
-def scoped_rows(user: User, model: type[R], roles: set[str]) -> QuerySet[R]:
+def scoped_rows(user: User, model: type[R], roles: Collection[str]) -> QuerySet[R]:
     """Rows of a matter-scoped supervision ``model`` whose matter ``user`` can open (``matters_for``), for
     the ``roles`` that use it. For roles that see their whole subtree it is an equality on the level's
     scope column (the indexed list); for the others the matter's own visibility decides."""
