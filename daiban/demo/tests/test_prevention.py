@@ -19,6 +19,7 @@ from daiban.core import clock
 from daiban.demo.matters import load_demo_matters
 from daiban.demo.network import load_demo_network
 from daiban.demo.prevention import PreventionResult, load_demo_prevention
+from daiban.demo.supervision import load_demo_supervision
 from daiban.matters.choices import Channel
 from daiban.matters.models import Matter
 from daiban.prevention.models import (
@@ -44,6 +45,7 @@ def demo(django_db_setup: None, django_db_blocker: object) -> Iterator[Preventio
         assert load_demo_matters(today=TODAY, count=30, seed=2026) is not None
         result = load_demo_prevention(today=TODAY, scale=SCALE)
         assert result is not None
+        assert load_demo_supervision(today=TODAY) is not None
         yield result
         transaction.set_rollback(True)
 
@@ -152,3 +154,16 @@ def test_same_seed_and_day_give_the_same_demo(loaded: PreventionResult) -> None:
         second = fingerprint()
         transaction.set_rollback(True)
     assert first == second
+
+
+def test_the_demo_scan_reminds_supervises_and_tells_people_once(loaded: PreventionResult) -> None:
+    from daiban.notify.models import Message
+    from daiban.supervision.models import Reminder, SupervisionOrder
+
+    assert Reminder.objects.filter(stage="due_soon").exists()
+    assert Reminder.objects.filter(stage="overdue").exists()
+    assert SupervisionOrder.objects.filter(rung="order").exists()
+    assert SupervisionOrder.objects.exclude(feedback="").exists()  # some units answered in writing
+    assert Message.objects.filter(kind="supervision_order").exists()
+    assert not Message.objects.values("recipient", "key").annotate(n=Count("id")).filter(n__gt=1).exists()
+    assert load_demo_supervision(today=TODAY) is None

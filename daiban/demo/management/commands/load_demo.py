@@ -32,4 +32,5 @@ class Command(BaseCommand):
             call_command("load_demo_network", stdout=self.stdout)
             call_command("load_demo_matters", stdout=self.stdout)
             call_command("load_demo_prevention", stdout=self.stdout)
+            call_command("load_demo_supervision", stdout=self.stdout)
         call_command("demo_logins", stdout=self.stdout)
