@@ -319,9 +319,15 @@ if NOTIFY_SMS_BACKEND not in NOTIFY_BACKENDS or NOTIFY_EMAIL_BACKEND not in ("co
     raise ImproperlyConfigured(
         "DAIBAN_NOTIFY_SMS_BACKEND must be console, file or http; DAIBAN_NOTIFY_EMAIL_BACKEND console or file."
     )
-if NOTIFY_SMS_BACKEND == "http" and not (NOTIFY_SMS_URL.startswith(("https://", "http://")) and NOTIFY_SMS_TOKEN):
-    raise ImproperlyConfigured("The http SMS backend needs DAIBAN_NOTIFY_SMS_URL and DAIBAN_NOTIFY_SMS_TOKEN.")
-if not (1 <= NOTIFY_MAX_ATTEMPTS <= 20 and NOTIFY_RETRY_BASE_SECONDS >= 1 and 1 <= NOTIFY_RESEND_MINUTES < 60):
+if NOTIFY_SMS_BACKEND == "http" and not (
+    NOTIFY_SMS_URL.startswith(("https://", "http://")) and NOTIFY_SMS_TOKEN
+):
+    raise ImproperlyConfigured(
+        "The http SMS backend needs DAIBAN_NOTIFY_SMS_URL and DAIBAN_NOTIFY_SMS_TOKEN."
+    )
+if not (
+    1 <= NOTIFY_MAX_ATTEMPTS <= 20 and NOTIFY_RETRY_BASE_SECONDS >= 1 and 1 <= NOTIFY_RESEND_MINUTES < 60
+):
     raise ImproperlyConfigured(
         "DAIBAN_NOTIFY_MAX_ATTEMPTS must be 1–20, DAIBAN_NOTIFY_RETRY_BASE_SECONDS at least 1, "
         "DAIBAN_NOTIFY_RESEND_MINUTES 1–59."

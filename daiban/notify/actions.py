@@ -23,6 +23,15 @@ from daiban.pii.validators import is_mobile, validate_phone
 
 __all__ = ["message_mark_all_read", "message_mark_read", "preference_update"]
 
+FIELD_LABELS = {
+    "phone": "手机号码",
+    "email": "电子邮箱",
+    "sms_kinds": "短信提醒的消息类型",
+    "email_kinds": "邮件提醒的消息类型",
+    "quiet_start": "免打扰开始",
+    "quiet_end": "免打扰结束",
+}
+
 
 class SettingsConflict(Conflict):
     """The settings were saved elsewhere (another tab) after this form was loaded: 409, input kept."""
@@ -142,9 +151,7 @@ def preference_update(
                 changed.append(field)
         pref.version += 1
         pref.save()
-        labels = [str(Preference._meta.get_field(f).verbose_name) for f in changed if f != "phone"]
-        if "phone" in changed:
-            labels.insert(0, "手机号码")
+        labels = [FIELD_LABELS[f] for f in changed]
         PreferenceEvent.objects.create(
             preference=pref,
             seq=pref.version,

@@ -67,7 +67,11 @@ def on_route(happened: hooks.MatterEvent) -> None:
     details = event.details or {}
     lead = details.get("lead")
     co = details.get("co") or []
-    for role, units in ((TaskRole.LEAD, [lead]), (TaskRole.CO, co)):
+    routed: list[tuple[TaskRole, list[int]]] = [
+        (TaskRole.LEAD, [lead] if isinstance(lead, int) else []),
+        (TaskRole.CO, [u for u in co if isinstance(u, int)] if isinstance(co, list) else []),
+    ]
+    for role, units in routed:
         services.notify(
             recipients=_others(unit_handlers(units), happened.actor_id),
             kind="assigned",
