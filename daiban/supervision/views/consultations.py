@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.accounts.http import AuthedRequest
 from daiban.accounts.models import User
-from daiban.core import home
+from daiban.core import home, nav
 from daiban.matters import hooks, panels
 from daiban.matters.choices import EventKind
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
@@ -498,6 +498,10 @@ def home_panel(user: Any) -> dict[str, Any] | None:
     return counts
 
 
+def _inspection_nav(user: Any) -> bool:
+    return isinstance(user, User) and scope_path(user) is not None and user.role in insp.READER_ROLES
+
+
 def connect() -> None:
     hooks.subscribe(insp.open_for_follow_up, [EventKind.FOLLOW_UP])
     panels.register(
@@ -509,6 +513,16 @@ def connect() -> None:
         )
     )
     home.register(home.Panel("supervision.hard_cases", 32, "supervision/inspections/_home.html", home_panel))
+    nav.register(
+        nav.Item(
+            "supervision_hard_cases",
+            order=46,
+            label="督查研判",
+            url_name="inspection_list",
+            visible=_inspection_nav,
+            active=("inspection_", "consultation_"),
+        )
+    )
 
 
 urlpatterns: list[URLPattern] = [

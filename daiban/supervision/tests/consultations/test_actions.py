@@ -16,6 +16,7 @@ from daiban.core import clock
 from daiban.matters import actions
 from daiban.matters.errors import Conflict, NotAllowed, OutOfScope, WrongState
 from daiban.matters.tests.factories import Flow
+from daiban.notify.models import Message
 from daiban.supervision.actions import consultations as cons
 from daiban.supervision.models import Consultation, ConsultationEvent, Opinion
 from daiban.supervision.tests.consultations.helpers import (
@@ -242,6 +243,8 @@ def test_conclude_tells_the_responsible_agent_and_leaders_in_scope(
     assert (sent.kind, sent.recipients) == ("consultation", ["city_leader", "county_staff", "leader"])
     assert sent.key == f"consultation:{consultation.pk}:concluded" and sent.matter_id == m.pk
     assert m.title not in sent.text and consultation.number in sent.text
+    stored = Message.objects.filter(kind="consultation").values_list("recipient__username", flat=True)
+    assert sorted(stored) == ["city_leader", "county_staff", "leader"]
     with pytest.raises(WrongState):
         cons.consultation_conclude(
             actor=staff, consultation_id=consultation.pk, expected_version=3, conclusion="再来"

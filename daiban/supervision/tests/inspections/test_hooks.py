@@ -12,6 +12,7 @@ from daiban.matters import hooks
 from daiban.matters.choices import EventKind
 from daiban.matters.models import Event
 from daiban.matters.tests.factories import Flow
+from daiban.notify.models import Message
 from daiban.supervision.actions import inspections as insp
 from daiban.supervision.models import Inspection, InspectionStatus, Sequence
 from daiban.supervision.tests.inspections.helpers import Told, dissatisfied, follow_up
@@ -58,6 +59,11 @@ def test_a_dissatisfied_follow_up_opens_one_inspection_and_tells_the_county(
     assert m.number in sent.text and m.title not in sent.text and "王建国" not in sent.text
     for name in ("outsider", "outsider_village_agent", "city_supervisor", "gone_staff", "unit_handler"):
         assert told.to(name) == []
+    stored = Message.objects.filter(kind="inspection").values_list("recipient__username", "url")
+    assert sorted(stored) == [
+        ("county_staff", f"/inspections/{inspection.pk}/"),
+        ("supervisor", f"/inspections/{inspection.pk}/"),
+    ]
 
 
 def test_the_hook_run_twice_opens_one_and_tells_once(
@@ -71,6 +77,7 @@ def test_the_hook_run_twice_opens_one_and_tells_once(
     assert Inspection.objects.count() == 1
     assert len([c for c in told.calls if c.kind == "inspection"]) == 1
     assert Sequence.objects.get(kind="DC").last == 1
+    assert Message.objects.filter(kind="inspection").count() == 2
 
 
 def test_a_consumer_that_loses_the_race_opens_nothing_and_uses_no_number(

@@ -117,3 +117,10 @@ def test_the_home_panel_counts_open_inspections(flow: Flow, personas: Personas) 
     body = client_for(personas.supervisor).get("/").content.decode()
     assert 'data-testid="home-inspections">1<' in body
     assert 'data-testid="home-hard-cases"' not in client_for(personas.outsider).get("/").content.decode()
+
+
+def test_the_nav_entry_is_for_inspection_readers(personas: Personas) -> None:
+    for who in ("county_staff", "supervisor", "leader", "city_admin"):
+        assert "督查研判" in client_for(getattr(personas, who)).get("/").content.decode(), who
+    for who in ("village_agent", "township_staff", "unit_handler"):
+        assert "督查研判" not in client_for(getattr(personas, who)).get("/").content.decode(), who
