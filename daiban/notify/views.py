@@ -20,18 +20,19 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daiban.accounts.http import AuthedRequest
 from daiban.accounts.models import User
-from daiban.core import home, nav
+from daiban.core import clock, home, nav
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
 from daiban.matters.selectors import matters_for
 from daiban.matters.views.actions import merge_errors
 from daiban.notify import actions, kinds
 from daiban.notify.forms import SettingsForm
-from daiban.notify.models import Message
+from daiban.notify.models import Channel, Message, Outbound, OutboundStatus
 
 PAGE_SIZE = 25
 CAP = 99
@@ -67,18 +68,40 @@ class Row:
     message: Message
     title: str  # the matter's title, only when the reader may open the matter
     visible: bool  # whether the matter (if any) may be opened
+    deliveries: tuple[str, ...] = ()  # "短信已发送", "短信待发送（6月2日 07:00 后）" …
 
 
-def rows_for(user: User, page: list[Message]) -> list[Row]:
+def _delivery_label(channel: str, status: str, due: datetime.datetime, now: datetime.datetime) -> str:
+    name = Channel(channel).label
+    if status == OutboundStatus.SENT:
+        return f"{name}已发送"
+    if status == OutboundStatus.FAILED:
+        return f"{name}发送失败"
+    if status == OutboundStatus.PENDING and due > now:
+        return f"{name}待发送（{timezone.localtime(due):%-m月%-d日 %H:%M} 后）"
+    return f"{name}发送中"
+
+
+def rows_for(user: User, page: list[Message], *, deliveries: bool = False) -> list[Row]:
     ids = {m.matter_id for m in page if m.matter_id is not None}
     titles: dict[int, str] = (
         dict(matters_for(user).filter(pk__in=ids).values_list("pk", "title")) if ids else {}
     )
+    sent: dict[int, list[str]] = {}
+    if deliveries and page:
+        now = clock.now()
+        for message_id, channel, status, due in (
+            Outbound.objects.filter(message_id__in=[m.pk for m in page])
+            .order_by("channel")
+            .values_list("message_id", "channel", "status", "next_attempt_at")
+        ):
+            sent.setdefault(message_id, []).append(_delivery_label(channel, status, due, now))
     return [
         Row(
             message=m,
             title=titles.get(m.matter_id, "") if m.matter_id else "",
             visible=m.matter_id is None or m.matter_id in titles,
+            deliveries=tuple(sent.get(m.pk, ())),
         )
         for m in page
     ]
@@ -132,7 +155,7 @@ def message_list(request: AuthedRequest) -> HttpResponse:
         request,
         "notify/list.html",
         {
-            "rows": rows_for(user, page),
+            "rows": rows_for(user, page, deliveries=True),
             "show": show,
             "count": unread_count(user) or "0",
             "all_url": link(),

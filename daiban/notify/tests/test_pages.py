@@ -207,3 +207,40 @@ def test_a_user_without_a_role_has_no_messages(tree: Tree) -> None:
     c = client_for(admin)
     assert c.get("/messages/").status_code == 403
     assert badge(c.get("/").content.decode()) == ""
+
+
+def test_the_list_shows_each_messages_delivery_status(personas: Personas, outbox: object) -> None:
+    import datetime
+
+    from daiban.core import clock
+    from daiban.matters.tests.factories import at
+    from daiban.notify import outbox as box
+    from daiban.notify.models import Outbound
+
+    prefer(
+        personas.unit_handler,
+        phone="13904719999",
+        email="h@example.cn",
+        email_kinds=["assigned"],
+        quiet_start=datetime.time(22, 0),
+        quiet_end=datetime.time(7, 0),
+    )
+    with clock.frozen(at(2026, 6, 1, 23)):
+        tell([personas.unit_handler])
+        for key in Outbound.objects.values_list("key", flat=True):
+            box.deliver(key)
+        html = client_for(personas.unit_handler).get("/messages/").content.decode()
+    assert "电子邮件已发送 · 短信待发送（6月2日 07:00 后）" in html
+    assert "13904719999" not in html
+
+
+def test_the_list_reads_a_fixed_number_of_queries(
+    tree: Tree, personas: Personas, django_assert_max_num_queries: object
+) -> None:
+    m = Flow(tree, personas).routed()
+    for i in range(PAGE_SIZE):
+        tell([personas.unit_handler], key=f"k{i}", matter_id=m.pk if i % 2 else None)
+    c = client_for(personas.unit_handler)
+    c.get("/messages/")  # warm the session
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        assert c.get("/messages/").status_code == 200
