@@ -1,6 +1,6 @@
 """专家研判 and 督查件 on a phone (375 px): the county centre convenes experts from a group matter's page,
 records an opinion and concludes; the matter page then shows the consultation, and a 督查件's page and
-close form fit the screen. Browser-marked (Debian's chromium; skipped without it)."""
+close form fit the screen. Browser-marked (Debian's chromium; skipped without it); the fixtures come from tests/browser (conftest)."""
 
 from __future__ import annotations
 
@@ -17,16 +17,7 @@ from daiban.matters.tests.factories import Flow
 from daiban.supervision.models import Consultation, Inspection
 from daiban.supervision.tests.consultations.helpers import OTHER_PERSON, experts, group_matter
 from daiban.supervision.tests.inspections.helpers import dissatisfied
-from tests.browser.conftest import (  # noqa: F401  (the fixtures)
-    PHONE,
-    browser,
-    login,
-    new_context,
-    no_horizontal_scroll,
-    server,
-    static_watch,
-    time_limits,
-)
+from tests.browser.conftest import PHONE, login, no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
 
