@@ -5,6 +5,8 @@ conclusion forms (409 when stale, 403 once concluded), and the list (研判中 f
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import Personas, Tree
 from daiban.core import clock
@@ -123,3 +125,16 @@ def test_the_list(flow: Flow, personas: Personas, ex: Experts) -> None:
     assert first.number in client_for(personas.village_agent).get("/consultations/").content.decode()
     assert "YP150102" not in client_for(personas.outsider).get("/consultations/").content.decode()
     assert client_for(personas.unit_handler).get("/consultations/").status_code == 403
+
+
+def test_the_list_costs_the_same_queries_for_more_rows(flow: Flow, personas: Personas, ex: Experts) -> None:
+    client = client_for(personas.village_agent)  # through the matters the agent may open
+    convene(flow, personas, group_matter(flow), ex)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/consultations/").status_code == 200
+    for _ in range(3):
+        convene(flow, personas, group_matter(flow, new_matter=True), ex)
+    with CaptureQueriesContext(connection) as four:
+        body = client.get("/consultations/").content.decode()
+    assert body.count("YP150102-2026-0000") == 4
+    assert len(four) == len(one)

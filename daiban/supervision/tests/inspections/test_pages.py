@@ -5,6 +5,8 @@ closed), and the matter page's section."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import Personas, Tree
 from daiban.core import clock
@@ -124,3 +126,16 @@ def test_the_nav_entry_is_for_inspection_readers(personas: Personas) -> None:
         assert "督查研判" in client_for(getattr(personas, who)).get("/").content.decode(), who
     for who in ("village_agent", "township_staff", "unit_handler"):
         assert "督查研判" not in client_for(getattr(personas, who)).get("/").content.decode(), who
+
+
+def test_the_list_costs_the_same_queries_for_more_rows(flow: Flow, personas: Personas) -> None:
+    client = client_for(personas.county_staff)
+    _open(flow)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/inspections/").status_code == 200
+    for _ in range(3):
+        _open(flow, new_matter=True)
+    with CaptureQueriesContext(connection) as four:
+        body = client.get("/inspections/").content.decode()
+    assert body.count("DC150102-2026-0000") == 4
+    assert len(four) == len(one)
