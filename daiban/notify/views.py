@@ -30,7 +30,7 @@ from daiban.core import clock, home, nav
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
 from daiban.matters.selectors import matters_for
 from daiban.matters.views.actions import merge_errors
-from daiban.notify import actions, kinds
+from daiban.notify import actions
 from daiban.notify.forms import SettingsForm
 from daiban.notify.models import Channel, Message, Outbound, OutboundStatus
 
@@ -273,7 +273,7 @@ def message_settings(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "notify/settings.html",
-        {"form": form, "has_phone": bool(masked), "kinds": kinds.KINDS},
+        {"form": form, "has_phone": bool(masked), "kind_fields": [form["sms_kinds"], form["email_kinds"]]},
         status=status,
     )
 
