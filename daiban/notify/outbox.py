@@ -27,7 +27,7 @@ from daiban.core import clock
 from daiban.notify import kinds
 from daiban.notify.backends import Delivery, SendError, backend_for
 from daiban.notify.models import Channel, Outbound, OutboundStatus, Preference
-from daiban.pii.crypto import DecryptionError, decrypt
+from daiban.pii.crypto import decrypt
 from daiban.pii.log_filters import redact
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def deliver(key: str) -> str:
             key=row.key,
         )
         ref = backend_for(row.channel).send(delivery)
-    except (SendError, DecryptionError, Exception) as exc:  # any failure: retried, then failed
+    except Exception as exc:  # SendError, an unreadable address, a backend's bug: retried, then failed
         error = _safe_error(exc)
         if row.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
             mine.update(status=OutboundStatus.FAILED, last_error=error)

@@ -178,14 +178,15 @@ def _own(user: User, pk: int) -> Message:
 
 def _back(request: AuthedRequest) -> str:
     """Where to return after a POST: the list page the form was on (a path of this site only)."""
+    base = reverse("message_list")
     target = request.POST.get("next", "")
     if (
-        target.startswith(reverse("message_list"))
+        (target == base or target.startswith(base + "?"))
         and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
         and len(target) <= 500
     ):
         return target
-    return reverse("message_list")
+    return base
 
 
 def _safe(url: str) -> str:

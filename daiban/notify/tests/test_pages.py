@@ -87,9 +87,8 @@ def test_mark_one_and_mark_all_read(personas: Personas) -> None:
     first = inbox(personas.county_staff)[0]
     response = c.post(f"/messages/{first.pk}/read/", {"next": "/messages/?show=unread"})
     assert response.status_code == 302 and response["Location"] == "/messages/?show=unread"
-    assert (
-        c.post(f"/messages/{first.pk}/read/", {"next": "https://evil.example/"})["Location"] == "/messages/"
-    )
+    for bad in ("https://evil.example/", "/messages/../admin/", "//evil.example/messages/"):
+        assert c.post(f"/messages/{first.pk}/read/", {"next": bad})["Location"] == "/messages/"
     html = c.get("/messages/?show=unread").content.decode()
     assert html.count('data-testid="message-row"') == 2 and "（未读 2 条）" in html
     assert c.get(f"/messages/{first.pk}/read/").status_code == 405
