@@ -368,6 +368,8 @@ class _Demo:
         ref: dict[str, int] = {}
         title = self.rng.choice(s["titles"][kind]).format(r=region.name, k=issue)
         place = s["places"][kind].format(r=region.name)
+        if region.level == Level.CITY and kind != SessionKind.LIVESTREAM:
+            place = f"{region.name}信访局群众来访接待大厅"  # the city has a bureau, not a proxy centre
         bodies = self.rng.choice(s["bodies"]) if kind == SessionKind.JOINT else []
         starts = datetime.datetime.combine(start_day, datetime.time(9, 0), TZ)
         ends = starts + datetime.timedelta(hours=3)
