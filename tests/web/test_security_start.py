@@ -67,7 +67,13 @@ def test_the_local_demo_environment_loads_the_demo_and_prints_its_logins(
     monkeypatch.setattr(load_demo, "call_command", fake_call_command)
     text = _start(monkeypatch)
     assert "已开启演示数据" in text
-    assert called == ["load_demo_network", "load_demo_matters", "load_demo_prevention", "load_demo_supervision", "demo_logins"]
+    assert called == [
+        "load_demo_network",
+        "load_demo_matters",
+        "load_demo_prevention",
+        "load_demo_supervision",
+        "demo_logins",
+    ]
 
 
 @override_settings(DAIBAN_LOAD_DEMO=True)
