@@ -4,7 +4,7 @@ about it (约谈/通报/问责), inspections of unsatisfactory handling (督查�
 is an equality on one indexed column, like matters.
 
 One row per thing done is what keeps the periodic scan from doing anything twice, even on two consumers at
-once: a reminder per (deadline, stage), an order per (matter, rung), an inspection per follow-up event.
+once: a reminder per (deadline, stage), an order per (unit task, rung), an inspection per follow-up event.
 """
 
 from __future__ import annotations
@@ -144,7 +144,9 @@ class SupervisionOrder(MatterScoped):  # 督办单 / 挂牌督办
             models.Index(fields=["status", "feedback_due"], name="sup_status_due"),
             models.Index(fields=["unit", "status"], name="sup_unit_status"),
         ]
-        constraints = [models.UniqueConstraint(fields=["matter", "rung"], name="one_order_per_matter_rung")]
+        # One per unit task and rung: the scan never issues or lists twice, and a unit that takes over the
+        # matter (after an upheld objection) is supervised on its own task.
+        constraints = [models.UniqueConstraint(fields=["task", "rung"], name="one_order_per_task_rung")]
 
     def __str__(self) -> str:
         return f"{self.number}（{self.get_rung_display()}）"

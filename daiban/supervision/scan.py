@@ -5,11 +5,11 @@ It reads only indexed ranges, never the matters table as a whole:
 * open clocks due between today and SUPERVISION_DUE_SOON_WORKDAYS working days ahead, and open clocks
   whose date has passed — two ranges of the ``(is_open, due_date)`` index of ``Deadline``, each without the
   clocks already reminded at that stage (an anti-join on the reminder's unique ``(deadline, stage)`` index);
-* overdue unit clocks whose matter has no 督办单 yet (an anti-join on the order's ``(matter, rung)`` index);
+* overdue unit clocks whose task has no 督办单 yet (an anti-join on the order's ``(task, rung)`` index);
 * 督办单 still open or answered whose feedback date has passed (the ``(status, feedback_due)`` index).
 
 Safe to run twice and on several consumers at once: a reminder is one row per (deadline, stage), an order
-one row per (matter, rung), each inserted in a savepoint under its unique constraint, and whoever loses
+one row per (task, rung), each inserted in a savepoint under its unique constraint, and whoever loses
 the insert sends nothing. Objection windows (异议期) give a right, not a duty: they are never reminded.
 """
 
@@ -57,8 +57,9 @@ def overdue_range(today: datetime.date) -> QuerySet[Deadline]:
 
 
 def unsupervised_range(today: datetime.date) -> QuerySet[Deadline]:
-    """Overdue unit clocks whose matter has no 督办单 yet."""
-    has_order = SupervisionOrder.objects.filter(matter_id=OuterRef("matter_id"), rung=Rung.ORDER)
+    """Overdue unit clocks whose task has no 督办单 yet (a unit that takes over a matter from one whose
+    objection was upheld is supervised on its own)."""
+    has_order = SupervisionOrder.objects.filter(task_id=OuterRef("task_id"), rung=Rung.ORDER)
     return _open_duties().filter(due_date__lt=today, task__isnull=False).exclude(Exists(has_order))
 
 

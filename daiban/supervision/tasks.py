@@ -2,7 +2,7 @@
 
 The reminder and ladder scan (``scan.scan``) runs every SUPERVISION_SCAN_MINUTES minutes on every consumer
 that is running: with Redis that may be several at once on several machines. It is safe so: a reminder is
-one row per (deadline, stage) and an order one per (matter, rung), each inserted under its unique
+one row per (deadline, stage) and an order one per (task, rung), each inserted under its unique
 constraint, so concurrent scans remind, order and list each thing once.
 """
 

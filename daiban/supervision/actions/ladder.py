@@ -9,7 +9,7 @@ Two rungs are taken by the system (the periodic scan, ``actor`` None in the even
   from the next level up (county → city; never above the city), copied to that level's 纪检 (信访+纪检联合
   督办); the 督办单 is marked escalated.
 
-One row per matter per rung (a unique constraint, inserted in a savepoint) is what keeps two scans, or two
+One row per unit task and rung (a unique constraint, inserted in a savepoint) is what keeps two scans, or two
 consumers at once, from issuing anything twice. The people's actions: the unit's written feedback
 (``order_feedback``), and the 纪检's 约谈/通报/问责 (``order_record_discipline``) and closing
 (``order_close``) of a 挂牌督办. Each is keyword-only, atomic, locks the order, checks scope (→ 404) and
@@ -31,6 +31,7 @@ from django.db.models import F
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock
 from daiban.matters.actions.base import choice, require_text
+from daiban.matters.choices import ACTIVE_TASK_STATUSES
 from daiban.matters.errors import Conflict, NotAllowed, OutOfScope, WrongState
 from daiban.matters.models import Deadline, Matter, UnitTask, office_label
 from daiban.matters.selectors import matters_for
@@ -158,14 +159,14 @@ def locked(actor: User, order_id: int, expected_version: int | None) -> Iterator
 
 
 def _insert(order: SupervisionOrder) -> bool:
-    """Insert ``order`` with its number unless the matter already has this rung: the unique constraint
+    """Insert ``order`` with its number unless its task already has this rung: the unique constraint
     decides, in a savepoint (the number drawn is rolled back with it)."""
     try:
         with transaction.atomic():
             order.number = next_number(order.rung, order.region_path, order.issued_at.year)
             order.save(force_insert=True)
     except IntegrityError:
-        if not SupervisionOrder.objects.filter(matter_id=order.matter_id, rung=order.rung).exists():
+        if not SupervisionOrder.objects.filter(task_id=order.task_id, rung=order.rung).exists():
             raise  # some other constraint: a bug, not a duplicate
         return False
     return True
@@ -252,10 +253,27 @@ def order_escalate(*, order_id: int) -> SupervisionOrder | None:
         )
         if order is None or order.feedback_due >= today:
             return None
+        task = UnitTask.objects.filter(pk=order.task_id).first() if order.task_id else None
+        if task is not None and task.status not in ACTIVE_TASK_STATUSES:
+            # The unit is no longer responsible (its objection was upheld, or the task was withdrawn): the
+            # order ends here instead of being listed against it, and leaves the scan's range.
+            order.status = OrderStatus.CLOSED
+            record(
+                order,
+                None,
+                "close",
+                "交办任务已撤回（异议成立或改交他单位），督办结束",
+                {"task_status": task.status},
+            )
+            return None
         deadline = Deadline.objects.filter(pk=order.deadline_id).first() if order.deadline_id else None
         missing = order.status == OrderStatus.OPEN
         still_overdue = order.status == OrderStatus.ANSWERED and _is_overdue(deadline, today)
         if not (missing or still_overdue):
+            if order.status == OrderStatus.ANSWERED:
+                # Answered and the clock met: the order is done, and leaves the scan's range for good.
+                order.status = OrderStatus.CLOSED
+                record(order, None, "close", "已书面反馈且期限已满足，督办结束")
             return None
         matter = Matter.objects.get(pk=order.matter_id)
         up = next_level_up(order.issued_by)

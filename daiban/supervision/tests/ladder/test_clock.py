@@ -11,8 +11,10 @@ from django.test import override_settings
 from conftest import Personas, Tree
 from daiban.matters import actions
 from daiban.matters.actions import PetitionerInput
-from daiban.matters.models import Matter
+from daiban.matters.models import Deadline, Matter
+from daiban.matters.tests.factories import Flow
 from daiban.notify.models import Message
+from daiban.supervision import scan
 from daiban.supervision.actions.ladder import workdays_ahead
 from daiban.supervision.models import (
     OrderEvent,
@@ -136,8 +138,43 @@ def test_feedback_in_time_and_the_clock_met_stops_the_ladder(
     flow.act_task(actions.task_accept, personas.unit_handler, flow.lead_task(m), notice_method="written")
     assert scan_on(D(2026, 6, 26))["listed"] == 0
     order.refresh_from_db()
-    assert order.status == OrderStatus.ANSWERED
+    # Answered and the clock met: the order ends, and leaves the scan's range for good.
+    assert order.status == OrderStatus.CLOSED
+    assert [e.kind for e in order.events.all()][-1] == "close"
     assert not SupervisionOrder.objects.filter(rung=Rung.LISTED).exists()
+    assert not scan.escalation_range(D(2026, 7, 30)).exists()
+
+
+def test_an_upheld_objection_ends_the_order_and_the_next_unit_is_supervised_on_its_own(
+    tree: Tree,
+    personas: Personas,
+    outbox: Outbox,  # noqa: F811
+) -> None:
+    ladder = routed_with_leaders(tree, personas)
+    m = ladder.matter
+    flow = ladder.flow.on(2026, 6, 5)
+    task = flow.lead_task(m)
+    flow.act_task(
+        actions.task_object, personas.unit_handler, task, reasons="本事项不属于本单位职责，应由人社部门办理。"
+    )
+    # The routing level decides only after the unit's acceptance clock has passed: a 督办单 meanwhile.
+    scan_on(D(2026, 6, 17))
+    order = SupervisionOrder.objects.get(task=task, rung=Rung.ORDER)
+    flow = ladder.flow.on(2026, 6, 18)
+    flow.act_task(actions.task_objection_agree, personas.county_staff, task)
+    # Its feedback date passes: the order ends instead of being listed against a unit that was not responsible.
+    assert scan_on(D(2026, 6, 26))["listed"] == 0
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CLOSED
+    assert not SupervisionOrder.objects.filter(rung=Rung.LISTED).exists()
+    # Routed again, to 人社局, which also lets its clock pass: it gets its own 督办单.
+    flow = ladder.flow.on(2026, 6, 29)
+    m = Flow.fresh(m)
+    flow.act(actions.matter_route, personas.county_staff, m, lead_unit=tree.unit_hr_a)
+    second = flow.lead_task(Flow.fresh(m))
+    due = Deadline.objects.get(task=second, step="accept_notice").due_date
+    assert scan_on(due + datetime.timedelta(days=1))["orders"] == 1
+    assert SupervisionOrder.objects.get(task=second, rung=Rung.ORDER).unit == tree.unit_hr_a
 
 
 def test_feedback_given_but_still_overdue_is_listed(
