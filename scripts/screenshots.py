@@ -5,7 +5,8 @@
 
 Signs in as the demo accounts (password printed by ``make run``) and saves, for each width, the home page,
 the intake form, the matter list, one matter (the first in the list), the network page, a village agent's
-home, and the work before a petition (排查预防, the screening register, recording a visit, the sessions). It only reads:
+home, the work before a petition (排查预防, the screening register, recording a visit, the sessions), a unit's
+messages and the 纪检's supervision list. It only reads:
 nothing is submitted except the login form. Uses Debian's chromium (never downloads a browser).
 """
 
@@ -53,6 +54,8 @@ SHOTS = [
     Shot("screenings", "xinchengqu_zhongxin", "/screenings/"),
     Shot("visit-new", "suyala_daiban", "/visits/new/"),
     Shot("sessions", "xinchengqu_zhongxin", "/sessions/"),
+    Shot("messages", "xinchengqu_zhujian", "/messages/"),
+    Shot("supervision", "xinchengqu_jijian", "/supervision/"),
 ]
 
 
