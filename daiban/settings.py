@@ -64,7 +64,9 @@ INSTALLED_APPS = [
     "daiban.matters",
     "daiban.prevention",
     "daiban.notify",
+    "daiban.documents",
     "daiban.supervision",
+    "daiban.mediation",
     "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]
@@ -334,3 +336,12 @@ if not (
         "DAIBAN_NOTIFY_MAX_ATTEMPTS must be 1–20, DAIBAN_NOTIFY_RETRY_BASE_SECONDS at least 1, "
         "DAIBAN_NOTIFY_RESEND_MINUTES 1–59."
     )
+
+# Written instruments (daiban.documents). An administrator adjusts a kind's wording or header per county by
+# putting a template file in DOCUMENT_TEMPLATES_DIR/<county code>/<kind>.html (or default/<kind>.html for
+# all): see daiban/documents/templating.py and `manage.py document_templates`.
+DOCUMENT_TEMPLATES_DIR = Path(env_str("DAIBAN_DOCUMENT_TEMPLATES_DIR", str(VAR_DIR / "document_templates")))
+# The public address the petitioner's receipt points to (its QR code): the portal's lookup page.
+PUBLIC_BASE_URL = env_str("DAIBAN_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("DAIBAN_PUBLIC_BASE_URL must start with http:// or https://.")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("daiban.prevention.urls")),
     path("", include("daiban.supervision.urls")),
     path("", include("daiban.notify.urls")),
+    path("", include("daiban.documents.urls")),
 ]

@@ -145,6 +145,7 @@ class ServiceManner(models.TextChoices):
 
     DIRECT = "direct", "直接送达"
     MAIL = "mail", "邮寄送达"
+    SMS_WITH_COPY = "sms_copy", "短信告知并送达书面文书"
     ELECTRONIC = "electronic", "电子送达"
     LEFT = "left", "留置送达"
     ENTRUSTED = "entrusted", "委托送达"
