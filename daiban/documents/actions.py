@@ -280,6 +280,8 @@ def cancel(*, actor: User, document_id: int, expected_revision: int | None, reas
 
 def record_matter_service(*, actor: User, document: Document, served_on: datetime.date, manner: str) -> None:
     """The service was recorded on the matter itself (its 登记送达 step): mirror it on the document, once."""
+    if manner not in ServiceManner.values:
+        return
     try:
         with transaction.atomic():
             doc = Document.objects.select_for_update().get(pk=document.pk)

@@ -8,6 +8,8 @@ field (400)."""
 
 from __future__ import annotations
 
+import datetime
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -15,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,9 +31,10 @@ from daiban.documents import actions, kinds, rendering, selectors
 from daiban.documents import render as paper
 from daiban.documents.forms import ReasonForm, ScanForm, ServeForm, SignForm
 from daiban.documents.models import Document, DocumentStatus, Service
-from daiban.matters import panels
+from daiban.matters import hooks, panels
+from daiban.matters.choices import EventKind
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
-from daiban.matters.models import Matter
+from daiban.matters.models import Event, Matter
 from daiban.matters.views.actions import merge_errors
 
 T = TypeVar("T")
@@ -116,6 +119,29 @@ def connect() -> None:
     panels.register(
         panels.Panel("documents.list", order=5, template="documents/_matter.html", context=_panel)
     )
+    hooks.subscribe(_mirror_matter_service, [EventKind.SERVE])
+
+
+def _mirror_matter_service(happened: hooks.MatterEvent) -> None:
+    """A reply's service recorded on the matter page (登记送达) is the service of its issued opinion
+    document too: mirrored once, after commit (the document action itself records both at once)."""
+    event = Event.objects.filter(pk=happened.event_id).select_related("actor").first()
+    if event is None:
+        return
+    opinion = event.details.get("opinion")
+    served_on = event.details.get("served_on")
+    if not isinstance(opinion, int) or not isinstance(served_on, str):
+        return
+    doc = Document.objects.filter(
+        matter_id=happened.matter_id, source_key=f"opinion:{opinion}", status=DocumentStatus.ISSUED
+    ).first()
+    if doc is not None:
+        actions.record_matter_service(
+            actor=event.actor,
+            document=doc,
+            served_on=datetime.date.fromisoformat(served_on),
+            manner=str(event.details.get("manner", "")),
+        )
 
 
 @require_GET
@@ -216,10 +242,7 @@ def _filename(doc: Document, ext: str) -> str:
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"document.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
-    )
+    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -284,6 +307,8 @@ def _acting_page(
     allowed: Callable[[dict[str, Any]], bool],
 ) -> HttpResponse:
     doc = selectors.document_or_404(request.user, _pk(pk))
+    if not selectors.may_act(request.user, doc.matter):
+        raise PermissionDenied("只有承办本事项的人员可以办理文书。")
     ctx = _detail_context(request.user, doc)
     data = request.POST if request.method == "POST" else None
     form = make_form(doc, data)
@@ -299,7 +324,8 @@ def _acting_page(
         else:
             status = 400
     elif not allowed(ctx):
-        raise Http404
+        messages.info(request, "该文书当前不能办理此项（已签署、已送达、已作废或已被更正）。")
+        return redirect("documents:detail", doc.pk)
     ctx["form"] = form
     return render(request, template, ctx, status=status or 200)
 
