@@ -34,7 +34,7 @@ from daiban.documents.models import Document, DocumentStatus, Service
 from daiban.matters import hooks, panels
 from daiban.matters.choices import EventKind
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
-from daiban.matters.models import Event, Matter
+from daiban.matters.models import Event, Matter, Opinion
 from daiban.matters.views.actions import merge_errors
 
 T = TypeVar("T")
@@ -216,6 +216,11 @@ def _detail_context(user: User, doc: Document) -> dict[str, Any]:
         if root is not None:
             versions.append(root)
     newer = Document.objects.filter(supersedes=doc).first()
+    served_before = None
+    if service is None and doc.source_key.startswith("opinion:") and doc.source_key[8:].isdigit():
+        # The written reply was served (登记送达 on the matter page) before this copy was issued: its
+        # review window already runs from that day; this copy needs no service record of its own.
+        served_before = Opinion.objects.filter(pk=int(doc.source_key[8:]), served_on__isnull=False).first()
     return {
         "doc": doc,
         "kind": kind,
@@ -225,7 +230,12 @@ def _detail_context(user: User, doc: Document) -> dict[str, Any]:
         "older": versions,
         "newer": newer,
         "may_sign": acting and kind is not None and kind.signers is not None and not doc.is_signed,
-        "may_serve": acting and kind is not None and kind.served and service is None,
+        "may_serve": acting
+        and kind is not None
+        and kind.served
+        and service is None
+        and served_before is None,
+        "served_before": served_before,
         "may_change": acting,
         "signers": kind.signers(doc.data) if kind and kind.signers else [],
     }
@@ -242,7 +252,9 @@ def _filename(doc: Document, ext: str) -> str:
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
