@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 from django.utils import timezone
+from PIL import Image
 
-from daiban.documents import kinds, render, templating
+from daiban.documents import kinds, templating
 from daiban.documents.models import Document
+from daiban.documents.render.qr import data_uri_png, qr_data_uri
 
 PLACEHOLDER_NUMBER = "〔出具时自动编号〕"
 
 
 def cn_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _three_to_one(png: bytes) -> bytes:
+    """The signature on a transparent 3:1 canvas, centred vertically, so every signature prints at the same
+    height whatever its strokes' shape."""
+    with Image.open(io.BytesIO(png)) as img:
+        img = img.convert("RGBA")
+        w, h = img.size
+        width, height = max(w, 3 * h), max(h, -(-w // 3))
+        canvas = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+        canvas.paste(img, (0, (height - h) // 2))
+        out = io.BytesIO()
+        canvas.save(out, format="PNG", optimize=True)
+        return out.getvalue()
 
 
 def _signature_lines(kind: kinds.Kind, doc: Document | None, data: dict[str, Any]) -> list[dict[str, str]]:
@@ -29,7 +46,7 @@ def _signature_lines(kind: kinds.Kind, doc: Document | None, data: dict[str, Any
         lines.append(
             {
                 "label": label,
-                "img": render.data_uri_png(bytes(sig.png)) if sig else "",
+                "img": data_uri_png(_three_to_one(bytes(sig.png))) if sig else "",
                 "time": timezone.localtime(sig.signed_at).strftime("%Y年%m月%d日 %H:%M") if sig else "",
                 "on_paper": "已在纸质文书上签名（扫描件存档）" if scanned and not sig else "",
             }
@@ -54,7 +71,7 @@ def context(
         "issuer_name": issuer_name,
         "issued_on": cn_date(issued_on),
         "signatures": _signature_lines(kind, doc, data),
-        "qr": render.qr_data_uri(qr_url) if qr_url else "",
+        "qr": qr_data_uri(qr_url) if qr_url else "",
     }
 
 
