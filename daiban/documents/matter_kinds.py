@@ -34,7 +34,7 @@ from daiban.matters.choices import (
     Step,
     TaskRole,
 )
-from daiban.matters.models import Event, Matter, Opinion, UnitTask, office_label
+from daiban.matters.models import Event, Matter, Opinion, Review, UnitTask, office_label
 from daiban.network.models import ResponsibleUnit, ServiceOrganization
 from daiban.pii.fields import masked_id_number, masked_phone
 from daiban.regions import geometry
@@ -104,7 +104,8 @@ def _office_of(region: Region) -> dict[str, str]:
     }
 
 
-def _base(m: Matter) -> dict[str, Any]:
+def base_data(m: Matter) -> dict[str, Any]:
+    """The matter's common part of every kind's data (see the module's docstring); other apps' kinds reuse it."""
     links = list(m.petitioner_links.select_related("petitioner").order_by("-is_representative", "id"))
     people = [
         {
@@ -137,6 +138,9 @@ def _base(m: Matter) -> dict[str, Any]:
         "agent_office": office_label(agent_region),
         **_office_of(agent_region),
     }
+
+
+_base = base_data
 
 
 def _pk(source_key: str, prefix: str) -> int:
@@ -249,6 +253,10 @@ def _unit_or_network(user: User, m: Matter, source_key: str) -> bool:
     if source_key.startswith("opinion:") and user.role == Role.UNIT_HANDLER:
         op = Opinion.objects.filter(pk=_pk(source_key, "opinion")).first()
         return op is not None and op.unit_id == user.unit_id
+    if source_key.startswith("event:") and user.role == Role.UNIT_HANDLER:
+        # A unit's own record (its extension): the unit whose handler made it.
+        event = Event.objects.select_related("actor").filter(pk=_pk(source_key, "event"), matter=m).first()
+        return event is not None and event.actor.unit_id is not None and event.actor.unit_id == user.unit_id
     return _network_staff(user) or user.role == Role.LEADER
 
 
@@ -377,6 +385,16 @@ def _opinion_issuer(m: Matter, source_key: str) -> Issuer:
     return region_issuer(_user_office(op.issued_by, m.region))
 
 
+def _window_end(op: Opinion) -> str:
+    """The last day to ask for the next instance against ``op`` (as ``matters.deadlines.review_window_end``)."""
+    if not (op.served_on and op.review_limit):
+        return ""
+    try:
+        return cn_date(workcal.deadline_for(op.review_limit, op.served_on).due)
+    except workcal.TimeLimitError:
+        return ""
+
+
 def _opinion_data(m: Matter, source_key: str) -> dict[str, Any]:
     data = _base(m)
     op = Opinion.objects.select_related("unit", "issued_by__region").get(
@@ -391,13 +409,25 @@ def _opinion_data(m: Matter, source_key: str) -> dict[str, Any]:
     data["stage"] = op.stage
     data["next_instance"] = _NEXT.get(op.review_limit, "")
     data["review_limit"] = _limit_text(op.review_limit) if op.review_limit else ""
-    data["review_until"] = cn_date(m.review_window_until) if op.served_on and m.review_window_until else ""
+    # This opinion's own window (the matter's is that of its latest opinion), once its service is recorded.
+    data["review_until"] = _window_end(op)
     data["review_organ"] = (
         (op.unit.superior.name if op.unit and op.unit.superior_id and op.unit.superior else "")
         if op.review_limit
         else ""
     )
     data["final"] = op.stage == "reexam"
+    # A review (re-examination) opinion answers a request against the opinion before it.
+    review = Review.objects.filter(opinion=op).first()
+    data["requested_on"] = cn_date(review.requested_on) if review else ""
+    data["request_reason"] = review.reason if review else ""
+    previous = (
+        m.opinions.filter(pk__lt=op.pk).exclude(stage="local").select_related("unit").order_by("-pk").first()
+        if op.stage in ("review", "reexam")
+        else None
+    )
+    data["previous_handler"] = previous.unit.name if previous and previous.unit else ""
+    data["previous_issued_on"] = cn_date(previous.issued_at) if previous else ""
     return data
 
 
@@ -435,8 +465,15 @@ def _follow_up_data(m: Matter, source_key: str) -> dict[str, Any]:
     data["service"] = label(Satisfaction, details.get("service"))
     data["unit"] = label(Satisfaction, details.get("unit"))
     data["note"] = str(details.get("note", ""))
+    # Who handled it: the unit (or office) of the latest written opinion; the running lead task otherwise.
+    latest = rules.latest_opinion(m)
     lead = rules.lead_task(m)
-    data["handler"] = lead.unit.name if lead else m.holder_label
+    if latest is not None:
+        data["handler"] = (
+            latest.unit.name if latest.unit else office_label(_user_office(latest.issued_by, m.region))
+        )
+    else:
+        data["handler"] = lead.unit.name if lead else m.holder_label
     return data
 
 

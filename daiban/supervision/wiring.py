@@ -9,7 +9,12 @@ AREAS = ("ladder", "consultations")
 
 
 def connect() -> None:
-    from daiban.supervision import tasks  # noqa: F401  (registers the periodic tasks with the queue)
+    from daiban.supervision import (
+        documents,
+        tasks,  # noqa: F401  (registers the periodic tasks with the queue)
+    )
+
+    documents.register()  # the 督办单 as a written instrument (daiban.documents)
 
     for area in AREAS:
         module = import_module(f"daiban.supervision.views.{area}")
