@@ -424,7 +424,6 @@ def mediation_agreement(w: World) -> Case:
         place="苏雅拉社区调解室",
         facts="小区改造后楼道管线未恢复，雨天漏水。",
         issues="维修责任。",
-        copies=3,
         mediator_names="赵调解员",
         parties=[
             PartyInput("jia", NAME, "苏雅拉社区居民", petitioner.pk),
