@@ -11,6 +11,13 @@ from conftest import Personas, Tree, make_user
 from daiban.accounts.models import Role, User
 from daiban.matters.tests.factories import Flow
 from daiban.network.models import ResponsibleUnit, UnitDomain
+from tests.browser.conftest import (  # noqa: F401  (the browser fixtures, for test_phone)
+    browser,
+    new_context,
+    server,
+    static_watch,
+    time_limits,
+)
 
 
 @pytest.fixture

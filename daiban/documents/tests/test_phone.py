@@ -19,16 +19,7 @@ from conftest import Personas, Tree
 from daiban.core import clock
 from daiban.documents.models import Document
 from daiban.matters.tests.factories import Flow
-from tests.browser.conftest import (  # noqa: F401  (the browser fixtures)
-    PHONE,
-    browser,
-    login,
-    new_context,
-    no_horizontal_scroll,
-    server,
-    static_watch,
-    time_limits,
-)
+from tests.browser.conftest import PHONE, login, no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
 
@@ -53,9 +44,10 @@ def _download(page: Any, test_id: str) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
-def test_issue_sign_and_download_on_a_phone(request: Any, tree: Tree, personas: Personas) -> None:
-    base: str = request.getfixturevalue("server")
-    make_context: Any = request.getfixturevalue("new_context")
+def test_issue_sign_and_download_on_a_phone(
+    new_context: Any, server: str, tree: Tree, personas: Personas
+) -> None:
+    base, make_context = server, new_context
     flow = Flow(tree, personas, start=clock.now())
     m = flow.at_village()
     page = make_context(
