@@ -6,6 +6,15 @@ consultations …), so that ``matters`` knows none of them. An app registers in 
 
 ``context(user, matter)`` returns the section's context (the template sees it as ``panel``), or None to
 leave it out for that user. It must read through the user's scope like every other read.
+
+A *hint* is the same for an action's page: a note shown above the form of the actions it names (mediation
+shows how the parties performed their agreement above 办结, where the closer says whether the matter is
+resolved)::
+
+    panels.register_hint(panels.Hint("mediation.close", actions=frozenset({"close"}),
+                                     template="mediation/_close_hint.html", context=close_hint))
+
+The template sees the context as ``hint``.
 """
 
 from __future__ import annotations
@@ -46,4 +55,35 @@ def panels_for(user: User, matter: Matter) -> list[Shown]:
         context = panel.context(user, matter)
         if context is not None:
             shown.append(Shown(panel, context))
+    return shown
+
+
+@dataclass(frozen=True)
+class Hint:
+    key: str
+    actions: frozenset[str]  # the workflow keys of the action pages it is shown on
+    template: str
+    context: Callable[[User, Matter], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class ShownHint:
+    hint: Hint
+    context: dict[str, Any]
+
+
+_hints: dict[str, Hint] = {}
+
+
+def register_hint(hint: Hint) -> None:
+    _hints[hint.key] = hint
+
+
+def hints_for(user: User, matter: Matter, action: str) -> list[ShownHint]:
+    shown = []
+    for hint in sorted(_hints.values(), key=lambda h: h.key):
+        if action in hint.actions:
+            context = hint.context(user, matter)
+            if context is not None:
+                shown.append(ShownHint(hint, context))
     return shown

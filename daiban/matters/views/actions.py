@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from daiban.accounts.http import AuthedRequest
-from daiban.matters import workflow
+from daiban.matters import panels, workflow
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
 from daiban.matters.views.access import matter_or_404
 
@@ -76,7 +76,14 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     return render(
         request,
         "matters/action.html",
-        {"matter": matter, "form": form, "spec": spec, "action": action, "task": task},
+        {
+            "matter": matter,
+            "form": form,
+            "spec": spec,
+            "action": action,
+            "task": task,
+            "hints": panels.hints_for(user, matter, action),
+        },
         status=status,
     )
 
