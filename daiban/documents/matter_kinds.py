@@ -14,6 +14,7 @@ ID and phone numbers appear masked only (150102********1234): a document is hand
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -79,9 +80,10 @@ def unit_issuer(unit: ResponsibleUnit) -> Issuer:
     short = unit.name
     for prefix in (region.name, "呼和浩特市"):
         short = short.removeprefix(prefix)
-    return Issuer(
-        key=f"unit:{unit.pk}", name=unit.name, abbr=(short[:2] or unit.name[:2]) + "信", county_code=county
-    )
+    # The unit's region's first character, so that the 住建局 of two counties and of the city do not
+    # number alike (新住房信, 托住房信, 呼住房信).
+    abbr = region.name[:1] + (short[:2] or unit.name[:2]) + "信"
+    return Issuer(key=f"unit:{unit.pk}", name=unit.name, abbr=abbr, county_code=county)
 
 
 def _user_office(user: User, fallback: Region) -> Region:
@@ -117,7 +119,7 @@ def base_data(m: Matter) -> dict[str, Any]:
         }
         for link in links
     ]
-    names = "、".join(p["name"] for p in people)
+    names = "、".join(str(p["name"]) for p in people)
     agent = m.responsible_agent
     agent_region = _user_office(agent, m.region)
     return {
@@ -362,7 +364,7 @@ _STAGES = {"handling": "处理意见书", "local": "处理意见书", "review": 
 _NEXT = {"review_request": "复查", "reexam_request": "复核"}
 
 
-def _opinion_sources(stages: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _opinion_sources(stages: tuple[str, ...]) -> Callable[[Matter], list[Source]]:
     def sources(m: Matter) -> list[Source]:
         rows = [o for o in m.opinions.select_related("unit").all() if o.stage in stages]
         return [

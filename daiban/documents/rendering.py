@@ -23,8 +23,8 @@ def cn_date(day: datetime.date) -> str:
 def _three_to_one(png: bytes) -> bytes:
     """The signature on a transparent 3:1 canvas, centred vertically, so every signature prints at the same
     height whatever its strokes' shape."""
-    with Image.open(io.BytesIO(png)) as img:
-        img = img.convert("RGBA")
+    with Image.open(io.BytesIO(png)) as opened:
+        img = opened.convert("RGBA")
         w, h = img.size
         width, height = max(w, 3 * h), max(h, -(-w // 3))
         canvas = Image.new("RGBA", (width, height), (255, 255, 255, 0))

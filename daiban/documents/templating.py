@@ -43,13 +43,17 @@ def templates_dir() -> Path:
     return Path(settings.DOCUMENT_TEMPLATES_DIR)
 
 
-@cache
 def _engine() -> Engine:
+    return _engine_for(str(templates_dir()))
+
+
+@cache
+def _engine_for(directory: str) -> Engine:
     return Engine(
         dirs=[],
         app_dirs=False,
         loaders=[
-            ("django.template.loaders.filesystem.Loader", [str(templates_dir())]),
+            ("django.template.loaders.filesystem.Loader", [directory]),
             "django.template.loaders.app_directories.Loader",
         ],
         libraries={},
@@ -72,7 +76,7 @@ def find(kind: str, county_code: str) -> Found:
     engine = _engine()
     template = engine.select_template(candidates(kind, county_code))
     origin = template.origin
-    return Found(name=origin.template_name or origin.name, source=template.source)
+    return Found(name=str(origin.template_name or origin.name), source=template.source)
 
 
 def builtin_source(kind: str) -> str:

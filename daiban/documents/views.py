@@ -251,7 +251,7 @@ def _filename(doc: Document, ext: str) -> str:
     return f"{doc.title}-{doc.number_label}.{ext}"
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def _attachment(content: bytes, content_type: str, filename: str) -> FileResponse:
     response = FileResponse(
         io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
     )
@@ -260,14 +260,14 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 
 
 @require_GET
-def pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+def pdf(request: AuthedRequest, pk: int) -> FileResponse:
     doc = selectors.document_or_404(request.user, _pk(pk))
     content = paper.render_pdf(_watermarked(doc), title=f"{doc.title} {doc.number_label}")
     return _attachment(content, "application/pdf", _filename(doc, "pdf"))
 
 
 @require_GET
-def docx(request: AuthedRequest, pk: int) -> HttpResponse:
+def docx(request: AuthedRequest, pk: int) -> FileResponse:
     doc = selectors.document_or_404(request.user, _pk(pk))
     content = paper.render_docx(_watermarked(doc), title=f"{doc.title} {doc.number_label}")
     return _attachment(
@@ -291,7 +291,7 @@ def _note(text: str) -> str:
 
 
 @require_GET
-def scan_file(request: AuthedRequest, pk: int) -> HttpResponse:
+def scan_file(request: AuthedRequest, pk: int) -> FileResponse:
     doc = selectors.document_or_404(request.user, _pk(pk))
     if not doc.scan:
         raise Http404

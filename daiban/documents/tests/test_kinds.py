@@ -133,7 +133,7 @@ def acceptance_notice(w: World) -> Case:
         m,
         f"task:{task.pk}",
         w.p.unit_handler,
-        "住房信受〔2026〕1号",
+        "新住房信受〔2026〕1号",
         ["新城区住房和城乡建设局", "2026年6月2日", "60个自然日", due(m, Step.HANDLING), "第三十四条"],
         ["简易办理程序"],
     )
@@ -236,7 +236,7 @@ def extension_notice(w: World) -> Case:
         m,
         f"event:{event.pk}",
         w.p.unit_handler,
-        "住房信延〔2026〕1号",
+        "新住房信延〔2026〕1号",
         ["20日", "局长赵明", "联合调查核实", due(m, Step.HANDLING), "第三十四条"],
     )
 
@@ -249,7 +249,7 @@ def handling_opinion(w: World) -> Case:
         m,
         f"opinion:{op.pk}",
         w.p.unit_handler,
-        "住房信处〔2026〕1号",
+        "新住房信处〔2026〕1号",
         [
             "予以支持",
             "反映情况属实",
@@ -297,7 +297,7 @@ def review_opinion(w: World) -> Case:
         m,
         f"opinion:{op.pk}",
         w.organs.city_housing_handler,
-        "住房信复查〔2026〕1号",
+        "呼住房信复查〔2026〕1号",
         [
             "新城区住房和城乡建设局",  # whose handling opinion was reviewed
             cn_date(requested),
@@ -321,7 +321,7 @@ def reexam_opinion(w: World) -> Case:
         m,
         f"opinion:{op.pk}",
         w.organs.city_gov_handler,
-        "人民信复核〔2026〕1号",
+        "呼人民信复核〔2026〕1号",
         ["呼和浩特市住房和城乡建设局", "不予支持", "终结意见", "不再受理", "第三十六条"],
         ["自收到本意见书之日起", "请求复查"],
     )
@@ -595,7 +595,7 @@ def test_numbers_run_without_gaps_per_issuer_kind_and_year(world: World) -> None
         issue(flow, p.unit_handler, m, "acceptance_notice", source_keys("acceptance_notice", m)[0]).number
         for m in accepted
     ]
-    assert numbers == ["住房信受〔2026〕1号", "住房信受〔2026〕2号", "住房信受〔2026〕3号"]
+    assert numbers == ["新住房信受〔2026〕1号", "新住房信受〔2026〕2号", "新住房信受〔2026〕3号"]
     # Another kind of the same issuer, and the same kind of another issuer, count on their own.
     first = accepted[0]
     assert issue(flow, p.county_staff, first, "receipt", "").number == "新信代回〔2026〕1号"
@@ -605,7 +605,7 @@ def test_numbers_run_without_gaps_per_issuer_kind_and_year(world: World) -> None
     flow.on(2027, 1, 4)
     later = flow.handling(**another_person(5))
     key = source_keys("acceptance_notice", later)[0]
-    assert issue(flow, p.unit_handler, later, "acceptance_notice", key).number == "住房信受〔2027〕1号"
+    assert issue(flow, p.unit_handler, later, "acceptance_notice", key).number == "新住房信受〔2027〕1号"
     serials = list(
         Document.objects.filter(kind="acceptance_notice", year=2026)
         .order_by("serial")
@@ -663,7 +663,7 @@ def test_a_correction_is_version_2_with_the_same_number_and_supersedes(world: Wo
     old = Document.objects.get(pk=doc.pk)
     assert old.status == DocumentStatus.SUPERSEDED
     assert (v2.number, v2.serial, v2.version, v2.supersedes_id) == (old.number, old.serial, 2, old.pk)
-    assert v2.status == DocumentStatus.ISSUED and v2.number_label == "住房信处〔2026〕1号（更正第1版）"
+    assert v2.status == DocumentStatus.ISSUED and v2.number_label == "新住房信处〔2026〕1号（更正第1版）"
     assert v2.correction_reason == "补充复查期限"
     assert until in v2.body_html and f"最后一日为{until}" in v2.body_html
     assert until not in old.body_html
@@ -672,7 +672,7 @@ def test_a_correction_is_version_2_with_the_same_number_and_supersedes(world: Wo
     op2 = second.opinions.get(stage="handling")
     assert (
         issue(flow, p.unit_handler, second, "handling_opinion", f"opinion:{op2.pk}").number
-        == "住房信处〔2026〕2号"
+        == "新住房信处〔2026〕2号"
     )
     check_paper(v2, [v2.number, NAME, until], tmp_path)
 
@@ -684,10 +684,10 @@ def test_a_correction_is_version_2_with_the_same_number_and_supersedes(world: Wo
 def county_templates(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "document_templates"
     folder.mkdir()
-    templating._engine.cache_clear()  # the engine keeps the folder it was made with
+    templating._engine_for.cache_clear()  # the engine keeps the folder it was made with
     with override_settings(DOCUMENT_TEMPLATES_DIR=folder):
         yield folder
-    templating._engine.cache_clear()
+    templating._engine_for.cache_clear()
 
 
 def test_a_county_template_applies_to_new_documents_only(world: World, county_templates: Path) -> None:
