@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("daiban.supervision.urls")),
     path("", include("daiban.notify.urls")),
     path("", include("daiban.documents.urls")),
+    path("", include("daiban.mediation.urls")),
 ]

@@ -31,6 +31,7 @@ KINDS: dict[str, Kind] = {
         Kind("listed_supervision", "挂牌督办", sms_default=True, ignores_quiet_hours=True),
         Kind("inspection", "督查件", sms_default=True),
         Kind("consultation", "专家研判"),
+        Kind("mediation", "调解协议（司法确认、履行提醒）"),
     )
 }
 

@@ -1,0 +1,13 @@
+"""Fixtures of the mediation tests: a flow on a moving frozen clock (Monday 2026-06-01 onwards)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Personas, Tree
+from daiban.matters.tests.factories import Flow
+
+
+@pytest.fixture
+def flow(tree: Tree, personas: Personas) -> Flow:
+    return Flow(tree, personas)
