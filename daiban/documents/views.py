@@ -85,6 +85,7 @@ class KindRows:
 def documents_of(user: User, matter: Matter) -> list[KindRows]:
     docs = list(
         Document.objects.filter(matter=matter, kind__in=[k.key for k in selectors.visible_kinds(user)])
+        .defer("data", "body_html", "template_source")  # the list shows none of the frozen content
         .select_related("issued_by")
         .prefetch_related("services")
         .order_by("issued_at", "id")
