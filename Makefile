@@ -8,7 +8,7 @@ WORKERS ?= 3
 # The task queue's consumer, started beside the web server by `make run`.
 CONSUMER = $(BIN)/python manage.py run_huey --quiet
 
-.PHONY: run test serve setup lint check system-deps demo clean-db bench
+.PHONY: run test serve setup lint check system-deps runtime-deps demo clean-db bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ setup: $(VENV)/.installed var/local.env
 ## make run: install, migrate, load the Hohhot demo and print its logins (only where var/local.env says
 ## DAIBAN_LOAD_DEMO=1, and only on an empty database), serve: gunicorn, and beside it the task queue's
 ## consumer (Huey: periodic early-warning scan …). Ctrl-C stops both; if either stops, so does the other.
-run: setup
+run: setup runtime-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo
@@ -51,6 +51,9 @@ lint: setup
 
 system-deps:
 	@scripts/install_system_deps.sh
+
+runtime-deps:
+	@scripts/install_system_deps.sh --runtime
 
 ## make bench: the matter list (bench/run.py); BENCH=screenings for the screening register (bench/screenings.py).
 BENCH ?= run
