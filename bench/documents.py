@@ -100,6 +100,7 @@ def _fill_documents() -> None:
             DocumentSequence.objects.update_or_create(
                 issuer_key=f"region:{county}", kind="receipt", year=2026, defaults={"last": last}
             )
+    with connection.cursor() as cursor:  # fresh statistics (VACUUM cannot run inside a transaction)
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"inserted {Document.objects.count() - have:,} documents in {time.perf_counter() - t0:.0f} s")
 
