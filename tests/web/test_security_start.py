@@ -72,6 +72,7 @@ def test_the_local_demo_environment_loads_the_demo_and_prints_its_logins(
         "load_demo_matters",
         "load_demo_prevention",
         "load_demo_supervision",
+        "load_demo_mediation",
         "demo_logins",
     ]
 
