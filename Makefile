@@ -30,7 +30,7 @@ run: setup runtime-deps
 	$(BIN)/python manage.py load_demo
 	@echo "服务地址：http://$(HOST):$(PORT)/（后台任务队列随之启动）"
 	@$(CONSUMER) & queue=$$!; \
-	$(BIN)/gunicorn daiban.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	$(BIN)/gunicorn daiban.wsgi:application --config python:daiban.gunicorn_conf --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--logger-class daiban.pii.gunicorn_logging.AccessLogger \
 		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \
 		--forwarded-allow-ips 127.0.0.1 & web=$$!; \

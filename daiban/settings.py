@@ -212,6 +212,9 @@ LOGGING = {
         # Request logs carry URLs only; URLs never carry personal data (see daiban/pii).
         "django.request": {"level": "WARNING"},
         "axes.apps": {"level": "WARNING"},  # a version banner at every start of every command
+        # WeasyPrint reports each of its layout steps at INFO: several lines for every PDF.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
