@@ -183,7 +183,11 @@ class IntakeForm(forms.Form):
         label="人数", min_value=1, max_value=10000, required=False, help_text="5 人以上为集体访"
     )
     leader = formfields.ModelChoiceField(label="接访领导", queryset=User.objects.none(), required=False)
-    consent = forms.BooleanField(label="信访人同意并已签署代办委托", required=False)
+    consent = forms.BooleanField(
+        label="信访人同意由代办员代办",
+        required=False,
+        help_text="登记后在事项页“文书”中出具代办委托书，请信访人当面用手指签名，或上传纸质签字件",
+    )
     photos = MultipleFileField(label="照片或材料", required=False)
     # Art. 19: when the person has open matters, the agent says whether this visit repeats one of them.
     decision = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -99,7 +99,7 @@ def test_intake_on_a_phone(phone: Any, server: str, personas: Personas) -> None:
     assert Matter.objects.count() == 0
 
     me.fill("联系电话", "13904711234")
-    me.check("信访人同意并已签署代办委托")
+    me.check("信访人同意由代办员代办")
     me.tap("提交登记")
     page.wait_for_url(re.compile(r"/matters/\d+/$"))
     matter = Matter.objects.get()

@@ -80,7 +80,7 @@ def test_wang_renovation_story(new_context: Any, server: str, tree: Tree, person
     page.get_by_label("反映内容").fill("小区改造后楼道管线未恢复，雨天漏水。")
     page.get_by_label("诉求").fill("请尽快修复并明确责任单位。")
     page.get_by_label("内容分类").select_option(label="城乡建设")
-    page.get_by_label("信访人同意并已签署代办委托").check()
+    page.get_by_label("信访人同意由代办员代办").check()
     page.get_by_role("button", name="提交登记").click()
     page.wait_for_url(re.compile(r"/matters/\d+/$"))
 

@@ -83,7 +83,7 @@ def test_a_door_to_door_visit_finds_a_conflict_that_becomes_a_matter(
     page.get_by_label("联系电话").fill("13904711234")
     page.get_by_label("身份证号码").fill(WANG_ID)
     page.get_by_label("诉求").fill("请协调李家把排水沟改回原位。")
-    page.get_by_label("信访人同意并已签署代办委托").check()
+    page.get_by_label("信访人同意由代办员代办").check()
     page.get_by_role("button", name="提交登记").tap()
     page.wait_for_url(re.compile(r"/matters/\d+/$"))
     matter = Matter.objects.get()
