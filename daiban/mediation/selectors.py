@@ -248,7 +248,7 @@ def judicial_text(agreement: Agreement, today: datetime.date) -> str:
         return "未登记司法确认情况。"
     if today > until:
         return f"申请期限已于 {_cn(until)} 届满，未登记是否申请司法确认。"
-    return f"双方可于 {_cn(until)} 前共同向人民法院申请司法确认（还有 {(until - today).days} 天），尚未登记。"
+    return f"双方可在 {_cn(until)} 之前（含当日）共同向人民法院申请司法确认（还有 {(until - today).days} 天），尚未登记。"
 
 
 def _cn(day: datetime.date | None) -> str:

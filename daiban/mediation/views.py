@@ -20,6 +20,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.accounts.http import AuthedRequest
@@ -262,7 +263,10 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     matter = _matter_or_404(user, pk)
     _require_start(user, matter)
-    initial: dict[str, Any] = {"held_on": clock.today(), "held_time": clock.now().strftime("%H:%M")}
+    initial: dict[str, Any] = {
+        "held_on": clock.today(),
+        "held_time": timezone.localtime(clock.now()).strftime("%H:%M"),
+    }
     if request.method != "POST":
         last = MediationSession.objects.filter(dossier__matter_id=matter.pk).order_by("-held_at").first()
         if last is not None:
