@@ -98,11 +98,11 @@ def issue(*, actor: User, matter_id: int, kind: str, source_key: str = "") -> Do
             raise OutOfScope
         # The matter's row lock orders concurrent issues for it (one valid document per source).
         matter = Matter.objects.select_for_update().get(pk=matter_id)
-        if not selectors.may_issue(actor, matter, k, source_key):
-            raise NotAllowed(f"您不能出具本事项的{k.label}。")
         sources = {s.key: s for s in k.sources(matter)}
         if source_key not in sources:
             raise WrongState(f"本事项目前没有可出具{k.label}的办理记录。")
+        if not selectors.may_issue(actor, matter, k, source_key):
+            raise NotAllowed(f"您不能出具本事项的{k.label}。")
         if Document.objects.filter(
             matter=matter, kind=k.key, source_key=source_key, status=DocumentStatus.ISSUED
         ).exists():
@@ -173,14 +173,18 @@ def attach_scan(
             raise WrongState(f"{doc.title}无需当事人签名。")
         if doc.is_signed:
             raise WrongState("该文书已签署，签署后不能更改；内容有误请“更正”后重新签署。")
-        doc.scan.save(f"{doc.pk}-{doc.version}.{_EXT[content_type]}", scan, save=False)
         doc.scan_content_type = content_type
         doc.signed_at = clock.now()
         doc.signed_by_agent = actor
-        _freeze(doc)
-        if kind.on_signed is not None:
+        if kind.on_signed is not None:  # may refuse: before the file is stored
             kind.on_signed(actor, doc)
-        _event(doc, actor, "scan", "上传纸质签字件扫描件", {"content_type": content_type})
+        doc.scan.save(f"{doc.pk}-{doc.version}.{_EXT[content_type]}", scan, save=False)
+        try:
+            _freeze(doc)
+            _event(doc, actor, "scan", "上传纸质签字件扫描件", {"content_type": content_type})
+        except BaseException:  # the row is rolled back: take the stored scan (personal data) with it
+            doc.scan.delete(save=False)
+            raise
     return doc
 
 
@@ -211,8 +215,11 @@ def serve(
         _require_valid(doc)
         if not kind.served:
             raise WrongState(f"{doc.title}不需要送达信访人。")
-        if Service.objects.filter(document=doc).exists():
-            raise WrongState("该文书的送达已经登记。")
+        earlier = served_before(doc)
+        if earlier is not None:
+            raise WrongState(f"该书面文书已于 {earlier:%Y年%m月%d日} 登记送达，不再重复登记。")
+        if not selectors.may_serve(actor, doc.matter, kind, doc.source_key):
+            raise NotAllowed(f"您不能登记本事项{kind.label}的送达。")
         if served_on > clock.today():
             raise fail("served_on", "送达日期不能晚于今天。")
         issued = timezone.localdate(doc.issued_at)
@@ -237,6 +244,25 @@ def serve(
             {"served_on": served_on.isoformat(), "manner": manner},
         )
     return service
+
+
+def served_before(doc: Document) -> datetime.date | None:
+    """The day this document, an earlier version of it, or the record it answers was served (None: not
+    yet): one service per written reply, whichever page recorded it."""
+    row = (
+        Service.objects.filter(
+            document__matter_id=doc.matter_id, document__kind=doc.kind, document__source_key=doc.source_key
+        )
+        .order_by("served_on")
+        .values_list("served_on", flat=True)
+        .first()
+    )
+    if row is not None:
+        return row
+    kind = kinds.get(doc.kind)
+    if kind is not None and kind.served_elsewhere is not None:
+        return kind.served_elsewhere(doc.matter, doc.source_key)
+    return None
 
 
 def correct(*, actor: User, document_id: int, expected_revision: int | None, reason: str) -> Document:
@@ -269,7 +295,10 @@ def cancel(*, actor: User, document_id: int, expected_revision: int | None, reas
     """作废: the document no longer counts; its number stays used, with the reason."""
     reason = require_text("reason", reason, "作废理由", 500)
     with _locked(actor, document_id, expected_revision) as doc:
+        kind = _kind(doc.kind)
         _require_valid(doc)
+        if not selectors.may_issue(actor, doc.matter, kind, doc.source_key):
+            raise NotAllowed(f"只有可以出具{kind.label}的人员才能作废它。")
         doc.status = DocumentStatus.CANCELLED
         doc.cancelled_at = clock.now()
         doc.cancelled_by = actor

@@ -18,6 +18,7 @@ issued: the document never changes afterwards, however the matter goes on.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -39,10 +40,14 @@ class Source:
 class Issuer:
     """The organisation that issues (and numbers) a document: a network office or a responsible unit."""
 
-    key: str  # "region:150102" | "unit:17": the numbering sequence's owner
+    key: str  # "region:150102" | "unit:17": the numbering sequence's owner, and who may issue
     name: str  # 呼和浩特市新城区信访代办中心
-    abbr: str  # 新信代: the 机关代字 of its numbers
+    abbr_of: Callable[[], str]  # 新信代: the 机关代字 of its numbers (worked out only when numbering)
     county_code: str  # whose templates it uses ("" for a city-level issuer: the default templates)
+
+    @property
+    def abbr(self) -> str:
+        return self.abbr_of()
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,13 @@ class Kind:
     served: bool = False
     # Responsible units see it (the opinions and orders they are party to); otherwise network staff only.
     units_see: bool = True
+    # Only the network's own staff (agents, the city) see it — it carries the petitioner's lookup code.
+    staff_only: bool = False
+    # When its service was already recorded elsewhere (an opinion served on the matter page), that date:
+    # the document then needs no service of its own. None: only the document's own service counts.
+    served_elsewhere: Callable[[Matter, str], datetime.date | None] | None = None
+    # May ``user`` record its service? (beyond acting on the matter). None: whoever acts on the matter.
+    may_serve: Callable[[User, Matter, str], bool] | None = None
     # After its service is recorded, what happens on the matter (the review window opens from it):
     # ``on_served(actor, matter, source_key, served_on, manner, note)`` runs inside the service action's
     # transaction; raising an ActionError or ValidationError undoes the service record.

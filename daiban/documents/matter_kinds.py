@@ -35,6 +35,7 @@ from daiban.matters.choices import (
     Step,
     TaskRole,
 )
+from daiban.matters.errors import ActionError
 from daiban.matters.models import Event, Matter, Opinion, Review, UnitTask, office_label
 from daiban.network.models import ResponsibleUnit, ServiceOrganization
 from daiban.pii.fields import masked_id_number, masked_phone
@@ -54,36 +55,76 @@ def cn_date(day: datetime.date | datetime.datetime | None) -> str:
 # ------------------------------------------------------------------------------------------ issuers
 
 
-def _abbr(region: Region) -> str:
-    """The 机关代字 of a network office: the first character of each level below the city, then 信代
-    (新城区 → 新信代; 东街街道 in 新城区 → 新东信代); the city's own office: 呼信."""
+def unique_prefix(name: str, others: list[str], minimum: int = 1) -> str:
+    """The shortest start of ``name`` (at least ``minimum`` characters) that starts none of ``others``:
+    东街街道 beside 东风路街道 and 东河街道 → 东街. A name that is another's start is used whole."""
+    others = [o for o in others if o != name]
+    for n in range(minimum, len(name) + 1):
+        if not any(o.startswith(name[:n]) for o in others):
+            return name[:n]
+    return name
+
+
+def _chain(region: Region) -> str:
+    """Each level below the city, by the shortest start of its name that its siblings do not share:
+    新城区 → 新; 东街街道 in 新城区 → 新东街 (beside 东风路街道). So no two offices share a 机关代字, and no
+    two of their documents print the same number."""
     codes = geometry.codes(region.path)
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    below_city = [names.get(c, "") for c in codes[1:]]
-    if not below_city:
-        return f"{region.name[:1]}信"
-    return "".join(n[:1] for n in below_city if n) + "信代"
+    rows = list(Region.objects.filter(code__in=codes[1:]).values_list("code", "name", "parent_id"))
+    by_code: dict[str, tuple[str, int | None]] = {code: (name, parent) for code, name, parent in rows}
+    parents = {parent for _, _, parent in rows}
+    siblings: dict[int, list[str]] = {}
+    for parent, name in Region.objects.filter(parent_id__in=parents).values_list("parent_id", "name"):
+        siblings.setdefault(parent, []).append(name)
+    parts = []
+    for code in codes[1:]:
+        name, parent_id = by_code.get(code, ("", None))
+        if name:
+            parts.append(unique_prefix(name, siblings.get(parent_id, []) if parent_id is not None else []))
+    return "".join(parts)
+
+
+def _abbr(region: Region) -> str:
+    """The 机关代字 of a network office: its chain of levels below the city, then 信代 (新城区 → 新信代;
+    苏雅拉社区 of 呼伦路街道 → 新呼苏信代); the city's own office: 呼信."""
+    chain = _chain(region)
+    return f"{chain}信代" if chain else f"{region.name[:1]}信"
 
 
 def region_issuer(region: Region) -> Issuer:
     return Issuer(
         key=f"region:{region.code}",
         name=office_label(region),
-        abbr=_abbr(region),
+        abbr_of=lambda: _abbr(region),
         county_code=geometry.county_code(region.path),
     )
 
 
-def unit_issuer(unit: ResponsibleUnit) -> Issuer:
-    region = unit.region
-    county = geometry.county_code(region.path) if region.level >= Level.COUNTY else ""
-    short = unit.name
+def _short_name(unit_name: str, region: Region) -> str:
+    short = unit_name
     for prefix in (region.name, "呼和浩特市"):
         short = short.removeprefix(prefix)
-    # The unit's region's first character, so that the 住建局 of two counties and of the city do not
-    # number alike (新住房信, 托住房信, 呼住房信).
-    abbr = region.name[:1] + (short[:2] or unit.name[:2]) + "信"
-    return Issuer(key=f"unit:{unit.pk}", name=unit.name, abbr=abbr, county_code=county)
+    return short or unit_name
+
+
+def unit_issuer(unit: ResponsibleUnit) -> Issuer:
+    """A unit numbers as its region's chain (the city's first character for a city unit) and the shortest
+    start (two characters at least) of its name that the other units of its region do not share:
+    新住房信 (新城区住建局), 托住房信, 呼住房信, 新呼司法信 (呼伦路街道司法所)."""
+    region = unit.region
+    county = geometry.county_code(region.path) if region.level >= Level.COUNTY else ""
+
+    def abbr() -> str:
+        others = [
+            _short_name(n, region)
+            for n in ResponsibleUnit.objects.filter(region=region)
+            .exclude(pk=unit.pk)
+            .values_list("name", flat=True)
+        ]
+        short = unique_prefix(_short_name(unit.name, region), others, minimum=2)
+        return (_chain(region) or region.name[:1]) + short + "信"
+
+    return Issuer(key=f"unit:{unit.pk}", name=unit.name, abbr_of=abbr, county_code=county)
 
 
 def _user_office(user: User, fallback: Region) -> Region:
@@ -143,6 +184,64 @@ def base_data(m: Matter) -> dict[str, Any]:
 
 
 _base = base_data
+
+
+# The records that kinds are issued for, read once for a matter instance however many kinds ask (the
+# matter page lists every kind's sources): its tasks with their units, its opinions, and the events that
+# documents answer.
+_SOURCE_EVENTS = [
+    EventKind.START_LOCAL,
+    EventKind.NOT_ACCEPT,
+    EventKind.GUIDE_LEGAL,
+    EventKind.EXTEND,
+    EventKind.FOLLOW_UP,
+]
+
+
+def _memo(m: Matter) -> dict[str, Any]:
+    memo: dict[str, Any] | None = getattr(m, "_documents_sources", None)
+    if memo is None:
+        memo = {
+            "tasks": list(m.tasks.select_related("unit__region", "sent_from").order_by("assigned_at", "id")),
+            "opinions": list(
+                m.opinions.select_related("unit__region", "issued_by__region").order_by("issued_at", "id")
+            ),
+            "events": list(
+                m.events.filter(kind__in=_SOURCE_EVENTS)
+                .select_related("actor__region", "actor__unit__region")
+                .order_by("seq")
+            ),
+        }
+        m._documents_sources = memo  # type: ignore[attr-defined]
+    return memo
+
+
+def _events(m: Matter, *kinds_: str) -> list[Event]:
+    return [e for e in _memo(m)["events"] if e.kind in kinds_]
+
+
+def _task(m: Matter, source_key: str) -> UnitTask:
+    pk = _pk(source_key, "task")
+    found = next((t for t in _memo(m)["tasks"] if t.pk == pk), None)
+    if found is None:
+        raise UnitTask.DoesNotExist(source_key)
+    return found
+
+
+def _event(m: Matter, source_key: str) -> Event:
+    pk = _pk(source_key, "event")
+    found = next((e for e in _memo(m)["events"] if e.pk == pk), None)
+    if found is None:
+        raise Event.DoesNotExist(source_key)
+    return found
+
+
+def _opinion(m: Matter, source_key: str) -> Opinion:
+    pk = _pk(source_key, "opinion")
+    found = next((o for o in _memo(m)["opinions"] if o.pk == pk), None)
+    if found is None:
+        raise Opinion.DoesNotExist(source_key)
+    return found
 
 
 def _pk(source_key: str, prefix: str) -> int:
@@ -214,20 +313,17 @@ def _receipt_data(m: Matter, source_key: str) -> dict[str, Any]:
 
 
 def _acceptance_sources(m: Matter) -> list[Source]:
-    tasks = [t for t in m.tasks.all() if t.role == TaskRole.LEAD and t.accepted_at is not None]
+    tasks = [t for t in _memo(m)["tasks"] if t.role == TaskRole.LEAD and t.accepted_at is not None]
     out = [Source(f"task:{t.pk}", f"{t.unit.name}受理（{cn_date(t.accepted_at)}）") for t in tasks]
-    for e in m.events.filter(kind=EventKind.START_LOCAL).order_by("seq"):
+    for e in _events(m, EventKind.START_LOCAL):
         out.append(Source(f"event:{e.pk}", f"就地办理（{cn_date(e.at)}）"))
     return out
 
 
 def _acceptance_issuer(m: Matter, source_key: str) -> Issuer:
     if source_key.startswith("task:"):
-        return unit_issuer(
-            UnitTask.objects.select_related("unit__region").get(pk=_pk(source_key, "task")).unit
-        )
-    event = Event.objects.select_related("actor__region").get(pk=_pk(source_key, "event"))
-    return region_issuer(_user_office(event.actor, m.region))
+        return unit_issuer(_task(m, source_key).unit)
+    return region_issuer(_user_office(_event(m, source_key).actor, m.region))
 
 
 def _acceptance_data(m: Matter, source_key: str) -> dict[str, Any]:
@@ -266,13 +362,12 @@ def _unit_or_network(user: User, m: Matter, source_key: str) -> bool:
 
 
 def _not_accepted_sources(m: Matter) -> list[Source]:
-    rows = m.events.filter(kind__in=[EventKind.NOT_ACCEPT, EventKind.GUIDE_LEGAL]).order_by("seq")
+    rows = _events(m, EventKind.NOT_ACCEPT, EventKind.GUIDE_LEGAL)
     return [Source(f"event:{e.pk}", f"{e.summary}（{cn_date(e.at)}）") for e in rows]
 
 
 def _event_issuer(m: Matter, source_key: str) -> Issuer:
-    event = Event.objects.select_related("actor__region").get(pk=_pk(source_key, "event"))
-    return region_issuer(_user_office(event.actor, m.region))
+    return region_issuer(_user_office(_event(m, source_key).actor, m.region))
 
 
 def _not_accepted_data(m: Matter, source_key: str) -> dict[str, Any]:
@@ -299,13 +394,12 @@ def _not_accepted_data(m: Matter, source_key: str) -> dict[str, Any]:
 def _assignment_sources(m: Matter) -> list[Source]:
     return [
         Source(f"task:{t.pk}", f"{t.unit.name}（{t.get_role_display()}，{cn_date(t.assigned_at)}）")
-        for t in m.tasks.select_related("unit").all()
+        for t in _memo(m)["tasks"]
     ]
 
 
 def _assignment_issuer(m: Matter, source_key: str) -> Issuer:
-    task = UnitTask.objects.select_related("sent_from").get(pk=_pk(source_key, "task"))
-    return region_issuer(task.sent_from)
+    return region_issuer(_task(m, source_key).sent_from)
 
 
 def _assignment_data(m: Matter, source_key: str) -> dict[str, Any]:
@@ -333,14 +427,12 @@ def _sender_may(user: User, m: Matter, source_key: str) -> bool:
 
 
 def _extension_sources(m: Matter) -> list[Source]:
-    rows = m.events.filter(kind=EventKind.EXTEND).order_by("seq")
+    rows = _events(m, EventKind.EXTEND)
     return [Source(f"event:{e.pk}", f"延期 {e.details.get('days', '')} 日（{cn_date(e.at)}）") for e in rows]
 
 
 def _extension_issuer(m: Matter, source_key: str) -> Issuer:
-    event = Event.objects.select_related("actor__region", "actor__unit__region").get(
-        pk=_pk(source_key, "event")
-    )
+    event = _event(m, source_key)
     if event.actor.role == Role.UNIT_HANDLER and event.actor.unit is not None:
         return unit_issuer(event.actor.unit)
     return region_issuer(_user_office(event.actor, m.region))
@@ -366,7 +458,7 @@ _NEXT = {"review_request": "复查", "reexam_request": "复核"}
 
 def _opinion_sources(stages: tuple[str, ...]) -> Callable[[Matter], list[Source]]:
     def sources(m: Matter) -> list[Source]:
-        rows = [o for o in m.opinions.select_related("unit").all() if o.stage in stages]
+        rows = [o for o in _memo(m)["opinions"] if o.stage in stages]
         return [
             Source(
                 f"opinion:{o.pk}",
@@ -379,9 +471,7 @@ def _opinion_sources(stages: tuple[str, ...]) -> Callable[[Matter], list[Source]
 
 
 def _opinion_issuer(m: Matter, source_key: str) -> Issuer:
-    op = Opinion.objects.select_related("unit__region", "issued_by__region").get(
-        pk=_pk(source_key, "opinion")
-    )
+    op = _opinion(m, source_key)
     if op.unit is not None:
         return unit_issuer(op.unit)
     return region_issuer(_user_office(op.issued_by, m.region))
@@ -433,6 +523,28 @@ def _opinion_data(m: Matter, source_key: str) -> dict[str, Any]:
     return data
 
 
+def _opinion_served_on(m: Matter, source_key: str) -> datetime.date | None:
+    return (
+        Opinion.objects.filter(pk=_pk(source_key, "opinion"), matter=m)
+        .values_list("served_on", flat=True)
+        .first()
+    )
+
+
+def _may_serve_opinion(user: User, m: Matter, source_key: str) -> bool:
+    """The matter's own rule for 登记送达 (the responsible agent or the office holding it), on the reply that
+    awaits service."""
+    fresh = Matter.objects.get(pk=m.pk)
+    awaiting = rules.awaiting_service(fresh)
+    if awaiting is None or awaiting.pk != _pk(source_key, "opinion"):
+        return False
+    try:
+        rules.serve(user, fresh)
+    except ActionError:
+        return False
+    return True
+
+
 def _serve_opinion(
     actor: User, m: Matter, source_key: str, served_on: datetime.date, manner: str, note: str
 ) -> None:
@@ -449,7 +561,7 @@ def _serve_opinion(
 
 
 def _follow_up_sources(m: Matter) -> list[Source]:
-    rows = m.events.filter(kind=EventKind.FOLLOW_UP).order_by("seq")
+    rows = _events(m, EventKind.FOLLOW_UP)
     return [Source(f"event:{e.pk}", f"回访（{cn_date(e.at)}）") for e in rows]
 
 
@@ -517,6 +629,7 @@ def register_all() -> None:
             issuer=_agent_office_issuer,
             may_issue=lambda u, m, s: _network_staff(u),
             units_see=False,
+            staff_only=True,
         )
     )
     register(
@@ -588,6 +701,8 @@ def register_all() -> None:
                 may_issue=_unit_or_network,
                 served=True,
                 on_served=_serve_opinion,
+                served_elsewhere=_opinion_served_on,
+                may_serve=_may_serve_opinion,
             )
         )
     register(

@@ -4,6 +4,8 @@ petitioner and the agent). Outside that, a document does not exist (404)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -11,13 +13,17 @@ from daiban.accounts.models import Role, User
 from daiban.documents import kinds
 from daiban.documents.models import Document
 from daiban.matters import rules
-from daiban.matters.models import Matter
+from daiban.matters.models import Matter, Recusal
 from daiban.matters.selectors import matters_for
+from daiban.regions import geometry
+from daiban.regions.models import Region
 
 
 def visible_kinds(user: User) -> list[kinds.Kind]:
     if user.role == Role.UNIT_HANDLER:
-        return [k for k in kinds.all_kinds() if k.units_see]
+        return [k for k in kinds.all_kinds() if k.units_see and not k.staff_only]
+    if user.role not in rules.HOLDER_ROLES:
+        return [k for k in kinds.all_kinds() if not k.staff_only]
     return kinds.all_kinds()
 
 
@@ -41,11 +47,48 @@ def document_or_404(user: User, document_id: int) -> Document:
 
 
 def may_act(user: User, matter: Matter) -> bool:
-    """Issues, signs, serves, corrects: whoever acts on the matter (a supervisor only reads)."""
-    return rules.acts_on(user, matter)
+    """Issues, signs, serves, corrects: whoever acts on the matter (a supervisor only reads), unless they
+    withdrew from it (回避)."""
+    # A unit in scope (an active task, or the review it decides) acts on its own documents even after the
+    # matter moved on (its review opinion, once a re-examination began); what it may issue is its own only.
+    acting = user.role == Role.UNIT_HANDLER or rules.acts_on(user, matter)
+    return acting and not Recusal.objects.filter(matter=matter, user=user).exists()
 
 
-def may_issue(user: User, matter: Matter, kind: kinds.Kind, source_key: str) -> bool:
-    if kind not in visible_kinds(user) or not may_act(user, matter):
+@lru_cache(maxsize=8192)
+def _region_path(code: str) -> str | None:
+    """A region's path by its code (a code's place in the tree never changes)."""
+    return Region.objects.filter(code=code).values_list("path", flat=True).first()
+
+
+def speaks_for(user: User, issuer_key: str) -> bool:
+    """Whether ``user`` issues in the name of ``issuer_key``: a handler of that unit, or staff of that
+    network office or of one above it (the county centre for its stations and points)."""
+    kind, _, ident = issuer_key.partition(":")
+    if kind == "unit":
+        return user.role == Role.UNIT_HANDLER and user.unit_id is not None and str(user.unit_id) == ident
+    if kind == "region" and user.role in rules.HOLDER_ROLES and user.region_path:
+        path = _region_path(ident)
+        return path is not None and geometry.contains(user.region_path, path)
+    return False
+
+
+def may_serve(user: User, matter: Matter, kind: kinds.Kind, source_key: str) -> bool:
+    if not kind.served or not may_act(user, matter):
         return False
-    return kind.may_issue is None or kind.may_issue(user, matter, source_key)
+    return kind.may_serve is None or kind.may_serve(user, matter, source_key)
+
+
+def may_issue(
+    user: User, matter: Matter, kind: kinds.Kind, source_key: str, *, acting: bool | None = None
+) -> bool:
+    """``acting``: ``may_act(user, matter)`` when the caller knows it already (a list of many sources)."""
+    if acting is None:
+        acting = may_act(user, matter)
+    if kind not in visible_kinds(user) or not acting:
+        return False
+    if kind.may_issue is not None and not kind.may_issue(user, matter, source_key):
+        return False
+    # Issued, corrected and cancelled only in the issuer's own name: a unit never cancels the 督办单 sent
+    # to it, a village point never issues the county's 交办单.
+    return speaks_for(user, kind.issuer(matter, source_key).key)

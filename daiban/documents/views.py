@@ -34,10 +34,13 @@ from daiban.documents.models import Document, DocumentStatus, Service
 from daiban.matters import hooks, panels
 from daiban.matters.choices import EventKind
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
-from daiban.matters.models import Event, Matter, Opinion
+from daiban.matters.models import Event, Matter
 from daiban.matters.views.actions import merge_errors
 
 T = TypeVar("T")
+CONFLICT = (
+    "该文书刚刚被他人办理（签名、送达、更正或作废），请返回查看最新内容后再提交；您填写的内容保留在下面。"
+)
 MAX_ID = 2**63 - 1
 
 
@@ -52,8 +55,8 @@ def run(form: forms.Form, call: Callable[[], T]) -> tuple[T | None, int | None]:
         return call(), None
     except OutOfScope as exc:
         raise Http404 from exc
-    except Conflict as exc:
-        form.add_error(None, exc.message)
+    except Conflict:
+        form.add_error(None, CONFLICT)
         return None, 409
     except ActionError as exc:
         form.add_error(None, exc.message)
@@ -73,6 +76,7 @@ class Row:
     source: kinds.Source
     document: Document | None
     may_issue: bool
+    served_on: datetime.date | None = None  # the written reply's service, whichever version or page
 
 
 @dataclass
@@ -98,9 +102,18 @@ def documents_of(user: User, matter: Matter) -> list[KindRows]:
         group = KindRows(kind=kind, others=[d for d in mine if d.status != DocumentStatus.ISSUED])
         sources = kind.sources(matter)
         known = {s.key for s in sources}
+        served: dict[str, datetime.date] = {}
+        for d in mine:
+            for service in d.services.all():
+                served[d.source_key] = min(served.get(d.source_key, service.served_on), service.served_on)
         for s in sources:
-            may = acting and s.key not in valid and selectors.may_issue(user, matter, kind, s.key)
-            group.rows.append(Row(source=s, document=valid.get(s.key), may_issue=may))
+            may = (
+                acting and s.key not in valid and selectors.may_issue(user, matter, kind, s.key, acting=True)
+            )
+            when = served.get(s.key)
+            if when is None and kind.served and kind.served_elsewhere is not None and s.key in valid:
+                when = kind.served_elsewhere(matter, s.key)
+            group.rows.append(Row(source=s, document=valid.get(s.key), may_issue=may, served_on=when))
         for key, d in valid.items():  # issued for a record that no longer offers one (kept, listed)
             if key not in known:
                 group.rows.append(Row(source=kinds.Source(key, d.title), document=d, may_issue=False))
@@ -217,11 +230,10 @@ def _detail_context(user: User, doc: Document) -> dict[str, Any]:
         if root is not None:
             versions.append(root)
     newer = Document.objects.filter(supersedes=doc).first()
-    served_before = None
-    if service is None and doc.source_key.startswith("opinion:") and doc.source_key[8:].isdigit():
-        # The written reply was served (登记送达 on the matter page) before this copy was issued: its
-        # review window already runs from that day; this copy needs no service record of its own.
-        served_before = Opinion.objects.filter(pk=int(doc.source_key[8:]), served_on__isnull=False).first()
+    # Served through an earlier version, or on the matter page before this copy was issued: the review
+    # window already runs from that day; this copy needs no service record of its own.
+    served_before = actions.served_before(doc) if service is None else None
+    may_issue = acting and kind is not None and selectors.may_issue(user, doc.matter, kind, doc.source_key)
     return {
         "doc": doc,
         "kind": kind,
@@ -233,11 +245,11 @@ def _detail_context(user: User, doc: Document) -> dict[str, Any]:
         "may_sign": acting and kind is not None and kind.signers is not None and not doc.is_signed,
         "may_serve": acting
         and kind is not None
-        and kind.served
         and service is None
-        and served_before is None,
+        and served_before is None
+        and selectors.may_serve(user, doc.matter, kind, doc.source_key),
         "served_before": served_before,
-        "may_change": acting,
+        "may_change": may_issue,
         "signers": kind.signers(doc.data) if kind and kind.signers else [],
     }
 
@@ -318,10 +330,19 @@ def _acting_page(
     call: Callable[[Document, Any], Any],
     done: str,
     allowed: Callable[[dict[str, Any]], bool],
+    *,
+    issuer_only: bool = False,
 ) -> HttpResponse:
+    """A form that changes a document: 403 to who may not (only its issuer corrects or cancels it), the
+    document's page again (with a note) when its state no longer allows it, the form otherwise."""
     doc = selectors.document_or_404(request.user, _pk(pk))
     if not selectors.may_act(request.user, doc.matter):
         raise PermissionDenied("只有承办本事项的人员可以办理文书。")
+    kind = kinds.get(doc.kind)
+    if issuer_only and (
+        kind is None or not selectors.may_issue(request.user, doc.matter, kind, doc.source_key, acting=True)
+    ):
+        raise PermissionDenied("只有出具机关的人员可以更正或作废这份文书。")
     ctx = _detail_context(request.user, doc)
     data = request.POST if request.method == "POST" else None
     form = make_form(doc, data)
@@ -425,7 +446,14 @@ def correct(request: AuthedRequest, pk: int) -> HttpResponse:
         )
 
     return _acting_page(
-        request, pk, "documents/correct.html", make, call, "已出具更正后的新版本。", lambda c: c["may_change"]
+        request,
+        pk,
+        "documents/correct.html",
+        make,
+        call,
+        "已出具更正后的新版本。",
+        lambda c: c["may_change"],
+        issuer_only=True,
     )
 
 
@@ -446,7 +474,14 @@ def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
         )
 
     return _acting_page(
-        request, pk, "documents/cancel.html", make, call, "文书已作废，文号保留。", lambda c: c["may_change"]
+        request,
+        pk,
+        "documents/cancel.html",
+        make,
+        call,
+        "文书已作废，文号保留。",
+        lambda c: c["may_change"],
+        issuer_only=True,
     )
 
 

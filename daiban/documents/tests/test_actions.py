@@ -227,3 +227,85 @@ def test_documents_are_listed_on_the_matter(flow: Flow, personas: Personas) -> N
     m = flow.handling()
     issue(flow, personas.county_staff, m, "receipt", "")
     assert list(Document.objects.filter(matter=m).values_list("kind", flat=True)) == ["receipt"]
+
+
+def test_only_the_issuer_corrects_or_cancels(flow: Flow, personas: Personas) -> None:
+    m = flow.handling()
+    assignment = issue(flow, personas.county_staff, m, "assignment")
+    notice = issue(flow, personas.unit_handler, m, "acceptance_notice")
+    for who in (personas.unit_handler, personas.village_agent, personas.township_staff):
+        with pytest.raises(NotAllowed):  # the 交办单 is the county centre's
+            actions.cancel(actor=who, **kwargs_for(assignment, reason="不需要"))
+        with pytest.raises(NotAllowed):
+            actions.correct(actor=who, **kwargs_for(assignment, reason="改一改"))
+    with pytest.raises(NotAllowed):  # the 受理告知书 is the unit's
+        actions.cancel(actor=personas.county_staff, **kwargs_for(notice, reason="不需要"))
+    with pytest.raises(NotAllowed):  # a village point does not issue in the county centre's name
+        issue(flow, personas.village_agent, m, "assignment")
+    actions.cancel(actor=personas.county_staff, **kwargs_for(assignment, reason="交办单位写错"))
+    assert fresh(assignment).status == DocumentStatus.CANCELLED
+
+
+def test_a_recused_person_no_longer_issues_or_signs(flow: Flow, personas: Personas, tree: Tree) -> None:
+    from conftest import make_user
+    from daiban.accounts.models import Role
+
+    colleague = make_user("county_colleague", Role.COUNTY_STAFF, tree.county_a)
+    m = flow.at_county()
+    doc = issue(flow, personas.county_staff, m, "entrustment")
+    flow.act(
+        matter_actions.matter_recuse,
+        personas.county_staff,
+        m,
+        reason="信访人是我的亲属",
+        replacement=colleague,
+    )
+    with pytest.raises(NotAllowed):
+        issue(flow, personas.county_staff, m, "receipt", "")
+    with pytest.raises(NotAllowed):
+        actions.sign(actor=personas.county_staff, **kwargs_for(doc, images=[signature_data_url()]))
+
+
+def test_a_reply_is_served_once_whichever_page_records_it(
+    flow: Flow, personas: Personas, django_capture_on_commit_callbacks
+) -> None:
+    m = flow.replied()
+    doc = issue(flow, personas.unit_handler, m, "handling_opinion")
+    with django_capture_on_commit_callbacks(execute=True):
+        flow.serve(m, manner="mail")
+    with clock.frozen(flow.now):
+        v2 = actions.correct(actor=personas.unit_handler, **kwargs_for(doc, reason="依据条文笔误"))
+    assert actions.served_before(v2) == flow.today
+    flow.later(days=2)
+    with clock.frozen(flow.now), pytest.raises(WrongState):
+        actions.serve(
+            actor=personas.county_staff,
+            **kwargs_for(v2, served_on=flow.today, manner="direct", recipient="王建国"),
+        )
+    assert Service.objects.filter(document__matter=m).count() == 1
+
+
+def test_a_refused_scan_leaves_no_file(flow: Flow, personas: Personas, settings, tmp_path) -> None:
+    import dataclasses
+
+    from daiban.documents import kinds
+
+    settings.MEDIA_ROOT = tmp_path
+    m = flow.at_county()
+    doc = issue(flow, personas.county_staff, m, "entrustment")
+    original = kinds.get("entrustment")
+    assert original is not None
+
+    def refuse(actor: object, document: object) -> None:
+        raise WrongState("协议内容已修改，请先更正")
+
+    kinds.register(dataclasses.replace(original, on_signed=refuse))
+    try:
+        with pytest.raises(WrongState):
+            actions.attach_scan(
+                actor=personas.county_staff, **kwargs_for(doc, scan=SimpleUploadedFile("s.png", _PNG))
+            )
+    finally:
+        kinds.register(original)
+    assert not fresh(doc).scan
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

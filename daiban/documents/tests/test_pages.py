@@ -126,3 +126,13 @@ def test_signing_on_the_page(flow: Flow, personas: Personas) -> None:
     assert doc.is_signed and "data:image/png;base64," in doc.body_html
     # Signed: the sign page sends back to the document.
     assert c.get(f"/documents/{doc.pk}/sign/").status_code == 302
+
+
+def test_the_lookup_code_is_for_the_network_staff_only(flow: Flow, personas: Personas) -> None:
+    m = flow.handling()
+    issue(flow, personas.county_staff, m, "receipt", "")
+    assert m.lookup_code in client_for(personas.county_staff).get(f"/matters/{m.pk}/").content.decode()
+    for who in (personas.unit_handler, personas.supervisor):
+        page = client_for(who).get(f"/matters/{m.pk}/")
+        assert page.status_code == 200 and m.lookup_code not in page.content.decode()
+        assert "受理回执" not in page.content.decode()

@@ -16,6 +16,8 @@ from tests.test_url_permissions import Case
 OUTSIDE = {"outsider": 404, "outsider_village_agent": 404, "outsider_unit_handler": 404}
 NETWORK_ONLY = {**OUTSIDE, "unit_handler": 404}
 READERS = {"supervisor": 403, "leader": 403}
+# The receipt carries the lookup code: the network's own staff only (supervisors and leaders neither).
+STAFF_ONLY = {**NETWORK_ONLY, "supervisor": 404, "leader": 404}
 
 
 def _new(w: Docs, kind: str, source: str = "") -> str:
@@ -24,16 +26,31 @@ def _new(w: Docs, kind: str, source: str = "") -> str:
 
 CASES: dict[str, Case] = {
     "documents:matter": Case(lambda w: f"/documents/matter/{w.matter.pk}/", OUTSIDE),
-    "documents:new": Case(lambda w: _new(w, "receipt"), NETWORK_ONLY),
-    "documents:detail": Case(lambda w: f"/documents/{w.receipt.pk}/", NETWORK_ONLY),
-    "documents:pdf": Case(lambda w: f"/documents/{w.receipt.pk}/pdf/", NETWORK_ONLY),
+    "documents:new": Case(lambda w: _new(w, "receipt"), STAFF_ONLY),
+    "documents:detail": Case(lambda w: f"/documents/{w.receipt.pk}/", STAFF_ONLY),
+    "documents:pdf": Case(lambda w: f"/documents/{w.receipt.pk}/pdf/", STAFF_ONLY),
     "documents:docx": Case(lambda w: f"/documents/{w.notice.pk}/docx/", OUTSIDE),
     "documents:scan_file": Case(lambda w: f"/documents/{w.scanned.pk}/scan/file/", NETWORK_ONLY),
     "documents:sign": Case(lambda w: f"/documents/{w.unsigned.pk}/sign/", {**NETWORK_ONLY, **READERS}),
     "documents:scan": Case(lambda w: f"/documents/{w.unsigned.pk}/scan/", {**NETWORK_ONLY, **READERS}),
     "documents:serve": Case(lambda w: f"/documents/{w.notice.pk}/serve/", {**OUTSIDE, **READERS}),
-    "documents:correct": Case(lambda w: f"/documents/{w.notice.pk}/correct/", {**OUTSIDE, **READERS}),
-    "documents:cancel": Case(lambda w: f"/documents/{w.receipt.pk}/cancel/", {**NETWORK_ONLY, **READERS}),
+    # Only the issuer corrects or cancels: the unit its 受理告知书, the office that took the matter in (and
+    # the offices above it) its receipt; a village point or station that did not issue it may not.
+    "documents:correct": Case(
+        lambda w: f"/documents/{w.notice.pk}/correct/",
+        {
+            **OUTSIDE,
+            **READERS,
+            "village_agent": 403,
+            "township_staff": 403,
+            "county_staff": 403,
+            "city_admin": 403,
+        },
+    ),
+    "documents:cancel": Case(
+        lambda w: f"/documents/{w.receipt.pk}/cancel/",
+        {**STAFF_ONLY, "village_agent": 403, "township_staff": 403},
+    ),
 }
 
 

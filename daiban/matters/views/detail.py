@@ -58,6 +58,8 @@ def _detail_context(user: User, matter: Matter) -> dict[str, Any]:
         "tasks": tasks,
         "opinions": list(matter.opinions.all()),
         "mediations": list(matter.mediations.all()),
+        # The lookup code is the petitioner's secret: the network's own staff hand it out, nobody else sees it.
+        "show_lookup_code": user.role in rules.HOLDER_ROLES,
         "reviews": list(matter.reviews.all()),
         "attachments": list(matter.attachments.all()),
         "leaders": list(matter.leaders.all()),

@@ -208,4 +208,6 @@ def test_matter_page_query_count_does_not_grow_with_units(tree: Tree, personas: 
     one = _count_queries(client, f"/matters/{routed([]).pk}/")
     three = _count_queries(client, f"/matters/{routed([tree.unit_hr_a, tree.unit_housing_city]).pk}/")
     assert three == one
-    assert one <= 25
+    # The matter's own sections take 25; the sections the apps around it add (documents: its documents,
+    # tasks, opinions, events, orders and agreements, each read once; mediation: its dossier) a constant few.
+    assert one <= 35
