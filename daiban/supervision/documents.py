@@ -94,8 +94,9 @@ def _issuer(m: Matter, source_key: str) -> Issuer:
 
 
 def _may_issue(user: User, m: Matter, source_key: str) -> bool:
-    """The network staff or the 纪检 of the supervising level."""
-    if user.role not in (*AGENT_ROLES, Role.CITY_ADMIN, Role.SUPERVISOR) or not user.region_id:
+    """The staff of the supervising level's own office (its 纪检 reads the order and is copied on a 挂牌
+    督办, but does not issue it)."""
+    if user.role not in (*AGENT_ROLES, Role.CITY_ADMIN) or not user.region_id:
         return False
     order = SupervisionOrder.objects.filter(pk=_order_pk(source_key), matter=m).first()
     return order is not None and order.issued_by_id == user.region_id

@@ -52,6 +52,16 @@ def agreement_signed(*, actor: User, document: Any) -> Agreement:
     """``on_signed`` of the 调解协议书: inside the documents app's signing transaction. Refuses (and so
     undoes the signing) a document issued from an older content of the agreement, or of one replaced."""
     pk = agreement_id_of(document.source_key)
+    # The dossier's lock first, then the agreement's: the order every mediation action takes
+    # (``agreement_locked``), so signing and editing the agreement at once wait instead of deadlocking.
+    dossier_id = (
+        Agreement.objects.filter(pk=pk, matter_id=document.matter_id)
+        .values_list("dossier_id", flat=True)
+        .first()
+    )
+    if dossier_id is None:
+        raise WrongState("未找到该协议书对应的调解协议。")
+    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
     agreement = Agreement.objects.select_for_update().filter(pk=pk, matter_id=document.matter_id).first()
     if agreement is None:
         raise WrongState("未找到该协议书对应的调解协议。")
@@ -59,7 +69,6 @@ def agreement_signed(*, actor: User, document: Any) -> Agreement:
         raise WrongState("该调解协议已被变更协议取代，不能再签署。")
     if (document.data or {}).get("content_rev") != agreement.content_rev:
         raise WrongState("调解协议在协议书出具后又修改过：请先“更正”协议书（生成新版本），再请各方签署。")
-    dossier = Dossier.objects.select_for_update().get(pk=agreement.dossier_id)
     number = getattr(document, "number", "")
     if agreement.status == AgreementStatus.SIGNED:
         # A corrected version of a signed agreement's document, signed again: the agreement took effect on
