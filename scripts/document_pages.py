@@ -29,7 +29,7 @@ def main() -> None:
     from PIL import Image, ImageDraw
 
     from daiban.accounts.models import User
-    from daiban.documents import actions, kinds
+    from daiban.documents import actions, kinds, selectors
     from daiban.documents.models import Document
     from daiban.documents.render import render_pdf
     from daiban.documents.render.pages import pdf_to_png_pages
@@ -47,9 +47,18 @@ def main() -> None:
                 found = Document.objects.filter(
                     matter=matter, kind=kind_key, source_key=source.key, status="issued"
                 ).first()
-                return found or actions.issue(
-                    actor=county, matter_id=matter.pk, kind=kind_key, source_key=source.key
-                )
+                if found:
+                    return found
+                # Issued in its issuer's name: the county centre, or the unit that wrote the opinion.
+                people = [
+                    county,
+                    *User.objects.filter(role="unit_handler", unit__tasks__matter=matter).distinct(),
+                ]
+                actor = next((u for u in people if selectors.may_issue(u, matter, kind, source.key)), None)
+                if actor is not None:
+                    return actions.issue(
+                        actor=actor, matter_id=matter.pk, kind=kind_key, source_key=source.key
+                    )
         raise SystemExit(f"no demo matter offers {kind_key}")
 
     opinion = issued("handling_opinion")
