@@ -361,7 +361,17 @@ def _acting_page(
         messages.info(request, "该文书当前不能办理此项（已签署、已送达、已作废或已被更正）。")
         return redirect("documents:detail", doc.pk)
     ctx["form"] = form
+    ctx["heading"] = HEADINGS.get(template, "")
     return render(request, template, ctx, status=status or 200)
+
+
+HEADINGS = {
+    "documents/sign.html": "当面签名",
+    "documents/scan.html": "上传纸质签字件",
+    "documents/serve.html": "登记送达",
+    "documents/correct.html": "更正文书",
+    "documents/cancel.html": "作废文书",
+}
 
 
 @require_http_methods(["GET", "POST"])

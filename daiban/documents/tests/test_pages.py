@@ -114,7 +114,7 @@ def test_signing_on_the_page(flow: Flow, personas: Personas) -> None:
     doc = issue(flow, personas.county_staff, m, "entrustment", "")
     c = client_for(personas.county_staff)
     page = c.get(f"/documents/{doc.pk}/sign/").content.decode()
-    assert "signature-pad" in page and "委托人 王建国" in page
+    assert "signature-pad" in page and "委托人 王建国" in page and "<h1>当面签名</h1>" in page
     empty = c.post(f"/documents/{doc.pk}/sign/", {"version": doc.revision, "signature_0": ""})
     assert empty.status_code == 400 and "签名" in empty.content.decode()
     with clock.frozen(flow.now):
