@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,9 +33,8 @@ from daiban.documents.forms import ReasonForm, ScanForm, ServeForm, SignForm
 from daiban.documents.models import Document, DocumentStatus, Service
 from daiban.matters import hooks, panels
 from daiban.matters.choices import EventKind
-from daiban.matters.errors import ActionError, Conflict, OutOfScope
 from daiban.matters.models import Event, Matter
-from daiban.matters.views.actions import merge_errors
+from daiban.matters.views.actions import run_action
 
 T = TypeVar("T")
 CONFLICT = (
@@ -51,19 +50,7 @@ def _pk(pk: int) -> int:
 
 
 def run(form: forms.Form, call: Callable[[], T]) -> tuple[T | None, int | None]:
-    try:
-        return call(), None
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except Conflict:
-        form.add_error(None, CONFLICT)
-        return None, 409
-    except ActionError as exc:
-        form.add_error(None, exc.message)
-        return None, 400
-    except ValidationError as exc:
-        merge_errors(form, exc)
-        return None, 400
+    return run_action(form, call, conflict=CONFLICT)
 
 
 # ------------------------------------------------------------------------------------ a matter's documents

@@ -28,7 +28,7 @@ from daiban.accounts.models import User
 from daiban.core import clock
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
 from daiban.matters.models import Matter
-from daiban.matters.views.actions import merge_errors
+from daiban.matters.views.actions import merge_errors, run_action
 from daiban.mediation import actions, selectors
 from daiban.mediation.forms import (
     AgreementForm,
@@ -95,19 +95,7 @@ def _is_stale(posted: object, current: int) -> bool:
 
 def _run(form: forms.Form, call: Callable[[], T]) -> tuple[T | None, int | None]:
     """Call the action; (its result, None), or (None, 400 / 409) with the error on the form."""
-    try:
-        return call(), None
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except Conflict as exc:
-        form.add_error(None, exc.message)
-        return None, 409
-    except ActionError as exc:
-        form.add_error(None, exc.message)
-        return None, 400
-    except ValidationError as exc:
-        merge_errors(form, exc)
-        return None, 400
+    return run_action(form, call)
 
 
 def dossier_url(matter_id: int) -> str:

@@ -3,6 +3,9 @@ action's service and shows the form again, with everything typed kept, when it i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +17,8 @@ from daiban.accounts.http import AuthedRequest
 from daiban.matters import panels, workflow
 from daiban.matters.errors import ActionError, Conflict, OutOfScope
 from daiban.matters.views.access import matter_or_404
+
+T = TypeVar("T")
 
 # Shown with the conflict when the other person's change also took this action away from the user.
 NO_LONGER_AVAILABLE = "该事项已进入新的办理环节，您现在不能再办理此操作，请返回事项页查看最新情况。"
@@ -92,6 +97,28 @@ def _is_stale(posted: object, current: int) -> bool:
     """Whether the form's version (as posted) is older than the matter's current version."""
     raw = str(posted or "").strip()
     return raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) < current
+
+
+def run_action(
+    form: forms.Form, call: Callable[[], T], *, conflict: str | None = None
+) -> tuple[T | None, int | None]:
+    """Call an action for a form page: (its result, None), or (None, the status to answer) with the error
+    put on the form so that the page shows it with everything typed kept — 409 when someone else changed
+    the record meanwhile (``conflict``: the page's own wording), 400 for a refusal or bad input. Outside
+    scope is 404. The pages of the apps around matters all answer through this."""
+    try:
+        return call(), None
+    except OutOfScope as exc:
+        raise Http404 from exc
+    except Conflict as exc:
+        form.add_error(None, conflict or exc.message)
+        return None, 409
+    except ActionError as exc:
+        form.add_error(None, exc.message)
+        return None, 400
+    except ValidationError as exc:
+        merge_errors(form, exc)
+        return None, 400
 
 
 def merge_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -8,11 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.http import Http404
 
-from daiban.matters.errors import ActionError, Conflict, OutOfScope
-from daiban.matters.views.actions import merge_errors
+from daiban.matters.views.actions import run_action
 
 
 class VersionedForm(forms.Form):
@@ -31,18 +28,5 @@ def is_stale(posted: object, current: int) -> bool:
 
 
 def run(form: forms.Form, call: Callable[[], Any]) -> tuple[Any, int | None]:
-    """Call the action; (its result, None) on success, or (None, the status to answer: 400 or 409) with
-    the error put on the form."""
-    try:
-        return call(), None
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except Conflict as exc:
-        form.add_error(None, exc.message)
-        return None, 409
-    except ActionError as exc:
-        form.add_error(None, exc.message)
-        return None, 400
-    except ValidationError as exc:
-        merge_errors(form, exc)
-        return None, 400
+    """Call the action; (its result, None) on success, or (None, 400 or 409) with the error on the form."""
+    return run_action(form, call)

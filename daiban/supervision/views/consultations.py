@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,10 +33,10 @@ from daiban.accounts.models import User
 from daiban.core import home, nav
 from daiban.matters import hooks, panels
 from daiban.matters.choices import EventKind
-from daiban.matters.errors import ActionError, Conflict, OutOfScope
+from daiban.matters.errors import Conflict
 from daiban.matters.models import Matter
 from daiban.matters.selectors import matters_for
-from daiban.matters.views.actions import merge_errors
+from daiban.matters.views.actions import run_action
 from daiban.network.jurisdiction import scope_path
 from daiban.supervision.actions import consultations as cons
 from daiban.supervision.actions import inspections as insp
@@ -74,19 +74,7 @@ def is_stale(posted: object, current: int) -> bool:
 
 def run(form: forms.Form, call: Callable[[], T]) -> tuple[T | None, int | None]:
     """Call the action; (its result, None), or (None, 400 / 409) with the error put on the form."""
-    try:
-        return call(), None
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except Conflict as exc:
-        form.add_error(None, exc.message)
-        return None, 409
-    except ActionError as exc:
-        form.add_error(None, exc.message)
-        return None, 400
-    except ValidationError as exc:
-        merge_errors(form, exc)
-        return None, 400
+    return run_action(form, call)
 
 
 def _pk(pk: int) -> int:
