@@ -160,12 +160,23 @@ def sign(*, actor: User, document_id: int, expected_revision: int | None, images
 
 
 def attach_scan(
-    *, actor: User, document_id: int, expected_revision: int | None, scan: UploadedFile | None
+    *,
+    actor: User,
+    document_id: int,
+    expected_revision: int | None,
+    scan: UploadedFile | None,
+    signed_on: datetime.date | None = None,
 ) -> Document:
-    """上传签字件: the paper copy was signed by hand; its scan is kept instead of finger signatures."""
+    """上传签字件: the paper copy was signed by hand on ``signed_on`` (default today); its scan is kept
+    instead of finger signatures. The signing day, not the upload day, is when it was signed (an agreement
+    takes effect, and its 司法确认 window runs, from it)."""
     if scan is None:
         raise fail("scan", "请选择签字件的扫描文件。")
     content_type = signatures.validate_scan(scan)
+    today = clock.today()
+    signed_on = signed_on or today
+    if signed_on > today:
+        raise fail("signed_on", "签署日期不能晚于今天。")
     with _locked(actor, document_id, expected_revision) as doc:
         kind = _kind(doc.kind)
         _require_valid(doc)
@@ -173,8 +184,15 @@ def attach_scan(
             raise WrongState(f"{doc.title}无需当事人签名。")
         if doc.is_signed:
             raise WrongState("该文书已签署，签署后不能更改；内容有误请“更正”后重新签署。")
+        issued = timezone.localdate(doc.issued_at)
+        if signed_on < issued:
+            raise fail("signed_on", f"签署日期不能早于文书出具日期（{issued:%Y年%m月%d日}）。")
         doc.scan_content_type = content_type
-        doc.signed_at = clock.now()
+        doc.signed_at = (
+            clock.now()
+            if signed_on == today
+            else timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(12, 0)))
+        )
         doc.signed_by_agent = actor
         if kind.on_signed is not None:  # may refuse: before the file is stored
             kind.on_signed(actor, doc)
@@ -299,6 +317,9 @@ def cancel(*, actor: User, document_id: int, expected_revision: int | None, reas
         _require_valid(doc)
         if not selectors.may_issue(actor, doc.matter, kind, doc.source_key):
             raise NotAllowed(f"只有可以出具{kind.label}的人员才能作废它。")
+        refusal = kind.refuse_cancel(doc) if kind.refuse_cancel is not None else None
+        if refusal:
+            raise WrongState(refusal)
         doc.status = DocumentStatus.CANCELLED
         doc.cancelled_at = clock.now()
         doc.cancelled_by = actor

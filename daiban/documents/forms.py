@@ -38,6 +38,13 @@ class ServeForm(VersionedForm):
 
 
 class ScanForm(VersionedForm):
+    signed_on = forms.DateField(
+        label="当事人签署日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "请填写有效的签署日期。"},
+        help_text="纸质文书上手写签名的日期（不是上传的日期）",
+    )
     scan = forms.FileField(
         label="签字件扫描件（PDF、JPG 或 PNG，10 MB 以内）",
         required=False,

@@ -19,7 +19,8 @@ issued: the document never changes afterwards, however the matter goes on.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,8 @@ class Kind:
     # ``on_served(actor, matter, source_key, served_on, manner, note)`` runs inside the service action's
     # transaction; raising an ActionError or ValidationError undoes the service record.
     on_served: Callable[..., None] | None = None
+    # Why this issued document may not be cancelled (a signed agreement in force), or None.
+    refuse_cancel: Callable[[Any], str | None] | None = None
     # After it is signed (finger or scan), inside the signing transaction: ``on_signed(actor, document)``.
     on_signed: Callable[..., None] | None = None
 
@@ -97,3 +100,24 @@ def get(key: str) -> Kind | None:
 
 def all_kinds() -> list[Kind]:
     return sorted(_kinds.values(), key=lambda k: (k.order, k.key))
+
+
+@contextmanager
+def reading(matter: Any) -> Iterator[None]:
+    """Within the block, the kinds' source hooks may keep what they read of ``matter`` on it (``cache``),
+    so a page listing every kind's sources reads the matter's tasks, opinions, events … once. Outside it
+    nothing is kept: a hook never sees stale records after a change."""
+    setattr(matter, _CACHE, {})
+    try:
+        yield
+    finally:
+        delattr(matter, _CACHE)
+
+
+def cache(matter: Any) -> dict[str, Any] | None:
+    """The matter's cache while ``reading`` it, or None."""
+    found: dict[str, Any] | None = getattr(matter, _CACHE, None)
+    return found
+
+
+_CACHE = "_documents_kinds_cache"

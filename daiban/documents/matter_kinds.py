@@ -199,7 +199,8 @@ _SOURCE_EVENTS = [
 
 
 def _memo(m: Matter) -> dict[str, Any]:
-    memo: dict[str, Any] | None = getattr(m, "_documents_sources", None)
+    cached = kinds.cache(m)
+    memo: dict[str, Any] | None = cached.get("matter_kinds") if cached is not None else None
     if memo is None:
         memo = {
             "tasks": list(m.tasks.select_related("unit__region", "sent_from").order_by("assigned_at", "id")),
@@ -212,7 +213,8 @@ def _memo(m: Matter) -> dict[str, Any]:
                 .order_by("seq")
             ),
         }
-        m._documents_sources = memo  # type: ignore[attr-defined]
+        if cached is not None:
+            cached["matter_kinds"] = memo
     return memo
 
 

@@ -74,6 +74,11 @@ class KindRows:
 
 
 def documents_of(user: User, matter: Matter) -> list[KindRows]:
+    with kinds.reading(matter):
+        return _documents_of(user, matter)
+
+
+def _documents_of(user: User, matter: Matter) -> list[KindRows]:
     docs = list(
         Document.objects.filter(matter=matter, kind__in=[k.key for k in selectors.visible_kinds(user)])
         .defer("data", "body_html", "template_source")  # the list shows none of the frozen content
@@ -237,6 +242,7 @@ def _detail_context(user: User, doc: Document) -> dict[str, Any]:
         and selectors.may_serve(user, doc.matter, kind, doc.source_key),
         "served_before": served_before,
         "may_change": may_issue,
+        "may_cancel": may_issue and not (kind is not None and kind.refuse_cancel and kind.refuse_cancel(doc)),
         "signers": kind.signers(doc.data) if kind and kind.signers else [],
     }
 
@@ -380,7 +386,9 @@ def sign(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scan(request: AuthedRequest, pk: int) -> HttpResponse:
     def make(doc: Document, data: Any) -> forms.Form:
-        return ScanForm(data, request.FILES or None, initial={"version": doc.revision})
+        return ScanForm(
+            data, request.FILES or None, initial={"version": doc.revision, "signed_on": clock.today()}
+        )
 
     def call(doc: Document, fv: Any) -> Any:
         form, version = fv
@@ -389,6 +397,7 @@ def scan(request: AuthedRequest, pk: int) -> HttpResponse:
             document_id=doc.pk,
             expected_revision=version,
             scan=form.cleaned_data.get("scan"),
+            signed_on=form.cleaned_data.get("signed_on"),
         )
 
     return _acting_page(
@@ -477,7 +486,7 @@ def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
         make,
         call,
         "文书已作废，文号保留。",
-        lambda c: c["may_change"],
+        lambda c: c["may_cancel"],
         issuer_only=True,
     )
 

@@ -221,11 +221,13 @@ class PartyForm(forms.Form):
         d = getattr(self, "cleaned_data", {})
         return bool(d.get("name") or d.get("description") or d.get("petitioner"))
 
-    def to_input(self) -> PartyInput:
+    def to_input(self, role: str = "") -> PartyInput:
+        """``role``: the 甲方/乙方… of the row this form is on (the page labels rows by their place, so a
+        blank row in between keeps the roles of the rows after it)."""
         d = self.cleaned_data
         petitioner = d.get("petitioner")
         return PartyInput(
-            role="",
+            role=role,
             name=d.get("name", ""),
             description=d.get("description", ""),
             petitioner_id=petitioner.pk if petitioner is not None else None,

@@ -34,8 +34,26 @@ def cn_date(day: datetime.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
+def _agreements(matter: Matter) -> list[Agreement]:
+    """The matter's agreements, read once for a matter instance however many sources ask (the matter
+    page lists every kind's sources and who may issue each)."""
+    cached = kinds.cache(matter)
+    memo: list[Agreement] | None = cached.get("mediation") if cached is not None else None
+    if memo is None:
+        memo = list(
+            Agreement.objects.filter(matter_id=matter.pk)
+            .select_related("office")
+            .prefetch_related("parties")
+            .order_by("ordinal", "revision")
+        )
+        if cached is not None:
+            cached["mediation"] = memo
+    return memo
+
+
 def _agreement(matter: Matter, source_key: str) -> Agreement:
-    found = Agreement.objects.filter(pk=agreement_id_of(source_key), matter_id=matter.pk).first()
+    pk = agreement_id_of(source_key)
+    found = next((a for a in _agreements(matter) if a.pk == pk), None)
     if found is None:
         raise WrongState("未找到该调解协议。")
     return found
@@ -47,11 +65,7 @@ def _counts(agreement: Agreement) -> bool:
 
 def sources(matter: Matter) -> list[kinds.Source]:
     """The matter's agreements that are not replaced by a later change, drafts included."""
-    rows = (
-        Agreement.objects.filter(matter_id=matter.pk)
-        .prefetch_related("parties")
-        .order_by("ordinal", "revision")
-    )
+    rows = _agreements(matter)
     return [
         kinds.Source(
             key=a.source_key,
@@ -124,8 +138,16 @@ def issuer(matter: Matter, source_key: str) -> kinds.Issuer:
 
 def may_issue(user: User, matter: Matter, source_key: str) -> bool:
     """Any agreement of the matter not yet replaced (whoever acts on the matter: the documents app checks)."""
-    found = Agreement.objects.filter(pk=agreement_id_of(source_key), matter_id=matter.pk).first()
+    pk = agreement_id_of(source_key)
+    found = next((a for a in _agreements(matter) if a.pk == pk), None)
     return found is not None and _counts(found)
+
+
+def refuse_cancel(document: Any) -> str | None:
+    """The signed 调解协议书 of an agreement in force is not cancelled: the agreement would stay in force with
+    no document; a change goes through a 变更协议."""
+    signed = Agreement.objects.filter(signed_document_id=document.pk, status=AgreementStatus.SIGNED).exists()
+    return "该调解协议已签署生效，协议书不能作废；各方同意变更的，请起草变更协议。" if signed else None
 
 
 def signers(frozen: dict[str, Any]) -> list[str]:
@@ -152,5 +174,6 @@ def register() -> None:
             # The units that handle the matter may have mediated it themselves (the old 调解 step).
             units_see=True,
             on_signed=on_signed,
+            refuse_cancel=refuse_cancel,
         )
     )

@@ -405,7 +405,10 @@ def _agreement_page(request: AuthedRequest, matter: Matter, agreement: Agreement
         ob_rows = [i for i, f in enumerate(obligations.forms) if f.has_content()]
         content = {
             **form.content_kwargs(),
-            "parties": [parties.forms[i].to_input() for i in party_rows],
+            "parties": [
+                parties.forms[i].to_input(PartyRole.values[i] if i < len(PartyRole.values) else "")
+                for i in party_rows
+            ],
             "obligations": [obligations.forms[i].to_input() for i in ob_rows],
         }
         try:

@@ -56,7 +56,7 @@ ROUTES: dict[str, Route] = {
         _doc("unsigned")("scan/"),
         "post",
         personas=PEOPLE,
-        fields=("version", "scan"),
+        fields=("version", "scan", "signed_on"),
         path_params={"pk": "int"},
     ),
     "documents:serve": Route(

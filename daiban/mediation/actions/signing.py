@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from daiban.accounts.models import User
 from daiban.matters.errors import WrongState
-from daiban.matters.models import Matter
+from daiban.matters.models import Matter, Recusal
 from daiban.mediation.actions.base import bump, record
 from daiban.mediation.models import Agreement, AgreementStatus, Dossier
 from daiban.notify import services
@@ -39,9 +39,11 @@ def agreement_id_of(source_key: str) -> int:
 
 
 def recipients_of(agreement: Agreement, matter: Matter) -> list[User]:
-    """Who is told about the agreement: the matter's responsible agent and the mediators who are users."""
+    """Who is told about the agreement: the matter's responsible agent and the mediators who are users —
+    not those who withdrew from the matter (回避)."""
     people = [matter.responsible_agent, *agreement.mediators.all()]
-    return [u for u in dict.fromkeys(people) if u.is_active]
+    recused = set(Recusal.objects.filter(matter_id=matter.pk).values_list("user_id", flat=True))
+    return [u for u in dict.fromkeys(people) if u.is_active and u.pk not in recused]
 
 
 def dossier_url(matter_id: int) -> str:

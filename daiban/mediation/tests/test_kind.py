@@ -154,3 +154,90 @@ def test_a_signed_agreement_is_still_a_source_for_its_correction(flow: Flow, per
     a = sign(flow, personas.village_agent, draft(flow, personas.village_agent, m))
     assert [s.key for s in kind.sources(m)] == [a.source_key]
     assert kind.may_issue(personas.village_agent, m, a.source_key)
+
+
+def test_a_paper_signed_agreement_runs_from_the_signing_day_and_is_not_cancelled(
+    flow: Flow, personas: Personas
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from daiban.documents.tests.world import PNG
+
+    m = flow.local()
+    agent = personas.village_agent
+    session(flow, agent, m)
+    a = draft(flow, agent, m)
+    with clock.frozen(flow.now):
+        doc = doc_actions.issue(
+            actor=agent, matter_id=m.pk, kind="mediation_agreement", source_key=a.source_key
+        )
+    signed_on = flow.today
+    flow.later(days=9)  # the scan is uploaded nine days after the parties signed on paper
+    with clock.frozen(flow.now):
+        doc_actions.attach_scan(
+            actor=agent,
+            document_id=doc.pk,
+            expected_revision=doc.revision,
+            scan=SimpleUploadedFile("s.png", PNG),
+            signed_on=signed_on,
+        )
+    a.refresh_from_db()
+    assert a.status == AgreementStatus.SIGNED
+    assert a.signed_at is not None and a.signed_at.date() == signed_on
+    assert a.judicial_until == signed_on + datetime.timedelta(days=30)  # 2026-06-01 → 07-01
+    with clock.frozen(flow.now), pytest.raises(WrongState, match="变更协议"):
+        doc_actions.cancel(
+            actor=agent,
+            document_id=doc.pk,
+            expected_revision=Document.objects.get(pk=doc.pk).revision,
+            reason="x",
+        )
+
+
+def test_a_blank_party_row_keeps_the_roles_of_the_rows_after_it(flow: Flow, personas: Personas) -> None:
+    from django.test import Client
+
+    from conftest import PASSWORD
+
+    m = flow.local()
+    agent = personas.village_agent
+    session(flow, agent, m)
+    c = Client()
+    assert c.login(username=agent.username, password=PASSWORD)
+    url = f"/mediation/matter/{m.pk}/agreements/new/"
+    page = c.get(url)
+    assert page.status_code == 200
+    form = {
+        k: v
+        for k, v in (
+            ("facts", "邻里漏水纠纷"),
+            ("issues", "维修费用分担"),
+            ("place", "苏雅拉社区调解室"),
+            ("committee", "苏雅拉社区人民调解委员会"),
+            ("mediator_names", "李调解"),
+        )
+    }
+    data = {
+        **form,
+        "party-TOTAL_FORMS": "4",
+        "party-INITIAL_FORMS": "0",
+        "party-0-name": "王建国",
+        "party-1-name": "",
+        "party-2-name": "某物业服务有限公司",
+        "party-3-name": "某建筑公司",
+        "ob-TOTAL_FORMS": "1",
+        "ob-INITIAL_FORMS": "0",
+        "ob-0-party_role": "bing",
+        "ob-0-what": "承担维修费用",
+        "ob-0-manner": "一次性支付",
+        "ob-0-deadline": (flow.today + datetime.timedelta(days=10)).isoformat(),
+    }
+    with clock.frozen(flow.now):
+        response = c.post(url, data)
+    from daiban.mediation.models import Agreement, Obligation
+
+    assert response.status_code == 302, response.status_code
+    agreement = Agreement.objects.get(matter=m)
+    roles = {p.name: p.get_role_display() for p in agreement.parties.all()}
+    assert roles["某物业服务有限公司"] == "丙方" and roles["某建筑公司"] == "丁方"
+    assert Obligation.objects.get(agreement=agreement).party.name == "某物业服务有限公司"
