@@ -239,18 +239,14 @@ def dossier(request: AuthedRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------------------- sessions
 
 
-def _require_start(user: User, matter: Matter) -> None:
-    _require_writer(user, matter)
-    reason = selectors.may_start(matter)
-    if reason is not None:
-        raise PermissionDenied(reason)
-
-
 @require_http_methods(["GET", "POST"])
 def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     matter = _matter_or_404(user, pk)
-    _require_start(user, matter)
+    _require_writer(user, matter)
+    refusal = selectors.may_start(matter)
+    if refusal is not None and request.method != "POST":
+        raise PermissionDenied(refusal)
     initial: dict[str, Any] = {
         "held_on": clock.today(),
         "held_time": timezone.localtime(clock.now()).strftime("%H:%M"),
@@ -264,6 +260,11 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
             initial["mediators"] = [user.pk]
     form = SessionForm(request.POST or None, matter=matter, initial=initial)
     status = 200
+    if request.method == "POST" and refusal is not None:
+        # The matter was closed (or became unfit) while the form was open: what was typed comes back.
+        form.is_valid()
+        form.add_error(None, refusal)
+        return render(request, "mediation/session_form.html", {"matter": matter, "form": form}, status=409)
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -349,7 +350,11 @@ def _merge_row_errors(form: forms.Form, rows: dict[str, tuple[Any, list[int]]], 
     merge_errors(form, exc)
 
 
-def _agreement_page(request: AuthedRequest, matter: Matter, agreement: Agreement | None) -> HttpResponse:
+def _agreement_page(
+    request: AuthedRequest, matter: Matter, agreement: Agreement | None, refusal: str | None = None
+) -> HttpResponse:
+    """``refusal``: the matter changed while the form was open (closed, or another draft saved): the form
+    comes back with what was typed and the reason (409), nothing saved."""
     user = request.user
     form_class: Any = EditAgreementForm if agreement is not None else AgreementForm
     title = f"修改{agreement.label}" if agreement is not None else "起草调解协议"
@@ -390,6 +395,16 @@ def _agreement_page(request: AuthedRequest, matter: Matter, agreement: Agreement
             )
     form = form_class(data, matter=matter)
     parties = PartyFormSet(data, prefix="party", form_kwargs={"matter": matter})
+    if refusal is not None:
+        refused = {
+            **context,
+            "refusal": refusal,
+            "form": form,
+            "parties": parties,
+            "obligations": ObligationFormSet(data, prefix="ob"),
+            "suppress_errors": True,
+        }
+        return render(request, "mediation/agreement_form.html", refused, status=409)
     obligations = ObligationFormSet(data, prefix="ob")
     shown = {**context, "form": form, "parties": parties, "obligations": obligations}
     stale = agreement is not None and _is_stale(data.get("version"), agreement.version)
@@ -446,9 +461,17 @@ def _agreement_page(request: AuthedRequest, matter: Matter, agreement: Agreement
 def agreement_new(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     matter = _matter_or_404(user, pk)
-    _require_start(user, matter)
-    if Agreement.objects.filter(matter_id=matter.pk, status=AgreementStatus.DRAFT).exists():
-        raise PermissionDenied("本事项已有一份待签署的调解协议，请修改或签署该协议。")
+    _require_writer(user, matter)
+    refusal = selectors.may_start(matter)
+    if (
+        refusal is None
+        and Agreement.objects.filter(matter_id=matter.pk, status=AgreementStatus.DRAFT).exists()
+    ):
+        refusal = "本事项已有一份待签署的调解协议，请修改或签署该协议。"
+    if refusal is not None:
+        if request.method != "POST":
+            raise PermissionDenied(refusal)
+        return _agreement_page(request, matter, None, refusal=refusal)  # typed meanwhile: kept
     return _agreement_page(request, matter, None)
 
 

@@ -321,3 +321,45 @@ def test_the_panel_costs_the_same_however_many_agreements_and_obligations(
     with clock.frozen(flow.now), CaptureQueriesContext(connection) as ctx:
         assert views.matter_panel(personas.supervisor, plain) is None
     assert len(ctx.captured_queries) == 1  # nothing to show: one query decides it
+
+
+def test_a_form_posted_after_the_matter_changed_keeps_what_was_typed(flow: Flow, personas: Personas) -> None:
+    m = flow.local()
+    draft(flow, personas.village_agent, m)  # meanwhile, someone else saved a draft agreement
+    c = client_for(personas.township_staff)
+    with clock.frozen(flow.now):
+        response = c.post(
+            f"/mediation/matter/{m.pk}/agreements/new/",
+            {
+                "committee": "苏雅拉社区人民调解委员会",
+                "place": "苏雅拉社区调解室",
+                "facts": "楼上漏水殃及楼下，双方对维修费用有争议",
+                "issues": "维修费用由谁承担",
+                "party-TOTAL_FORMS": "2",
+                "party-INITIAL_FORMS": "0",
+                "ob-TOTAL_FORMS": "1",
+                "ob-INITIAL_FORMS": "0",
+            },
+        )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "已有一份待签署的调解协议" in html and "楼上漏水殃及楼下，双方对维修费用有争议" in html
+    assert Agreement.objects.filter(matter=m).count() == 1
+
+
+def test_a_session_posted_after_the_matter_closed_keeps_the_record(flow: Flow, personas: Personas) -> None:
+    m = flow.closed()
+    c = client_for(personas.county_staff)
+    with clock.frozen(flow.now):
+        response = c.post(
+            f"/mediation/matter/{m.pk}/sessions/new/",
+            {
+                "held_on": flow.today.isoformat(),
+                "held_time": "09:30",
+                "place": "苏雅拉社区调解室",
+                "record_text": "双方同意由物业先行维修，费用另行协商",
+            },
+        )
+    assert response.status_code == 409
+    assert "双方同意由物业先行维修，费用另行协商" in response.content.decode()
+    assert not MediationSession.objects.filter(dossier__matter=m).exists()
