@@ -345,6 +345,13 @@ class PerformForm(VersionedForm):
         error_messages=_required("履行情况", "选择"),
     )
     on = BoundedDateField(label="核实日期", past=366 * 2, future=0, error_messages=_required("核实日期"))
+    performed_on = BoundedDateField(
+        label="履行日期（已全部履行的）",
+        past=366 * 2,
+        future=0,
+        required=False,
+        help_text="当事人实际履行完毕的日期，按它判断是否按期；不填则按核实日期",
+    )
     note = forms.CharField(
         label="说明",
         required=False,
@@ -360,4 +367,9 @@ class PerformForm(VersionedForm):
 
     def to_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {"outcome": d["outcome"], "on": d["on"], "note": d.get("note", "")}
+        return {
+            "outcome": d["outcome"],
+            "on": d["on"],
+            "note": d.get("note", ""),
+            "performed_on": d.get("performed_on"),
+        }

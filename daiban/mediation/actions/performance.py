@@ -126,9 +126,11 @@ def performance_record(
     outcome: str,
     on: datetime.date | None,
     note: str = "",
+    performed_on: datetime.date | None = None,
 ) -> Obligation:
-    """登记履行情况 of one obligation, as checked on a day: performed in full (on time, or late when after its
-    deadline), partly (it stays pending), or not performed. ``expected_version`` is the agreement's."""
+    """登记履行情况 of one obligation, as checked on a day (``on``): performed in full — on ``performed_on``
+    (default: the day checked), on time or late by that day against its deadline —, partly (it stays
+    pending), or not performed. ``expected_version`` is the agreement's."""
     choice("outcome", outcome, PerformanceOutcome, "履行情况")
     note = optional_text("note", note, "说明", MAX_NOTE)
     if outcome != PerformanceOutcome.DONE and not note:
@@ -147,12 +149,17 @@ def performance_record(
         if ob.status in (ObligationStatus.DONE, ObligationStatus.LATE):
             raise WrongState("该义务已登记履行完毕。")
         day = _day("on", on, "核实日期", signed_on, "协议生效日期")
+        done_day = day
+        if outcome == PerformanceOutcome.DONE and performed_on is not None:
+            done_day = _day("performed_on", performed_on, "履行日期", signed_on, "协议生效日期")
+            if done_day > day:
+                raise fail("performed_on", "履行日期不能晚于核实日期。")
         Performance.objects.create(
             obligation=ob, outcome=outcome, on=day, note=note, recorded_by=actor, recorded_at=clock.now()
         )
         if outcome == PerformanceOutcome.DONE:
-            ob.status = ObligationStatus.DONE if day <= ob.deadline else ObligationStatus.LATE
-            ob.done_on = day
+            ob.status = ObligationStatus.DONE if done_day <= ob.deadline else ObligationStatus.LATE
+            ob.done_on = done_day
         elif outcome == PerformanceOutcome.NOT_DONE:
             ob.status = ObligationStatus.NOT_DONE
         else:
@@ -170,6 +177,7 @@ def performance_record(
                 "obligation": ob.pk,
                 "outcome": outcome,
                 "on": day.isoformat(),
+                "performed_on": done_day.isoformat() if outcome == PerformanceOutcome.DONE else "",
                 "note": note,
             },
         )

@@ -13,7 +13,7 @@ from daiban.accounts.models import User
 from daiban.matters.errors import WrongState
 from daiban.matters.models import Matter, Recusal
 from daiban.mediation.actions.base import bump, record
-from daiban.mediation.models import Agreement, AgreementStatus, Dossier
+from daiban.mediation.models import Agreement, AgreementStatus, Dossier, ObligationStatus
 from daiban.notify import services
 from daiban.workcal import calendar as workcal
 from daiban.workcal.models import TimeUnit
@@ -87,6 +87,18 @@ def agreement_signed(*, actor: User, document: Any) -> Agreement:
         return agreement
     signed_at = document.signed_at
     signed_on = timezone.localdate(signed_at)
+    # An obligation due before the parties sign would be overdue the moment the agreement takes effect:
+    # the deadline is a mistake to correct first, not something to sign.
+    late = [
+        o
+        for o in agreement.obligations.order_by("position")
+        if o.status == ObligationStatus.PENDING and o.deadline < signed_on
+    ]
+    if late:
+        raise WrongState(
+            f"第 {late[0].position + 1} 项义务的履行期限（{late[0].deadline:%Y年%m月%d日}）早于签署日期："
+            "请先修改调解协议的履行期限并“更正”协议书，再请各方签署。"
+        )
     window = judicial_window(signed_on)
     agreement.status = AgreementStatus.SIGNED
     agreement.signed_at = signed_at

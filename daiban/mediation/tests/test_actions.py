@@ -550,3 +550,50 @@ def test_a_change_after_signing_replaces_the_agreement_once_signed(flow: Flow, p
         perform(flow, personas.village_agent, obligation(old, 0))
     with pytest.raises(WrongState, match="取代"):
         sign(flow, personas.village_agent, old, fake_document(old, flow.now, pk=900_003))
+
+
+def test_performance_is_on_time_by_the_day_performed_not_the_day_checked(
+    flow: Flow, personas: Personas
+) -> None:
+    m = flow.local()
+    agent = personas.village_agent
+    a = signed(flow, agent, m)
+    ob = obligation(a, 0)
+    flow.on(ob.deadline.year, ob.deadline.month, ob.deadline.day).later(days=3)
+    with pytest.raises(ValidationError) as err:
+        flow.call(
+            actions.performance_record,
+            actor=agent,
+            obligation_id=ob.pk,
+            expected_version=version(a),
+            outcome="done",
+            on=flow.today,
+            performed_on=flow.today + datetime.timedelta(days=1),
+            note="",
+        )
+    assert "performed_on" in err.value.message_dict
+    done = flow.call(
+        actions.performance_record,
+        actor=agent,
+        obligation_id=ob.pk,
+        expected_version=version(a),
+        outcome="done",
+        on=flow.today,
+        performed_on=ob.deadline,
+        note="凭转账记录核实",
+    )
+    assert done.status == "done" and done.done_on == ob.deadline
+
+
+def test_an_obligation_due_before_signing_must_be_corrected_first(flow: Flow, personas: Personas) -> None:
+    from daiban.mediation.tests.helpers import draft, sign
+
+    m = flow.local()
+    agent = personas.village_agent
+    a = draft(flow, agent, m)
+    first_deadline = min(o.deadline for o in a.obligations.all())
+    flow.on(first_deadline.year, first_deadline.month, first_deadline.day).later(days=1)
+    with pytest.raises(WrongState, match="早于签署日期"):
+        sign(flow, agent, a)
+    a.refresh_from_db()
+    assert a.status == "draft"
