@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "daiban.documents",
     "daiban.supervision",
     "daiban.mediation",
+    "daiban.portal",  # the public pages (no login): lookup, rating, online request, agent directory
     "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]
@@ -348,3 +349,23 @@ DOCUMENT_TEMPLATES_DIR = Path(env_str("DAIBAN_DOCUMENT_TEMPLATES_DIR", str(VAR_D
 PUBLIC_BASE_URL = env_str("DAIBAN_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("DAIBAN_PUBLIC_BASE_URL must start with http:// or https://.")
+
+# The public pages (daiban.portal). Throttle rules: (hits per address, window in seconds, hits per counted
+# value — a matter number, a phone number — or None). Every attempt counts, right or wrong.
+PORTAL_THROTTLE: dict[str, tuple[int, int, int | None]] = {
+    "lookup": (
+        env_int("DAIBAN_PORTAL_LOOKUPS_PER_ADDRESS", 30),
+        600,
+        env_int("DAIBAN_PORTAL_LOOKUPS_PER_NUMBER", 10),
+    ),
+    "rate": (20, 3600, None),
+    "sms_code": (10, 3600, 3),  # per phone: three codes an hour
+    "apply": (5, 86400, 3),  # per phone: three requests a day
+    "directory": (600, 600, None),
+}
+if min(PORTAL_THROTTLE["lookup"][0], PORTAL_THROTTLE["lookup"][2] or 1) < 1:
+    raise ImproperlyConfigured(
+        "DAIBAN_PORTAL_LOOKUPS_PER_ADDRESS and DAIBAN_PORTAL_LOOKUPS_PER_NUMBER must be at least 1."
+    )
+# The online rating (网上评价) is open this many days after the reply (答复).
+PORTAL_RATING_DAYS = 30

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("daiban.notify.urls")),
     path("", include("daiban.documents.urls")),
     path("", include("daiban.mediation.urls")),
+    path("", include("daiban.portal.urls")),
 ]

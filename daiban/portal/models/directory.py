@@ -1,0 +1,3 @@
+"""The directory area's tables."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""The lookup area's tables."""
+
+__all__: list[str] = []

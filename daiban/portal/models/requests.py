@@ -1,0 +1,3 @@
+"""The requests area's tables."""
+
+__all__: list[str] = []

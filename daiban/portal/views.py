@@ -1,0 +1,12 @@
+"""The portal's front page (群众服务): the three things a person can do here."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from daiban.portal.public import page, public
+
+
+@public
+def index(request: HttpRequest) -> HttpResponse:
+    return page(request, "portal/index.html")
