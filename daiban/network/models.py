@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 
 from daiban.regions.models import Level, Region
@@ -77,6 +78,14 @@ class DeputyLevel(models.TextChoices):
     TOWNSHIP = "township", "乡镇级"
 
 
+# A work phone as published: a landline with its area code (0471-1234567) or a work mobile, digits and
+# hyphens only.
+WORK_PHONE = RegexValidator(
+    r"^(?:0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|1[3-9]\d{9}|[48]00-?\d{3}-?\d{4}|12345)$",
+    "请填写正确的工作电话：固定电话带区号（如 0471-1234567）或工作手机号。",
+)
+
+
 class Agent(RegionBound):  # 信访代办员
     name = models.CharField("姓名", max_length=32)
     organization = models.ForeignKey(
@@ -103,6 +112,19 @@ class Agent(RegionBound):  # 信访代办员
         blank=True,
         on_delete=models.SET_NULL,
         related_name="agent_profile",
+    )
+    # 亮身份: what the public pages and the village notice-board poster show of an agent (daiban.portal).
+    work_phone = models.CharField(
+        "工作电话",
+        max_length=20,
+        blank=True,
+        validators=[WORK_PHONE],
+        help_text="公示在群众服务页面和村务公示牌上：请填写工作电话，不要填写私人号码。",
+    )
+    duty_hours = models.CharField("接待时间", max_length=60, blank=True, help_text="如：工作日 9:00—17:00")
+    duty_place = models.CharField("接待地点", max_length=80, blank=True, help_text="如：村委会一楼代办室")
+    photo = models.ImageField(
+        "公示照片", upload_to="agents/", blank=True, help_text="正面免冠工作照，JPEG 或 PNG，不超过 2 MB。"
     )
     is_active = models.BooleanField("在岗", default=True)
     is_demo = models.BooleanField("演示数据", default=False)
