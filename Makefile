@@ -39,8 +39,13 @@ run: setup runtime-deps
 	while kill -0 $$web 2>/dev/null && kill -0 $$queue 2>/dev/null; do sleep 1; done; \
 	echo "web server or task queue stopped; stopping the other" >&2; stop; exit 1
 
+# JavaScript from the npm registry (package-lock.json pins it): axe-core for the browser tests' checks.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## make test: the whole suite (unit, permission, property and browser tests).
-test: setup system-deps
+test: setup system-deps node_modules/.installed
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 lint: setup

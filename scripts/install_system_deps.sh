@@ -2,7 +2,8 @@
 # Debian packages the site and the test suite need. To run the site (`--runtime`, from `make run`): Pango
 # (WeasyPrint lays out the PDFs with it) and the Noto CJK fonts (embedded in every PDF). For the tests
 # besides: chromium (driven by Playwright through executable_path, never a browser download) and
-# poppler-utils (pdftotext, pdffonts, pdfimages, pdftoppm read the PDFs back). Idempotent.
+# poppler-utils (pdftotext, pdffonts, pdfimages, pdftoppm read the PDFs back), and npm, which fetches axe-core
+# from the npm registry for the accessibility checks. Idempotent.
 set -euo pipefail
 need=()
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
@@ -10,6 +11,7 @@ ldconfig -p | grep -q libpangoft2 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ "${1:-}" != "--runtime" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

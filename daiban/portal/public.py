@@ -37,7 +37,9 @@ def public(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         response.headers.setdefault("Cache-Control", "no-store")
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = (
+            "same-origin"  # no-referrer would make chromium post Origin: null
+        )
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
