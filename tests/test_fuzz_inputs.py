@@ -597,6 +597,7 @@ ACTION_CASES: dict[str, tuple[str, str]] = {
     "assign_leaders": ("at_county", "county_staff"),
     "recuse": ("at_village", "village_agent"),
     "press": ("at_village", "county_staff"),
+    "reissue_code": ("handling", "county_staff"),
 }
 
 

@@ -4,6 +4,7 @@ petitioner and the agent). Outside that, a document does not exist (404)."""
 
 from __future__ import annotations
 
+import datetime
 from functools import lru_cache
 
 from django.db.models import QuerySet
@@ -11,7 +12,7 @@ from django.http import Http404
 
 from daiban.accounts.models import Role, User
 from daiban.documents import kinds
-from daiban.documents.models import Document
+from daiban.documents.models import Document, DocumentStatus, Service
 from daiban.matters import rules
 from daiban.matters.models import Matter, Recusal
 from daiban.matters.selectors import matters_for
@@ -92,3 +93,36 @@ def may_issue(
     # Issued, corrected and cancelled only in the issuer's own name: a unit never cancels the 督办单 sent
     # to it, a village point never issues the county's 交办单.
     return speaks_for(user, kind.issuer(matter, source_key).key)
+
+
+def served_to_petitioner(matter: Matter) -> list[tuple[Document, datetime.date]]:
+    """The written instruments the petitioner was served with (受理告知书, 延期告知书, 处理/复查/复核意见书 …):
+    the valid (not superseded, not cancelled) documents of the kinds served on the petitioner whose
+    service is recorded — on the document itself or, for an opinion served from the matter page, on the
+    record it answers — with the day they were served, oldest first. For the petitioner's own public
+    lookup (daiban.portal), which has no user: the caller has established that the asker holds the
+    matter's number and lookup code."""
+    served_kinds = {k.key: k for k in kinds.all_kinds() if k.served}
+    docs = list(
+        Document.objects.filter(matter=matter, kind__in=list(served_kinds), status=DocumentStatus.ISSUED)
+        .defer("data", "body_html", "template_source")
+        .order_by("issued_at", "id")
+    )
+    if not docs:
+        return []
+    # One service per written reply, whichever version of it recorded it (served_before in actions).
+    first_served: dict[tuple[str, str], datetime.date] = {}
+    for kind, source_key, served_on in Service.objects.filter(
+        document__matter=matter, document__kind__in=list(served_kinds)
+    ).values_list("document__kind", "document__source_key", "served_on"):
+        key = (kind, source_key)
+        first_served[key] = min(first_served.get(key, served_on), served_on)
+    found = []
+    for doc in docs:
+        when = first_served.get((doc.kind, doc.source_key))
+        kind = served_kinds[doc.kind]
+        if when is None and kind.served_elsewhere is not None:
+            when = kind.served_elsewhere(matter, doc.source_key)
+        if when is not None:
+            found.append((doc, when))
+    return found

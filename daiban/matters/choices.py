@@ -203,3 +203,4 @@ class EventKind(models.TextChoices):
     RECUSE = "recuse", "申请回避"
     PRESS = "press", "催办 / 督办"
     SERVE = "serve", "登记送达"
+    REISSUE_CODE = "reissue_code", "重新生成查询码"

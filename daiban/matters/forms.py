@@ -492,6 +492,16 @@ class ServeForm(ActionForm):
     )
 
 
+class ReissueCodeForm(ActionForm):
+    note = forms.CharField(
+        label="原因",
+        widget=_textarea(2),
+        required=False,
+        max_length=200,
+        help_text="如：信访人遗失回执、查询码可能被他人知道。原查询码立即作废，新查询码只显示一次，请当面或电话告知信访人。",
+    )
+
+
 class AttachForm(ActionForm):
     # Not "files": that is the form's own attribute holding what was uploaded.
     uploads = MultipleFileField(label="附件", help_text="照片（JPG、PNG）或 PDF，可多选，每个不超过 10 MB")

@@ -416,6 +416,13 @@ def recuse_offered(actor: User, m: Matter) -> bool:
     return has_colleague(actor)
 
 
+def reissue_code(actor: User, m: Matter) -> None:
+    """重新生成查询码: the network's own staff, who hand the code out (the matter page shows it to them
+    only), in any state — a closed matter is still looked up and rated."""
+    if actor.role not in HOLDER_ROLES:
+        raise NotAllowed("只有代办机构工作人员可以重新生成查询码。")
+
+
 def press(actor: User, m: Matter) -> None:
     """催办 / 督办 pushes whoever holds the matter; nobody presses themselves."""
     if actor.role == Role.UNIT_HANDLER:

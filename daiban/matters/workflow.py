@@ -38,6 +38,11 @@ class Action:
     on_task: bool = False  # acts on one unit task (the service takes ``task_id``)
     # What the person typed, kept in the event's details and shown in the timeline: (details key, label).
     texts: tuple[tuple[str, str], ...] = ()
+    # What the action page says once it is done, from the matter as it now is (default: 已<label>。).
+    done: Callable[[Matter], str] | None = None
+
+    def done_message(self, matter: Matter) -> str:
+        return self.done(matter) if self.done is not None else f"已{self.label}。"
 
     @property
     def has_button(self) -> bool:
@@ -286,6 +291,19 @@ _ACTIONS = [
         mf.NoteForm,
         rules.press,
         texts=(("note", "催办（督办）意见"),),
+    ),
+    Action(
+        EventKind.REISSUE_CODE,
+        "重新生成查询码",
+        actions.matter_reissue_code,
+        mf.ReissueCodeForm,
+        rules.reissue_code,
+        texts=(("note", "原因"),),
+        # Shown once, to the agent who reissued it; the event keeps no code.
+        done=lambda m: (
+            f"已重新生成查询码：{m.lookup_code}。原查询码已作废，用它打开的网上查询也随之失效；"
+            "请把新查询码告知信访人（如需纸质回执，请在“文书”中更正受理回执）。"
+        ),
     ),
     Action(
         EventKind.SERVE,

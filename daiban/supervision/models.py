@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from daiban.matters.models import Deadline, Event, Matter, UnitTask, scope_columns
 from daiban.network.models import Agent, ResponsibleUnit
@@ -189,9 +190,15 @@ class InspectionStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
-class Inspection(MatterScoped):  # 督查件: a follow-up rated 不满意 opens one on the unit's handling
+class Inspection(MatterScoped):  # 督查件: a rating of 不满意 opens one on the unit's handling
     number = models.CharField("督查编号", max_length=24, unique=True)
-    source_event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="+")  # the follow-up
+    # What opened it, exactly one of: the follow-up (回访) event, or — for a rating made outside the matter's
+    # timeline, such as the petitioner's online rating (网上评价) — a key its opener names ("rating:17").
+    # Each is unique: one inspection per rating, however often the opener runs.
+    source_event = models.OneToOneField(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_key = models.CharField("来源", max_length=40, blank=True, default="")
     unit = models.ForeignKey(
         ResponsibleUnit,
         verbose_name="被督查单位",
@@ -218,6 +225,16 @@ class Inspection(MatterScoped):  # 督查件: a follow-up rated 不满意 opens 
         indexes = [
             models.Index(fields=["scope_county", "status", "-opened_at"], name="insp_county_status"),
             models.Index(fields=["scope_city", "status", "-opened_at"], name="insp_city_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"], condition=~Q(source_key=""), name="inspection_source_key_once"
+            ),
+            models.CheckConstraint(
+                condition=(Q(source_event__isnull=False) & Q(source_key=""))
+                | (Q(source_event__isnull=True) & ~Q(source_key="")),
+                name="inspection_one_source",
+            ),
         ]
 
 

@@ -3,6 +3,7 @@ phase. See ``base`` for what each action does in its one transaction, ``daiban.m
 take it when, and ``daiban.matters.workflow`` for the registry that names each action once."""
 
 from daiban.matters.actions.attachments import *  # noqa: F403
+from daiban.matters.actions.codes import *  # noqa: F403
 from daiban.matters.actions.feedback import *  # noqa: F403
 from daiban.matters.actions.handling import *  # noqa: F403
 from daiban.matters.actions.intake import *  # noqa: F403

@@ -103,6 +103,7 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
         "assign_leaders": {"leaders": [p.leader]},
         "press": {"note": "n"},
         "serve": {"served_on": today, "manner": "direct", "note": ""},
+        "reissue_code": {"note": ""},
     }[name]
 
 

@@ -56,7 +56,7 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             form.add_error(None, NO_LONGER_AVAILABLE)
     elif request.method == "POST" and form.is_valid():
         try:
-            workflow.perform(
+            done = workflow.perform(
                 action,
                 actor=user,
                 matter_id=matter.pk,
@@ -74,7 +74,7 @@ def matter_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         except ValidationError as exc:
             merge_errors(form, exc)
         else:
-            messages.success(request, f"已{spec.label}。")
+            messages.success(request, spec.done_message(done))
             return redirect("matter_detail", pk=matter.pk)
     # 409 when someone else changed the matter meanwhile (the form, with what was typed, is shown again).
     status = 200 if request.method == "GET" else (409 if conflict else 400)

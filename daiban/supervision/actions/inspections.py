@@ -9,6 +9,7 @@ centre's staff and the county's 纪检 (supervisors) are told; each only if they
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.db import IntegrityError, transaction
@@ -42,6 +43,7 @@ __all__ = [
     "inspection_close",
     "inspection_finding",
     "inspection_open",
+    "inspection_open_for_rating",
     "inspections_for",
     "may_act",
     "open_for_follow_up",
@@ -73,11 +75,11 @@ def _dissatisfied(event: Event, matter: Matter) -> bool:
     return (rated or matter.unit_satisfaction) == Satisfaction.DISSATISFIED
 
 
-def _inspected_unit(matter: Matter, before: Event) -> ResponsibleUnit | None:
+def _inspected_unit(matter: Matter, before: datetime.datetime) -> ResponsibleUnit | None:
     """The unit whose handling the petitioner rated: the one whose written reply (处理/复查/复核意见书) came
-    last before the follow-up, else the matter's lead unit; None when it was settled locally."""
+    last before the rating, else the matter's lead unit; None when it was settled locally."""
     reply = (
-        ReplyOpinion.objects.filter(matter=matter, unit__isnull=False, issued_at__lte=before.at)
+        ReplyOpinion.objects.filter(matter=matter, unit__isnull=False, issued_at__lte=before)
         .select_related("unit")
         .order_by("-issued_at", "-id")
         .first()
@@ -97,8 +99,8 @@ def already_opened(event_id: int) -> bool:
     return Inspection.objects.filter(source_event_id=event_id).exists()
 
 
-def _day(event: Event) -> str:
-    day = timezone.localdate(event.at)
+def _day(at: datetime.datetime) -> str:
+    day = timezone.localdate(at)
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -111,7 +113,7 @@ def inspection_open(*, event_id: int) -> Inspection | None:
     if already_opened(event.pk):
         return None
     matter = event.matter
-    unit = _inspected_unit(matter, event)
+    unit = _inspected_unit(matter, event.at)
     handled = f"{unit.name}的办理" if unit is not None else "就地办理"
     try:
         with transaction.atomic():  # a savepoint inside a caller's transaction: a lost race undoes only this
@@ -121,7 +123,7 @@ def inspection_open(*, event_id: int) -> Inspection | None:
                 source_event=event,
                 unit=unit,
                 opened_at=clock.now(),
-                reason=f"{_day(event)}回访，信访人对{handled}不满意。",
+                reason=f"{_day(event.at)}回访，信访人对{handled}不满意。",
             )
             record_event(
                 inspection,
@@ -139,7 +141,47 @@ def inspection_open(*, event_id: int) -> Inspection | None:
     return inspection
 
 
-def _tell_opened(inspection: Inspection, matter: Matter) -> None:
+def inspection_open_for_rating(
+    *, matter_id: int, source_key: str, rated_at: datetime.datetime
+) -> Inspection | None:
+    """立督查件 for a rating of 不满意 made outside the matter's timeline — the petitioner's online rating
+    (网上评价, daiban.portal), which calls this after its own commit with ``source_key`` naming the rating
+    ("rating:17"); supervision never imports the caller. One inspection per source key: a second or a
+    parallel call returns None, as does an unknown matter."""
+    if not source_key or len(source_key) > 40:
+        raise ValueError("source_key must be 1–40 characters")
+    matter = Matter.objects.filter(pk=matter_id).first()
+    if matter is None or Inspection.objects.filter(source_key=source_key).exists():
+        return None
+    unit = _inspected_unit(matter, rated_at)
+    handled = f"{unit.name}的办理" if unit is not None else "就地办理"
+    try:
+        with transaction.atomic():
+            inspection = Inspection(
+                matter=matter,
+                number=next_number("DC", matter.region_path, clock.today().year),
+                source_key=source_key,
+                unit=unit,
+                opened_at=clock.now(),
+                reason=f"{_day(rated_at)}网上评价，信访人对{handled}不满意。",
+            )
+            record_event(
+                inspection,
+                InspectionEvent,
+                None,
+                "open",
+                f"网上评价不满意，立督查件（{handled}）",
+                {"source": source_key, "unit": unit.name if unit else ""},
+            )
+            _tell_opened(inspection, matter, how="网上评价中")
+    except IntegrityError:
+        if Inspection.objects.filter(source_key=source_key).exists():
+            return None
+        raise
+    return inspection
+
+
+def _tell_opened(inspection: Inspection, matter: Matter, how: str = "回访时") -> None:
     """The county centre's staff and the county's 纪检, each only if they can open the matter."""
     county = county_path(matter.region_path)
     people = User.objects.filter(
@@ -151,7 +193,7 @@ def _tell_opened(inspection: Inspection, matter: Matter) -> None:
             recipients=recipients,
             kind="inspection",
             key=f"inspection:{inspection.pk}:opened",
-            text=f"督查件 {inspection.number}：事项 {matter.number} 回访时信访人对办理单位不满意，请督查。",
+            text=f"督查件 {inspection.number}：事项 {matter.number} {how}信访人对办理单位不满意，请督查。",
             matter_id=matter.pk,
             url=f"/inspections/{inspection.pk}/",
         )

@@ -58,14 +58,15 @@ def test_outsiders_get_404_and_nothing_changes(action: str, routed: Matter, pers
 
 @pytest.mark.parametrize("action", BUTTON_ACTIONS)
 def test_in_scope_users_without_the_action_get_403(action: str, routed: Matter, personas: Personas) -> None:
-    """The village agent sees the routed matter but the unit holds it now: only press and adding a file
-    remain for them (recusal needs a colleague to take over, and there is none); everything else is
-    refused with 403 and changes nothing."""
+    """The village agent sees the routed matter but the unit holds it now: only press, adding a file and
+    reissuing the lookup code (the network hands the code out, whoever holds the matter) remain for them
+    (recusal needs a colleague to take over, and there is none); everything else is refused with 403 and
+    changes nothing."""
     task = routed.tasks.get()
     before = _state(routed)
     client = _client(personas.village_agent)
     url = f"/matters/{routed.pk}/act/{action}/?task={task.pk}"
-    expected = 200 if action in ("press", "attach") else 403
+    expected = 200 if action in ("press", "attach", "reissue_code") else 403
     assert client.get(url).status_code == expected
     if expected == 403:
         assert client.post(url, {"version": routed.version, "task": task.pk}).status_code == 403
