@@ -33,6 +33,7 @@ class Prefill:
     banner: str  # 由排查台账 PC150102-2026-00012 转为信访事项
     initial: dict[str, Any] = field(default_factory=dict)
     back_url: str = ""  # where 取消 returns to
+    people: list[dict[str, Any]] = field(default_factory=list)  # initial rows of the petitioner formset
 
 
 @dataclass(frozen=True)

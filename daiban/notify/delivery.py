@@ -28,6 +28,7 @@ from daiban.matters.selectors import matters_for
 from daiban.notify import kinds, outbox
 from daiban.notify.models import Channel, Message, Outbound, OutboundStatus, Preference
 from daiban.pii.crypto import encrypt
+from daiban.pii.validators import validate_phone
 
 logger = logging.getLogger(__name__)
 
@@ -148,3 +149,39 @@ def create_messages(
     for out_key in queued:
         transaction.on_commit(partial(tasks.enqueue, out_key), robust=True)
     return created
+
+
+CITIZEN_KEY_PREFIX = "cit-"
+
+
+def create_citizen_sms(*, phone: str, kind: str, key: str, text: str) -> bool:
+    if kind not in kinds.CITIZEN_KINDS:
+        raise ValueError(f"unknown citizen message kind {kind!r}: register it in daiban/notify/kinds.py")
+    full_key = CITIZEN_KEY_PREFIX + key
+    if not key or len(full_key) > 80:
+        raise ValueError("a citizen message key is 1–76 characters")
+    normalized = validate_phone(phone)
+    now = clock.now()
+    row = Outbound(
+        channel=Channel.SMS,
+        recipient=None,
+        kind=kind,
+        urgent=kinds.CITIZEN_KINDS[kind].ignores_quiet_hours,
+        address_enc=encrypt(normalized),
+        text=" ".join(f"【信访代办】{text}".split())[:500],
+        key=full_key,
+        status=OutboundStatus.PENDING,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        if not Outbound.objects.filter(key=full_key).exists():
+            raise
+        return False
+    from daiban.notify import tasks
+
+    transaction.on_commit(partial(tasks.enqueue, full_key), robust=True)
+    return True

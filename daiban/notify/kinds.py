@@ -32,12 +32,23 @@ KINDS: dict[str, Kind] = {
         Kind("inspection", "督查件", sms_default=True),
         Kind("consultation", "专家研判"),
         Kind("mediation", "调解协议（司法确认、履行提醒）"),
+        Kind("online_request", "网上代办申请", sms_default=True),
+    )
+}
+
+# What the site texts to a member of the public (no account, no preferences): ``services.text_citizen``.
+# Kept apart from KINDS so that they never show among the choices of a staff member's settings.
+CITIZEN_KINDS: dict[str, Kind] = {
+    k.key: k
+    for k in (
+        Kind("citizen_code", "短信验证码", ignores_quiet_hours=True),
+        Kind("citizen_request", "网上代办申请回复"),
     )
 }
 
 
 def label(key: str) -> str:
-    kind = KINDS.get(key)
+    kind = KINDS.get(key) or CITIZEN_KINDS.get(key)
     return kind.label if kind else key
 
 

@@ -2,7 +2,8 @@
 
 A message stores the matter's id and number only: its text never names a person or a matter's title, and a
 page shows the title only when ``matters_for(reader)`` includes the matter. The outbox holds a staff phone
-or e-mail address encrypted (``daiban.pii``): never plaintext in the database, a log or a file.
+or e-mail address — or a citizen's phone, for the public pages' verification codes and replies —
+encrypted (``daiban.pii``): never plaintext in the database, a log or a file.
 """
 
 from __future__ import annotations
@@ -81,8 +82,14 @@ class OutboundStatus(models.TextChoices):
 
 class Outbound(models.Model):  # 待发送短信/邮件
     channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
+    # None: a member of the public texted at a phone number they gave (``services.text_citizen``).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     message = models.ForeignKey(
         Message, verbose_name="站内消息", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -96,7 +96,10 @@ def deliver(key: str) -> str:
         return str(row.status)
     if row.next_attempt_at > now:
         return "not_due"
-    pref = Preference.objects.filter(user_id=row.recipient_id).first()
+    # A citizen's SMS (no account) has no preferences: it is never deferred.
+    pref = (
+        Preference.objects.filter(user_id=row.recipient_id).first() if row.recipient_id is not None else None
+    )
     wait = deferral(row.channel, row.kind, row.urgent, pref, now)
     if wait is not None:
         Outbound.objects.filter(pk=row.pk, status=OutboundStatus.PENDING).update(next_attempt_at=wait)

@@ -8,6 +8,9 @@
 ``text`` is Chinese and names no person, no matter title, no ID or phone number: it may go out by SMS,
 and it is shown to a reader who may since have lost sight of the matter. Pages add the title only when
 ``matters_for(reader)`` includes the matter.
+
+A member of the public (no account) is texted at the number they gave with ``text_citizen(...)``: the same
+outbox, backends and retries, the number encrypted.
 """
 
 from __future__ import annotations
@@ -43,3 +46,12 @@ def notify(
         url=url,
         urgent=urgent,
     )
+
+
+def text_citizen(*, phone: str, kind: str, key: str, text: str) -> bool:
+    """Queue one SMS to a member of the public at ``phone`` (validated and normalized here; stored only
+    encrypted), sent after commit through the outbox like every other SMS. ``kind``: a key of
+    ``kinds.CITIZEN_KINDS``. ``key`` makes it idempotent: a second call with the same key queues nothing.
+    ``text`` is the whole message (the site's signature is added). Returns whether a row was created.
+    Raises ``ValidationError`` for an invalid phone number."""
+    return delivery.create_citizen_sms(phone=phone, kind=kind, key=key, text=text)

@@ -45,7 +45,13 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
         return render(
             request,
             "matters/intake.html",
-            {"form": form, "formset": mf.PetitionerFormSet(prefix="p"), **shown_origin},
+            {
+                "form": form,
+                "formset": mf.PetitionerFormSet(
+                    prefix="p", initial=(came_from.people or None) if came_from else None
+                ),
+                **shown_origin,
+            },
         )
     data = request.POST
     kept_files, kept = uploads.redeem(data.getlist("kept"), user)
