@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import ForeignKey, QuerySet
 from django.http import HttpRequest
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from daiban.accounts.models import AGENT_ROLES, User
 from daiban.console.scoping import ScopedAdminMixin, admin_user, area_filter
@@ -55,6 +60,59 @@ class ServiceOrganizationAdmin(ScopedAdminMixin):
             form.add_error("handling_role", f"{region.get_level_display()}一级的办理职责应为“{role.label}”。")
 
 
+# The published photo (亮身份): a real JPEG or PNG, at most 2 MB, re-encoded without its metadata (a phone's
+# photo carries the place it was taken) and scaled down to what a page or a poster needs.
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_MAX_SIDE = 800
+PHOTO_MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+
+
+def clean_agent_photo(upload: Any) -> Any:
+    """Check an uploaded photo and return it re-encoded (or the stored file unchanged); raises a
+    ValidationError naming what is wrong, in Chinese."""
+    if not isinstance(upload, UploadedFile):
+        return upload  # unchanged, or cleared
+    if upload.size is not None and upload.size > PHOTO_MAX_BYTES:
+        raise forms.ValidationError("照片不能超过 2 MB，请压缩后再上传。")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            kind = probe.format or ""
+            width, height = probe.size
+            if kind in PHOTO_FORMATS and width * height <= PHOTO_MAX_PIXELS:
+                probe.verify()
+        if kind not in PHOTO_FORMATS:
+            raise forms.ValidationError("照片只能是 JPEG 或 PNG 格式的图片。")
+        if width * height > PHOTO_MAX_PIXELS:
+            raise forms.ValidationError("照片尺寸过大，请缩小后再上传。")
+        upload.seek(0)
+        with Image.open(upload) as opened:
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
+            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            out = io.BytesIO()
+            if kind == "JPEG":
+                image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+            else:
+                image.save(out, format="PNG", optimize=True)
+    except forms.ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise forms.ValidationError("无法识别这张照片：请上传 JPEG 或 PNG 格式的图片。") from exc
+    # A random name: the file name a person gave (often their own name) is not kept.
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{PHOTO_FORMATS[kind]}")
+
+
+class AgentForm(forms.ModelForm):
+    class Meta:
+        model = Agent
+        fields = ("work_phone", "duty_hours", "duty_place", "photo")  # the admin adds its fieldsets
+
+    def clean_photo(self) -> Any:
+        return clean_agent_photo(self.cleaned_data.get("photo"))
+
+
 @admin.register(Agent)
 class AgentAdmin(ScopedAdminMixin):
     # An agent's region is its organisation's (Agent.save copies it), so the organisation places it.
@@ -95,10 +153,18 @@ class AgentAdmin(ScopedAdminMixin):
                 )
             },
         ),
+        (
+            "公示信息（亮身份）",
+            {
+                "fields": ("work_phone", "duty_hours", "duty_place", "photo"),
+                "description": "在群众服务页面（找代办员）和村务公示牌上公开。只填工作电话，不要填私人号码。",
+            },
+        ),
         ("登录账号", {"fields": ("user", "is_demo")}),
     )
     readonly_fields = ("is_demo",)
     ordering = ("region_path", "name")
+    form = AgentForm
 
     def scoped_queryset(self, user: User) -> QuerySet[Agent]:
         return jurisdiction.agents_for(user)

@@ -94,7 +94,28 @@ def build_plan(path: Path = DIVISIONS_CSV) -> Plan:
         stationed[county.code] = _plan_county(plan, county, tree.townships[county.code])
     _plan_units(plan, tree.counties)
     _plan_township_units(plan, tree.counties, stationed)
+    _plan_public_profiles(plan)
     return plan
+
+
+# Share of demo agents with a work phone of their own; the others are reached through their organisation's.
+WORK_PHONE_SHARE = 0.8
+
+
+def _plan_public_profiles(plan: Plan) -> None:
+    """Each agent's published work phone, reception hours and place (亮身份). Drawn from a generator of its
+    own per agent, so the names and codes drawn before stay exactly as they were."""
+    orgs = {org.region_code: org for org in plan.organisations}
+    seen: dict[str, int] = {}
+    for agent in plan.agents:
+        index = seen[agent.region_code] = seen.get(agent.region_code, -1) + 1
+        org = orgs[agent.region_code]
+        rng = random.Random(f"{SEED}/profile/{agent.region_code}/{index}")  # noqa: S311
+        if rng.random() < WORK_PHONE_SHARE:
+            agent.work_phone = phone(rng)
+        agent.duty_hours = org.opening_hours[:60]
+        desk = "代办室" if org.kind == OrgKind.POINT else "信访代办窗口"
+        agent.duty_place = f"{org.address}{desk}"[:80]
 
 
 def _plan_county(plan: Plan, county: Division, townships: list[Division]) -> list[Division]:

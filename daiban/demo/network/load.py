@@ -101,6 +101,9 @@ def _write_agents(items: list[AgentPlan], orgs: dict[str, ServiceOrganization]) 
                 is_grid_worker=item.is_grid_worker,
                 is_expert=item.is_expert,
                 is_village_cadre=item.is_village_cadre,
+                work_phone=item.work_phone,
+                duty_hours=item.duty_hours,
+                duty_place=item.duty_place,
                 is_demo=True,
             )
         )
@@ -239,6 +242,9 @@ def network_fingerprint() -> str:
             "is_grid_worker",
             "is_expert",
             "is_village_cadre",
+            "work_phone",
+            "duty_hours",
+            "duty_place",
             "user__username",
         )
     )

@@ -35,6 +35,10 @@ class AgentPlan:
     is_grid_worker: bool = False
     is_expert: bool = False
     is_village_cadre: bool = False
+    # 亮身份: what the public directory and the village poster show (daiban.portal.directory).
+    work_phone: str = ""
+    duty_hours: str = ""
+    duty_place: str = ""
 
 
 @dataclass
