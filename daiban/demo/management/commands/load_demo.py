@@ -12,7 +12,7 @@ from daiban.regions.models import Region
 class Command(BaseCommand):
     help = (
         "仅当设置 DAIBAN_LOAD_DEMO=1（本机演示环境 var/local.env 中）时，在空数据库中载入呼和浩特演示网络、"
-        "演示事项、排查预防、督办与调解卷宗演示数据并列出演示账号；已有数据时不做任何改动。生产环境不要开启。"
+        "演示事项、排查预防、督办、调解卷宗与网上代办申请演示数据并列出演示账号；已有数据时不做任何改动。生产环境不要开启。"
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,4 +34,5 @@ class Command(BaseCommand):
             call_command("load_demo_prevention", stdout=self.stdout)
             call_command("load_demo_supervision", stdout=self.stdout)
             call_command("load_demo_mediation", stdout=self.stdout)
+            call_command("load_demo_portal", stdout=self.stdout)
         call_command("demo_logins", stdout=self.stdout)
