@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
 
 from conftest import Personas
 from daiban.matters.tests.factories import intake
+from daiban.network.models import Agent
 from daiban.portal import throttle
 from daiban.portal.tests.directory.helpers import (
     CENTRE_PHONE,
@@ -189,3 +191,30 @@ def test_no_personal_data_and_the_same_page_for_a_staff_session(
         assert not MOBILE.search(html) and not ID_NUMBER.search(html)
         assert petitioner.name not in html and matter.number not in html
         assert "village_agent" not in html  # no account names
+
+
+def test_a_village_page_reads_a_bounded_number_of_queries(
+    directory: Directory, personas: Personas, django_assert_max_num_queries: Any
+) -> None:
+    """The same few queries for two agents or twenty, and for any number of sessions and leaders."""
+    t = directory.tree
+    point = directory.published.organization
+    url = f"/agents/{t.village_a1x.code}/"
+    client = Client()
+    client.get(url)  # warm caches (content types, the view settings)
+    # region, trail, children, agents, organisations, session regions, sessions, their leaders
+    with django_assert_max_num_queries(8):
+        client.get(url)
+    for i in range(20):
+        Agent.objects.create(name=f"代办员{i}", organization=point, work_phone=f"0471-66{i:05d}")
+    day = datetime.timedelta(days=1)
+    for i in range(5):
+        schedule(
+            personas.county_staff,
+            t.county_a,
+            [personas.leader],
+            starts_at=NOW + (i + 1) * day,
+            ends_at=NOW + (i + 1) * day + datetime.timedelta(hours=1),
+        )
+    with frozen(), django_assert_max_num_queries(8):
+        assert "代办员19" in client.get(url).content.decode()

@@ -16,6 +16,7 @@ import pytest
 from conftest import Personas, Tree
 from daiban.network.models import Agent
 from daiban.portal.tests.directory.helpers import STATION_PHONE, WORK_PHONE, build
+from daiban.portal.tests.test_public_pages import VIEWS, check_page
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import PHONE, no_horizontal_scroll
 
@@ -93,3 +94,20 @@ def test_finding_a_village_agent_and_its_poster_on_a_phone(
         (Path(os.environ["DAIBAN_VAR_DIR"]) / "directory-poster.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
     assert pages == 1, f"the poster prints on {pages} pages"
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_directory_page_is_light_local_narrow_and_accessible(
+    new_context: Any, server: str, tree: Tree, personas: Personas, view: str
+) -> None:
+    """The shell's check (tests/test_public_pages.py) on each directory page, at 320 px, in each view."""
+    build(tree, personas)
+    for path in (
+        "/agents/",
+        "/agents/?q=社区",
+        f"/agents/{tree.county_a.code}/",
+        f"/agents/{tree.town_a1.code}/",
+        f"/agents/{tree.village_a1x.code}/",
+        f"/agents/{tree.village_a1x.code}/poster/",
+    ):
+        check_page(new_context, server, path, view)
