@@ -43,12 +43,22 @@ def queue_for(user: Any) -> QuerySet[OnlineRequest]:
     return requests_for(user).select_related("region", "matter").order_by(pending_first, "-created_at", "-id")
 
 
-def pending_count(user: Any, limit: int = 100) -> int:
-    """How many requests wait in the user's scope, counted up to ``limit`` (one bounded, indexed read)."""
+PENDING_LIMIT = 100
+_MEMO = "_portal_pending_requests"
+
+
+def pending_count(user: Any) -> int:
+    """How many requests wait in the user's scope, counted up to ``PENDING_LIMIT`` (one bounded, indexed
+    read, remembered on the user object for the rest of the request: the nav badge and the home panel
+    ask the same question)."""
     if not can_handle(user):
         return 0
-    ids = requests_for(user).filter(status=RequestStatus.PENDING).values_list("pk", flat=True)[:limit]
-    return len(list(ids))
+    found = getattr(user, _MEMO, None)
+    if found is None:
+        qs = requests_for(user).filter(status=RequestStatus.PENDING).values_list("pk", flat=True)
+        found = len(list(qs[:PENDING_LIMIT]))
+        setattr(user, _MEMO, found)
+    return int(found)
 
 
 def get_or_404(user: Any, pk: int) -> OnlineRequest:
