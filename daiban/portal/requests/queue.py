@@ -15,8 +15,10 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from daiban.accounts.http import AuthedRequest
+from daiban.accounts.login_throttle import client_ip
 from daiban.matters.attachments import SAFE_TYPES
 from daiban.matters.views.actions import run_action
+from daiban.pii.services import RevealLimitExceeded, reveal
 from daiban.portal.models import OnlineRequestPhoto
 from daiban.portal.requests import actions, selectors
 from daiban.portal.requests.forms import DeclineForm
@@ -47,10 +49,15 @@ def request_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _detail(
-    request: AuthedRequest, pk: int, form: DeclineForm | None = None, status: int = 200
+    request: AuthedRequest,
+    pk: int,
+    form: DeclineForm | None = None,
+    status: int = 200,
+    **extra: object,
 ) -> HttpResponse:
     req = selectors.get_or_404(request.user, pk)
     context = {
+        **extra,
         "req": req,
         "photos": list(req.photos.order_by("pk")),
         "events": list(req.events.select_related("actor").order_by("seq")),
@@ -107,4 +114,24 @@ def request_photo(request: AuthedRequest, pk: int) -> FileResponse:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def request_phone(request: AuthedRequest, pk: int) -> HttpResponse:
+    """查看完整号码 to call the person: revealed once, on this answer only, and logged with its reason
+    (``daiban.pii.services.reveal``: per-person limit, a burst flagged to the supervisors)."""
+    req = selectors.get_or_404(request.user, pk)
+    try:
+        phone = reveal(
+            actor=request.user,
+            obj=req,
+            field="phone",
+            reason=f"联系网上代办申请 {req.number} 的申请人核实情况",
+            ip=client_ip(request),
+        )
+    except RevealLimitExceeded as exc:
+        return _detail(request, req.pk, status=429, reveal_refused=exc.args[0])
+    response = _detail(request, req.pk, revealed_phone=phone)
+    response["Cache-Control"] = "no-store"
     return response

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("apply/done/", apply.apply_done, name="apply_done"),
     path("online-requests/", queue.request_list, name="request_list"),
     path("online-requests/<int:pk>/", queue.request_detail, name="request_detail"),
+    path("online-requests/<int:pk>/phone/", queue.request_phone, name="request_phone"),
     path("online-requests/<int:pk>/decline/", queue.request_decline, name="request_decline"),
     path("online-requests/photos/<int:pk>/", queue.request_photo, name="request_photo"),
 ]

@@ -57,6 +57,13 @@ ROUTES: dict[str, Route] = {
         personas=("village_agent", "township_staff", "outsider"),
         path_params={"pk": "int"},
     ),
+    "portal:request_phone": Route(
+        lambda w, p: f"/online-requests/{_pk(w, p)}/phone/",
+        "post",
+        personas=("village_agent", "unit_handler"),
+        path_params={"pk": "int"},
+        filled_status=200,
+    ),
     "portal:request_decline": Route(
         lambda w, p: f"/online-requests/{_pk(w, p)}/decline/",
         "post",

@@ -61,6 +61,21 @@ def test_the_page_shows_the_phone_masked_only(req: OnlineRequest, personas: Pers
     assert f"/matters/new/?origin=online%3A{req.pk}" in page
 
 
+def test_the_full_phone_is_revealed_on_request_and_logged(req: OnlineRequest, personas: Personas) -> None:
+    client = client_for(personas.township_staff)
+    response = client.post(f"/online-requests/{req.pk}/phone/")
+    assert response.status_code == 200 and f'href="tel:{PHONE}"' in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    log = RevealLog.objects.get()
+    assert log.actor == personas.township_staff and req.number in log.reason
+    assert (
+        client_for(personas.outsider_village_agent).post(f"/online-requests/{req.pk}/phone/").status_code
+        == 404
+    )
+    assert client.get(f"/online-requests/{req.pk}/phone/").status_code == 405
+    assert RevealLog.objects.count() == 1
+
+
 def test_decline_tells_the_person_the_reason(req: OnlineRequest, personas: Personas) -> None:
     client = client_for(personas.village_agent)
     url = f"/online-requests/{req.pk}/decline/"

@@ -47,6 +47,8 @@ CASES: dict[str, Case] = {
     "portal:apply_done": Case(lambda w: "/apply/done/", {}, anonymous=200),
     "portal:request_list": Case(lambda w: "/online-requests/", NOT_AGENTS),
     "portal:request_detail": Case(lambda w: f"/online-requests/{w.request.pk}/", OUTSIDE),
+    # 查看完整号码: the agents in scope (logged); nobody else learns the request exists.
+    "portal:request_phone": Case(lambda w: f"/online-requests/{w.request.pk}/phone/", OUTSIDE, method="post"),
     # A stale version: 409 for those who may act, and nothing changes.
     "portal:request_decline": Case(
         lambda w: f"/online-requests/{w.request.pk}/decline/",
