@@ -101,15 +101,20 @@ def agents_poster(request: HttpRequest, code: str) -> HttpResponse:
     if region.level not in AGENT_LEVELS:
         raise Http404("只有村（社区）和乡镇（街道）有代办员公示牌。")
     url = settings.PUBLIC_BASE_URL + reverse("portal:agents_region", args=[region.code])
-    organisations = selectors.organisations_for(region)
+    agents = selectors.agents_at(region)
+    # Agents of one point usually receive at the same hours and place: printed once, the cards stay small
+    # enough for a dozen agents on one sheet.
+    hours, places = {a.hours for a in agents}, {a.place for a in agents}
     return page(
         request,
         "portal/directory/poster.html",
         {
             "region": region,
             "trail": selectors.trail(region),
-            "agents": selectors.agents_at(region),
-            "organisations": organisations,
+            "agents": agents,
+            "common_hours": hours.pop() if len(agents) > 1 and len(hours) == 1 else "",
+            "common_place": places.pop() if len(agents) > 1 and len(places) == 1 else "",
+            "organisations": selectors.organisations_for(region),
             "what_agents_do": selectors.WHAT_AGENTS_DO,
             "page_url": url,
             "qr": _qr_svg(url, f"二维码：用手机扫码查看{region.name}代办员信息"),

@@ -111,3 +111,30 @@ def test_every_directory_page_is_light_local_narrow_and_accessible(
         f"/agents/{tree.village_a1x.code}/poster/",
     ):
         check_page(new_context, server, path, view)
+
+
+@pytest.mark.parametrize("count", [1, 9, 12])
+def test_the_poster_prints_on_one_a4_page(
+    new_context: Any, server: str, tree: Tree, personas: Personas, count: int
+) -> None:
+    d = build(tree, personas)
+    Agent.objects.filter(pk=d.no_phone.pk).update(is_active=False)
+    for i in range(count - 1):
+        Agent.objects.create(
+            name=f"额尔敦巴雅尔{i}",
+            organization=d.published.organization,
+            title="村委会委员、妇联主席、人民调解委员会委员",
+            work_phone=f"0471-66000{i + 10}",
+            # As at most points, the hours and place of the point's first agent (printed once).
+            duty_hours=d.published.duty_hours,
+            duty_place=d.published.duty_place,
+        )
+    page = new_context().new_page()
+    page.goto(f"{server}/agents/{tree.village_a1x.code}/poster/")
+    assert page.locator(".poster-agent").count() == count
+    page.emulate_media(media="print")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    if os.environ.get("DAIBAN_VAR_DIR"):
+        (Path(os.environ["DAIBAN_VAR_DIR"]) / f"directory-poster-{count}.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    assert pages == 1, f"a poster of {count} agents prints on {pages} pages"

@@ -77,3 +77,12 @@ def test_a_county_has_no_poster_and_township_has_one(directory: Directory) -> No
     assert Client().get(f"/agents/{t.city.code}/poster/").status_code == 404
     township = Client().get(f"/agents/{t.town_a1.code}/poster/")
     assert township.status_code == 200 and STATION_PHONE in township.content.decode()
+
+
+def test_hours_and_place_shared_by_every_agent_are_printed_once(directory: Directory) -> None:
+    d = directory
+    d.no_phone.duty_hours, d.no_phone.duty_place = d.published.duty_hours, d.published.duty_place
+    d.no_phone.save()
+    html = Client().get(f"/agents/{d.tree.village_a1x.code}/poster/").content.decode()
+    assert html.count("周一至周五 9:00-17:00") == 1 and html.count("苏雅拉社区党群服务中心一楼代办室") == 1
+    assert 'class="poster-common"' in html
