@@ -112,10 +112,10 @@ def served_to_petitioner(matter: Matter) -> list[tuple[Document, datetime.date]]
         return []
     # One service per written reply, whichever version of it recorded it (served_before in actions).
     first_served: dict[tuple[str, str], datetime.date] = {}
-    for kind, source_key, served_on in Service.objects.filter(
+    for kind_key, source_key, served_on in Service.objects.filter(
         document__matter=matter, document__kind__in=list(served_kinds)
     ).values_list("document__kind", "document__source_key", "served_on"):
-        key = (kind, source_key)
+        key = (kind_key, source_key)
         first_served[key] = min(first_served.get(key, served_on), served_on)
     found = []
     for doc in docs:
