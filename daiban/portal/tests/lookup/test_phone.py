@@ -15,14 +15,12 @@ from daiban.matters.models import Matter
 from daiban.matters.tests.factories import Flow
 from daiban.network.models import Agent
 from daiban.portal.models import OnlineRating
+from daiban.portal.public import VIEW_COOKIE
 from daiban.portal.tests.lookup.helpers import INTERNAL, personal_data, served_reply
+from daiban.portal.tests.test_public_pages import BUDGET, NARROW, VIEWS, Weighed, check_page
 from daiban.supervision.models import Inspection
+from tests.browser.axe import AXE, assert_accessible
 from tests.browser.conftest import PHONE, no_horizontal_scroll
-
-try:  # the axe-core check (tests/browser/axe.py), where the set-up installed it
-    from tests.browser.axe import AXE, assert_accessible
-except ImportError:  # pragma: no cover
-    AXE, assert_accessible = None, None
 
 
 @pytest.fixture
@@ -36,8 +34,8 @@ def fits(page: Any) -> None:
 
 
 def accessible(page: Any) -> None:
-    if assert_accessible is not None and AXE is not None and AXE.exists():
-        assert_accessible(page)
+    assert AXE.exists(), "axe-core is missing: run `make test` (npm ci)"
+    assert_accessible(page)
 
 
 def clean(page: Any, matter: Matter) -> None:
@@ -121,3 +119,43 @@ def test_look_up_and_rate_on_a_phone(phone: Any, server: str, tree: Tree, person
     page.goto(f"{server}/lookup/matter/")
     page.wait_for_url(f"{server}/lookup/")
     assert doc.pk  # the reply stays with the matter; the browser simply no longer has the lookup
+
+
+# ------------------------------------------------------------------------- for everyone (issue 12, item 5)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_lookup_form_is_light_local_narrow_and_accessible(
+    new_context: Any, server: str, view: str
+) -> None:
+    check_page(new_context, server, "/lookup/", view)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_result_page_is_light_local_narrow_and_accessible(
+    new_context: Any, server: str, tree: Tree, personas: Personas, view: str
+) -> None:
+    """The result page with everything on it (steps, deadline, a written reply, the agent, the rating
+    form), at 320 px in each view: under 100 KB before images, nothing from outside, no sideways
+    scrolling, axe-core clean."""
+    start = timezone.localtime() - datetime.timedelta(days=3)
+    m, _doc = served_reply(
+        Flow(tree, personas, start=start.replace(hour=10, minute=0, second=0, microsecond=0))
+    )
+    context = new_context(viewport=NARROW)
+    if view:
+        context.add_cookies([{"name": VIEW_COOKIE, "value": view, "url": server}])
+    page = context.new_page()
+    page.goto(f"{server}/lookup/?number={m.number}")
+    page.get_by_label("查询码").fill(m.lookup_code)
+    weighed = Weighed(server)
+    weighed.attach(page)
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url(f"{server}/lookup/matter/")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("button", name="提交评价").count() == 1
+    assert not weighed.foreign, weighed.foreign
+    assert weighed.bytes < BUDGET, f"the result page weighs {weighed.bytes} bytes before images"
+    width, viewport = no_horizontal_scroll(page)
+    assert width <= viewport, f"sideways scrolling at 320 px ({width} > {viewport}) in view {view!r}"
+    accessible(page)
