@@ -73,6 +73,7 @@ def test_the_local_demo_environment_loads_the_demo_and_prints_its_logins(
         "load_demo_prevention",
         "load_demo_supervision",
         "load_demo_mediation",
+        "load_demo_portal",
         "demo_logins",
     ]
 
