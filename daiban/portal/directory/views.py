@@ -87,7 +87,7 @@ def _qr_svg(url: str, label: str) -> SafeString:
     import segno  # imported here, as documents.render.qr does: the package stays light to import
 
     svg = segno.make_qr(url, error="m").svg_inline(
-        scale=1, border=2, omitsize=True, svgclass="poster-qr-code", title=label
+        scale=1, border=2, omitsize=True, svgclass="poster-qr-code"
     )
     named = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
     return mark_safe(named)  # noqa: S308  (segno's markup; the one text in it is escaped above)
