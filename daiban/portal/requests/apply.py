@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from daiban.portal import throttle
 from daiban.portal.public import page, public
 from daiban.portal.requests import actions, codes
-from daiban.portal.requests.forms import ApplyForm, CodeForm, new_stamp, stamp_age
+from daiban.portal.requests.forms import MAX_SECONDS, ApplyForm, CodeForm, new_stamp, stamp_age
 from daiban.regions.models import Level, Region
 
 DONE_KEY = "portal_apply_done"
@@ -54,17 +54,18 @@ def _region(raw: object, level: Level, parent: Region | None = None) -> Region |
 
 
 def picker(data: QueryDict) -> Picker:
-    """The county → township → village choices for what was chosen so far (a choice that does not fit
-    the level above is dropped)."""
+    """The county → township → village choices for what was chosen so far: each level must lie in the
+    one above it (a choice that does not is dropped); a village alone brings its township and county."""
     p = Picker(counties=list(Region.objects.filter(level=Level.COUNTY).order_by("code")))
-    village = _region(data.get("village"), Level.VILLAGE)
-    if village is not None and village.parent is not None:
-        p.township, p.county = village.parent, village.parent.parent
-        p.village = village
-    else:
-        p.county = _region(data.get("county"), Level.COUNTY)
-        if p.county is not None:
-            p.township = _region(data.get("township"), Level.TOWNSHIP, p.county)
+    p.county = _region(data.get("county"), Level.COUNTY)
+    if p.county is not None:
+        p.township = _region(data.get("township"), Level.TOWNSHIP, p.county)
+        if p.township is not None:
+            p.village = _region(data.get("village"), Level.VILLAGE, p.township)
+    elif not data.get("township"):
+        village = _region(data.get("village"), Level.VILLAGE)
+        if village is not None and village.parent is not None:
+            p.village, p.township, p.county = village, village.parent, village.parent.parent
     if p.county is not None:
         p.townships = list(p.county.children.filter(level=Level.TOWNSHIP).order_by("code"))
     if p.township is not None:
@@ -76,7 +77,7 @@ def _stamp_of(data: QueryDict) -> str:
     """Keep the time the form was first shown across re-displays (unless it is missing or too old)."""
     raw = str(data.get("ts", ""))
     age = stamp_age(raw)
-    return raw if age is not None and 0 <= age <= 2 * 3600 else new_stamp()
+    return raw if age is not None and 0 <= age <= MAX_SECONDS else new_stamp()
 
 
 def _show(

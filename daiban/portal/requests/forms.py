@@ -68,7 +68,7 @@ def _text(label: str, max_length: int, rows: int, hint: str) -> forms.CharField:
     )
 
 
-class RegionChoice(forms.ModelChoiceField):
+class RegionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def __init__(self, label: str, level: Level, required: bool) -> None:
         super().__init__(
             label=label,
@@ -111,14 +111,14 @@ class ApplyForm(forms.Form):
         ),
         error_messages={"max_length": "“短信验证码”是 6 位数字。"},
     )
-    county = RegionChoice("县（区、旗）", Level.COUNTY, required=False)
-    township = RegionChoice("乡镇（街道）", Level.TOWNSHIP, required=False)
+    # The county and township selects only narrow the picker (apply.picker reads them); the village is
+    # what is submitted.
     village = RegionChoice("村（社区）", Level.VILLAGE, required=True)
     happened = _text("发生了什么", 1000, 5, "请写清楚时间、地点和经过，1000 字以内。")
     wanted = _text("希望解决什么", 500, 3, "500 字以内。")
     photos = MultipleFileField(label="照片（可选，最多 3 张）", required=False)
     # The honeypot: hidden from people (class "hp", aria-hidden), filled in by form-filling robots.
-    website = forms.CharField(label="请勿填写此项", required=False, max_length=200)
+    website = forms.CharField(label="请勿填写此项", required=False)
     ts = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -184,12 +184,23 @@ class ApplyForm(forms.Form):
         if age < MIN_SECONDS:
             raise ValidationError("提交太快了，请核对填写的内容后再提交。", code="too_fast")
         village = data.get("village")
-        if village is not None:
-            data["county"] = village.parent.parent if village.parent else None
-            data["township"] = village.parent
+        if village is not None and not self._fits(village):
+            self.add_error("village", "所选村（社区）不在所选乡镇（街道）内，请重新选择村（社区）。")
         if not data.get("code") and "code" not in self.errors:
             self.add_error("code", "请填写“短信验证码”。没有收到的，请点“获取验证码”。")
         return data
+
+    def _fits(self, village: Region) -> bool:
+        """Whether the village lies in the county and township shown above it (a person without
+        JavaScript may change the county after choosing the village)."""
+        for name, ancestor in (
+            ("township", village.parent),
+            ("county", village.parent and village.parent.parent),
+        ):
+            raw = str(self.data.get(name, "") or "").strip()
+            if raw and (ancestor is None or raw != str(ancestor.pk)):
+                return False
+        return True
 
 
 class CodeForm(forms.Form):

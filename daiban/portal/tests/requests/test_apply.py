@@ -272,3 +272,20 @@ def test_a_staff_session_changes_nothing_on_the_public_form(tree: Tree, personas
     req = submit(client, tree)
     assert req.region == tree.village_a1x
     assert OnlineRequestEvent.objects.get(request=req).actor is None
+
+
+def test_a_village_outside_the_chosen_township_is_refused(tree: Tree) -> None:
+    client = Client()
+    code = request_code(client, tree)
+    response = client.post("/apply/", form(tree, code=code, township=str(tree.town_a2.pk)))
+    assert response.status_code == 400
+    assert "不在所选乡镇（街道）内" in response.context["form"].errors["village"][0]
+    assert not OnlineRequest.objects.exists()
+
+
+def test_changing_the_county_without_javascript_drops_the_village(tree: Tree) -> None:
+    data = form(tree, county=str(tree.county_b.pk), pick="1")
+    response = Client().post("/apply/", data)
+    picker = response.context["picker"]
+    assert picker.county == tree.county_b and picker.township is None and picker.village is None
+    assert "<noscript>" in response.content.decode()
