@@ -68,7 +68,7 @@ def _text(label: str, max_length: int, rows: int, hint: str) -> forms.CharField:
     )
 
 
-class RegionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class RegionChoice(forms.ModelChoiceField):
     def __init__(self, label: str, level: Level, required: bool) -> None:
         super().__init__(
             label=label,
