@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -51,6 +52,19 @@ def view_settings(request: HttpRequest) -> set[str]:
     return {part for part in raw.split(",") if part in VIEW_OPTIONS}
 
 
+# Pages that answer a POST at an address that only takes POST: the view toggle returns to the page a GET
+# shows instead (a redirect to the POST address would be a 405).
+POST_ONLY = {"portal:apply_code": "portal:apply", "portal:rate": "portal:lookup_result"}
+
+
+def _next(request: HttpRequest) -> str:
+    if request.method == "GET":
+        return request.get_full_path()
+    match = request.resolver_match
+    name = POST_ONLY.get(match.view_name) if match is not None else None
+    return reverse(name) if name else request.path
+
+
 def page(
     request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -58,7 +72,7 @@ def page(
     return render(
         request,
         template,
-        {**(context or {}), "portal_view": view, "portal_next": request.get_full_path()},
+        {**(context or {}), "portal_view": view, "portal_next": _next(request)},
         status=status,
     )
 

@@ -228,9 +228,11 @@ def upcoming_sessions(region: Region, limit: int = SESSIONS_SHOWN) -> list[Sessi
     )
     cards = []
     for s in sessions:
+        # Only the display name is public (an account without one would show its login name): skip those.
         leaders = [
-            f"{leader}（{leader.region.name}领导）" if leader.region else str(leader)
+            f"{leader.display_name}（{leader.region.name}领导）" if leader.region else leader.display_name
             for leader in s.leaders.all()
+            if leader.display_name
         ]
         bodies = [*s.body_labels, *([s.other_bodies] if s.other_bodies else [])]
         cards.append(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -216,13 +217,13 @@ def request_link_matter(
         attachments_add(actor=actor, matter_id=matter.pk, files=files)
     if linked_existing:
         text = (
-            f"您的网上代办申请（编号{req.number}）已并入您在办的信访事项，编号{matter.number}，"
-            "可凭原查询码在 /lookup/ 查询进度。"
+            f"您的网上代办申请（编号{req.number}）已并入在办的信访事项，编号{matter.number}，"
+            f"可凭该事项的查询码在 {settings.PUBLIC_BASE_URL}/lookup/ 查询进度。"
         )
     else:
         text = (
             f"您的网上代办申请已登记为信访事项，编号{matter.number}，查询码{matter.lookup_code}，"
-            "可在 /lookup/ 查询进度。"
+            f"可在 {settings.PUBLIC_BASE_URL}/lookup/ 查询进度。"
         )
     _text_person(req, "converted", text)
     return req

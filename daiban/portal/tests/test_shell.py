@@ -65,3 +65,13 @@ def test_an_unknown_cookie_value_is_ignored() -> None:
     client.cookies[VIEW_COOKIE] = "large,<script>,contrast"
     page = client.get("/public/").content.decode()
     assert 'class="view-large view-contrast"' in page and "<script>" not in page
+
+
+def test_the_toggle_on_a_page_answering_a_post_returns_to_a_page_a_get_can_show() -> None:
+    """After 获取验证码 the page is the answer to a POST at /apply/code/; 大字 must not lead to a 405 there."""
+    response = Client().post("/apply/code/", {"phone": "1"})
+    assert response.status_code in (200, 400, 429)
+    assert '<input type="hidden" name="next" value="/apply/">' in response.content.decode()
+    client = Client()
+    toggled = client.post("/public/view/", {"toggle": "large", "next": "/apply/"})
+    assert client.get(toggled["Location"]).status_code == 200
