@@ -6,7 +6,8 @@
 Signs in as the demo accounts (password printed by ``make run``) and saves, for each width, the home page,
 the intake form, the matter list, one matter (the first in the list), the network page, a village agent's
 home, the work before a petition (排查预防, the screening register, recording a visit, the sessions), a unit's
-messages and the 纪检's supervision list. It only reads:
+messages, the 纪检's supervision list, and the public pages (front page, lookup, online request, agent
+directory and a village's agents) with a village agent's queue of online requests. It only reads:
 nothing is submitted except the login form. Uses Debian's chromium (never downloads a browser).
 """
 
@@ -56,6 +57,13 @@ SHOTS = [
     Shot("sessions", "xinchengqu_zhongxin", "/sessions/"),
     Shot("messages", "xinchengqu_zhujian", "/messages/"),
     Shot("supervision", "xinchengqu_jijian", "/supervision/"),
+    # The public pages (no login: username "")
+    Shot("public-index", "", "/public/"),
+    Shot("public-lookup", "", "/lookup/"),
+    Shot("public-apply", "", "/apply/"),
+    Shot("public-agents", "", "/agents/?q=苏雅拉"),
+    Shot("public-village", "", "/agents/150102401001/"),
+    Shot("online-requests", "suyala_daiban", "/online-requests/"),
 ]
 
 
@@ -103,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="use this stylesheet instead of the server's app.css (preview CSS edits without a restart)",
     )
+    parser.add_argument("--only", default="", help="only the shots whose name starts with this")
     args = parser.parse_args(argv)
     base = args.base_url.rstrip("/")
     out = Path(args.out)
@@ -118,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             for width, options in WIDTHS.items():
                 contexts: dict[str, Any] = {}
                 for shot in SHOTS:
+                    if not shot.name.startswith(args.only):
+                        continue
                     if shot.username not in contexts:
                         context = browser.new_context(
                             locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=1, **options
@@ -125,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                         if args.css:
                             context.route("**/static/daiban/app*.css", serve_css(args.css.read_text("utf-8")))
                         page = context.new_page()
-                        login(page, base, shot.username)
+                        if shot.username:
+                            login(page, base, shot.username)
                         contexts[shot.username] = page
                     page = contexts[shot.username]
                     path = shot.path or first_matter(page, base)

@@ -325,15 +325,24 @@ def review_right(matter: Matter) -> ReviewRight | None:
 # ------------------------------------------------------------------------------------------- the page
 
 
+def _status_words(matter: Matter, steps: list[ProgressStep]) -> str:
+    """The status in the petitioner's words: after the follow-up the matter waits only to be closed."""
+    followed = any(s.label == "回访" and s.state == "done" for s in steps)
+    if matter.status == Status.REPLIED and followed:
+        return "已回访，待办结"
+    return str(Status(matter.status).label)
+
+
 def public_view(matter: Matter) -> PublicView:
     accusation = matter.is_accusation
+    steps = progress(matter)
     return PublicView(
         number=matter.number,
         title="" if accusation else matter.title,
         accusation=accusation,
-        status=Status(matter.status).label,
+        status=_status_words(matter, steps),
         closed=matter.status == Status.CLOSED,
-        steps=progress(matter),
+        steps=steps,
         deadline=deadline(matter),
         contact=contact(matter),
         replies=replies(matter),

@@ -198,6 +198,22 @@ def test_feedback_given_waits_for_the_follow_up(flow: Flow) -> None:
     follow = view.steps[4]
     assert (follow.label, follow.state, follow.detail) == ("回访", "now", "已向您反馈办理结果，待回访")
     assert "代办员应在这一天前把办理结果告诉您" in view.deadline.means
+    assert view.status == "已答复待回访"
+
+
+def test_after_the_follow_up_the_status_says_it_waits_to_be_closed(flow: Flow, personas: Personas) -> None:
+    m = flow.act(
+        actions.matter_follow_up,
+        personas.county_staff,
+        flow.fed_back(),
+        service_satisfaction="satisfied",
+        unit_satisfaction="satisfied",
+        method="phone",
+    )
+    with clock.frozen(flow.now):
+        view = looked_up(m).get("/lookup/matter/").context["view"]
+    assert view.steps[4].state == "done"
+    assert view.status == "已回访，待办结"
 
 
 # ------------------------------------------------------------------------------------------ replies
