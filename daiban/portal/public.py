@@ -36,6 +36,7 @@ def public(view: View) -> View:
     @login_not_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.public_page = True  # type: ignore[attr-defined]  (core's navigation then stays out)
         response = view(request, *args, **kwargs)
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers["Referrer-Policy"] = (

@@ -4,7 +4,9 @@ the 大字 / 高对比 view a person switches on once and keeps."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import PASSWORD, Personas
 from daiban.portal.public import VIEW_COOKIE
@@ -34,6 +36,18 @@ def test_front_page_is_the_same_for_a_signed_in_agent(personas: Personas) -> Non
     )
     assert strip(anonymous) == strip(signed_in)
     assert personas.village_agent.display_name not in signed_in
+
+
+def test_a_staff_session_costs_a_public_page_no_navigation_queries(personas: Personas) -> None:
+    """The staff navigation (its badges count pending work) is not worked out for a page that never shows it."""
+    agent = Client()
+    assert agent.login(username=personas.village_agent.username, password=PASSWORD)
+    with CaptureQueriesContext(connection) as signed_in:
+        response = agent.get("/public/")
+    assert response.context["nav_items"] == [] and response.context["nav_user"] is None
+    with CaptureQueriesContext(connection) as anonymous:
+        Client().get("/public/")
+    assert len(signed_in) <= len(anonymous) + 2  # the session and the user, nothing more
 
 
 def test_large_text_and_high_contrast_toggle_and_are_kept() -> None:
