@@ -72,7 +72,10 @@ def test_two_periodic_resends_at_once_send_each_row_once(personas: Personas, out
     outbox.calls = 0
     outbox.delay = 0.05
     results = race(box.resend_due, box.resend_due)
-    assert sum(r.get("sent", 0) for r in results) == 6
+    assert outbox.calls == 6  # each row went to the provider exactly once
+    # A pass that reaches a row its twin has just sent reports the row's status ("sent") without sending it
+    # again, so the two passes together may report more than six.
+    assert sum(r.get("sent", 0) for r in results) >= 6
     assert sorted(d.key for d in outbox.sent) == sorted(keys)
     assert set(Outbound.objects.values_list("status", flat=True)) == {OutboundStatus.SENT}
 
