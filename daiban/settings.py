@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "daiban.supervision",
     "daiban.mediation",
     "daiban.portal",  # the public pages (no login): lookup, rating, online request, agent directory
+    "daiban.stats",  # figures and rates per level and period, rollups, dashboards
+    "daiban.exchange",  # Excel in and out: ledgers, monthly reports, roster and legacy-ledger imports
     "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]

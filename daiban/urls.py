@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("daiban.documents.urls")),
     path("", include("daiban.mediation.urls")),
     path("", include("daiban.portal.urls")),
+    path("", include("daiban.stats.urls")),
+    path("", include("daiban.exchange.urls")),
 ]
