@@ -204,3 +204,5 @@ class EventKind(models.TextChoices):
     PRESS = "press", "催办 / 督办"
     SERVE = "serve", "登记送达"
     REISSUE_CODE = "reissue_code", "重新生成查询码"
+    # A matter brought in from an office's Excel ledger (台账) by daiban.exchange: its first event.
+    IMPORT = "import", "台账导入"

@@ -314,6 +314,10 @@ _ACTIONS = [
         rank=12,
         texts=(("note", "送达说明"),),
     ),
+    # Entered from an Excel ledger by daiban.exchange (its own page); the event names the file and row.
+    Action(
+        EventKind.IMPORT, "台账导入", actions.matter_import, texts=(("source", "来源文件"), ("row", "行号"))
+    ),
 ]
 
 REGISTRY: dict[str, Action] = {a.key.value: a for a in _ACTIONS}

@@ -7,6 +7,7 @@ from daiban.matters.actions.codes import *  # noqa: F403
 from daiban.matters.actions.feedback import *  # noqa: F403
 from daiban.matters.actions.handling import *  # noqa: F403
 from daiban.matters.actions.intake import *  # noqa: F403
+from daiban.matters.actions.legacy import *  # noqa: F403
 from daiban.matters.actions.numbering import seeded_lookup_codes
 from daiban.matters.actions.objections import *  # noqa: F403
 from daiban.matters.actions.people import *  # noqa: F403

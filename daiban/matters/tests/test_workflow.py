@@ -21,19 +21,21 @@ def test_every_service_is_a_public_action() -> None:
 
 def test_button_actions_have_a_form_and_a_rule() -> None:
     buttons = [a for a in workflow.REGISTRY.values() if a.has_button]
-    # Every registered action but the two ways into a matter (the intake page) has a button; among them
+    # Every registered action but the three ways into a matter (the intake page, the ledger import) has a
+    # button; among them
     # 登记送达 (issue 8 item 10) and 上传附件 (item 3), which was intake-only before.
-    assert len(buttons) == len(workflow.REGISTRY) - 2
+    assert len(buttons) == len(workflow.REGISTRY) - 3
     assert {EventKind.SERVE, EventKind.ATTACH} <= {a.key for a in buttons}
     # The routing level's decision on an objection (issue 8 item 7): one button each, on a unit task.
     assert {a.key for a in buttons if a.on_task} >= {EventKind.OBJECTION_AGREE, EventKind.OBJECTION_REFUSE}
     for action in buttons:
         assert action.form is not None and issubclass(action.form, ActionForm)
         assert action.rule is not None
-    # The two ways into a matter that have a page of their own have no button.
+    # The ways into a matter that have a page of their own have no button.
     assert {a.key for a in workflow.REGISTRY.values() if not a.has_button} == {
         EventKind.INTAKE,
         EventKind.REPEAT_VISIT,
+        EventKind.IMPORT,
     }
 
 
