@@ -95,6 +95,21 @@ def yes_no(value: object, *, default: bool | None = False) -> bool | None:
     raise CellError("请填写“是”或“否”。")
 
 
+def flag(value: object) -> bool:
+    """是/否, empty for 否."""
+    return bool(yes_no(value))
+
+
+def flag_default_yes(value: object) -> bool:
+    """是/否, empty for 是."""
+    return bool(yes_no(value, default=True))
+
+
+def maybe(value: object) -> bool | None:
+    """是/否, empty for unknown (None)."""
+    return yes_no(value, default=None)
+
+
 def normalize_label(raw: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).lower()
 

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from daiban.accounts.models import User
 from daiban.core import clock
 from daiban.exchange.imports.base import Outcome, Problem, RegionFinder, Row, RowFailed, messages_of
-from daiban.exchange.imports.cells import choice, date, digits_text, positive_int, text, yes_no
+from daiban.exchange.imports.cells import choice, date, digits_text, maybe, positive_int, text
 from daiban.matters.actions import LegacyMatter, known_units, matter_import
 from daiban.matters.choices import (
     Category,
@@ -174,7 +174,7 @@ class Matters:
             closure_kind = self._pick(
                 row, "closure_kind", ClosureKind, CLOSURE_SYNONYMS, "办结方式", need=False
             )
-            resolved = row.read("resolved", lambda v: yes_no(v, default=None), None)
+            resolved = row.read("resolved", maybe, None)
             service = self._pick(
                 row, "service_satisfaction", Satisfaction, SATISFACTION_SYNONYMS, "", need=False
             )

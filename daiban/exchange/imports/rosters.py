@@ -18,7 +18,16 @@ from django.db.models import Model
 
 from daiban.accounts.models import User
 from daiban.exchange.imports.base import Outcome, RegionFinder, Row
-from daiban.exchange.imports.cells import CellError, choice, digits_text, normalize_label, text, yes_no
+from daiban.exchange.imports.cells import (
+    CellError,
+    choice,
+    digits_text,
+    flag,
+    flag_default_yes,
+    normalize_label,
+    text,
+    yes_no,
+)
 from daiban.network import jurisdiction
 from daiban.network.models import (
     KIND_FOR_LEVEL,
@@ -225,9 +234,9 @@ class Agents:
                 ("cadre", "is_village_cadre"),
             ):
                 if row.has(key):
-                    values[field_name] = bool(row.read(key, yes_no, False))
+                    values[field_name] = row.read(key, flag, False)
             if row.has("active"):
-                values["is_active"] = bool(row.read("active", lambda v: yes_no(v, default=True), True))
+                values["is_active"] = row.read("active", flag_default_yes, True)
             if org is not None and name:
                 _first_seen(row, seen, (org.pk, name), "name", "代办员")
             if row.ok and org is not None:
@@ -317,7 +326,7 @@ class Units:
             if row.has("phone"):
                 values["phone"] = row.read("phone", work_phone, "")
             if row.has("active"):
-                values["is_active"] = bool(row.read("active", lambda v: yes_no(v, default=True), True))
+                values["is_active"] = row.read("active", flag_default_yes, True)
             superior = row.text("superior", 80) if row.has("superior") else ""
             if superior and superior == name:
                 row.problem("superior", "上级机关不能是单位自己。")

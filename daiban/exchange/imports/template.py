@@ -38,8 +38,8 @@ def build_template(kind: str) -> bytes:
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(12, min(40, len(column.header) * 2 + 6))
         if column.text_format:
-            for row in range(2, 1002):
-                sheet.cell(row=row, column=index).number_format = "@"
+            # Long digit strings (ID numbers, codes) as text: Excel keeps only 15 digits of a number.
+            sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "A2"
 
     notes = book.create_sheet("填写说明")
