@@ -33,6 +33,17 @@ def fits(page: Any) -> None:
     assert width <= viewport, f"horizontal scroll on {page.url}: {width}px"
 
 
+def pick(page: Any, label: str, option: str, then: str) -> None:
+    page.get_by_label(label).select_option(label=option)
+    page.wait_for_function(
+        """(sel) => { const el = document.querySelector(sel);
+            return !!el && (!el.hasAttribute('hx-get') || !!el['htmx-internal-data'])
+                && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling'); }""",
+        arg=then,
+        timeout=30_000,
+    )
+
+
 def test_the_form_is_light_local_narrow_and_accessible(new_context: Any, server: str, tree: Tree) -> None:
     check_page(new_context, server, "/apply/")
     check_page(new_context, server, "/apply/done/")
@@ -47,8 +58,10 @@ def test_an_online_request_reaches_the_right_agent_and_becomes_a_matter(
     assert page.evaluate("typeof window.htmx") == "object"
     page.get_by_label("姓名").fill("王秀兰")
     page.get_by_label("手机号码").fill(PHONE)
-    page.get_by_label("县（区、旗）").select_option(label=tree.county_a.name)
-    page.get_by_label("乡镇（街道）").select_option(label=tree.town_a1.name)  # swapped in by htmx
+    # Each pick swaps the next list in by htmx. A person cannot pick before htmx has wired the new list;
+    # a test can, so it waits until htmx has processed it and finished settling.
+    pick(page, "县（区、旗）", tree.county_a.name, then="#id_township")
+    pick(page, "乡镇（街道）", tree.town_a1.name, then="#id_village")
     page.get_by_label("村（社区）").select_option(label=tree.village_a1x.name)
     page.get_by_label("发生了什么").fill("小区楼道的路灯坏了三个月，晚上老人上下楼很危险。")
     page.get_by_label("希望解决什么").fill("希望尽快修好路灯。")
