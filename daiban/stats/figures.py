@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 
 from daiban.accounts.models import User
+from daiban.core import clock
 from daiban.matters.choices import Status
 from daiban.matters.models import SCOPE_COLUMNS, Matter, office_label
 from daiban.matters.selectors import matter_region_q, matters_for
@@ -51,7 +51,7 @@ LAST_DAY = datetime.date(2099, 12, 31)
 MAX_CUSTOM_DAYS = 366 * 5
 
 # Read the rollups (False: count straight from the rows, the slow reference form).
-USE_ROLLUPS = False
+USE_ROLLUPS = True
 
 PERIOD_KINDS = {"month": "月度", "quarter": "季度", "year": "年度", "custom": "自定义"}
 
@@ -243,7 +243,7 @@ def _check(user: User, region: Region) -> None:
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def region_matters(region: Region) -> QuerySet[Matter]:

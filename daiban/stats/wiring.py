@@ -1,0 +1,53 @@
+"""What the statistics plug into the site at start-up (``apps.StatsConfig.ready`` calls ``connect``):
+
+* every matter event, after its transaction commits (``daiban.matters.hooks``), queues a refresh of that
+  matter's facts and rollups;
+* every save of a screening, and of a portal online rating (网上评价, which writes no matter event),
+  queues the refresh after commit;
+* the periodic tasks (``daiban.stats.tasks``) are registered with the queue.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from daiban.matters import hooks
+
+_connected = False
+
+
+def _on_matter_event(happened: hooks.MatterEvent) -> None:
+    from daiban.stats import tasks
+
+    tasks.refresh_matter(happened.matter_id)  # already after commit
+
+
+def _on_screening_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from daiban.stats import tasks
+
+    transaction.on_commit(partial(tasks.refresh_screening, instance.pk), robust=True)
+
+
+def _on_rating_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from daiban.stats import tasks
+
+    transaction.on_commit(partial(tasks.refresh_matter, instance.matter_id), robust=True)
+
+
+def connect() -> None:
+    global _connected
+    if _connected:
+        return
+    _connected = True
+    from daiban.portal.models import OnlineRating
+    from daiban.prevention.models import Screening
+    from daiban.stats import tasks  # noqa: F401  (registers the periodic tasks with the queue)
+
+    hooks.subscribe(_on_matter_event)
+    for signal in (post_save, post_delete):
+        signal.connect(_on_screening_saved, sender=Screening, dispatch_uid="stats_screening_refresh")
+        signal.connect(_on_rating_saved, sender=OnlineRating, dispatch_uid="stats_rating_refresh")
