@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
@@ -41,17 +43,14 @@ def import_home(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
-def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
+def import_template(request: AuthedRequest, kind: str) -> FileResponse:
     found = _require(request, kind)
-    response = HttpResponse(
-        build_template(found),
+    # FileResponse writes the Chinese name for browsers that read filename* and an ASCII one for the rest.
+    response = FileResponse(
+        io.BytesIO(build_template(found)),
+        as_attachment=True,
+        filename=template_filename(found),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    # RFC 6266 / 5987: the Chinese name for browsers that read filename*, an ASCII one for the rest.
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"import-{found.value}.xlsx\"; filename*=UTF-8''{quote(template_filename(found))}"
     )
     return response
 
