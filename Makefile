@@ -24,7 +24,8 @@ setup: $(VENV)/.installed var/local.env
 ## make run: install, migrate, load the Hohhot demo and print its logins (only where var/local.env says
 ## DAIBAN_LOAD_DEMO=1, and only on an empty database), serve: gunicorn, and beside it the task queue's
 ## consumer (Huey: periodic early-warning scan …). Ctrl-C stops both; if either stops, so does the other.
-run: setup runtime-deps
+## node_modules first: collectstatic serves the dashboards' ECharts from it.
+run: setup runtime-deps node_modules/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo
@@ -39,7 +40,8 @@ run: setup runtime-deps
 	while kill -0 $$web 2>/dev/null && kill -0 $$queue 2>/dev/null; do sleep 1; done; \
 	echo "web server or task queue stopped; stopping the other" >&2; stop; exit 1
 
-# JavaScript from the npm registry (package-lock.json pins it): axe-core for the browser tests' checks.
+# JavaScript from the npm registry (package-lock.json pins it): ECharts for the statistics dashboards (collected
+# as static vendor/echarts/), axe-core for the browser tests' checks.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

@@ -152,6 +152,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Apache ECharts for the statistics dashboards, installed from the npm registry by the set-up
+# (node_modules/.installed, a prerequisite of `make run` and `make test`) and served by the site itself as
+# static/vendor/echarts/echarts.min.js: that one file, not the package's 51 MB dist folder (see
+# daiban/core/vendor_static.py). Absent without node_modules; the dashboards then show their tables only.
+VENDOR_STATIC = {
+    "vendor/echarts/echarts.min.js": BASE_DIR / "node_modules" / "echarts" / "dist" / "echarts.min.js"
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "daiban.core.vendor_static.VendorFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

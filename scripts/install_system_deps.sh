@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Debian packages the site and the test suite need. To run the site (`--runtime`, from `make run`): Pango
-# (WeasyPrint lays out the PDFs with it) and the Noto CJK fonts (embedded in every PDF). For the tests
-# besides: chromium (driven by Playwright through executable_path, never a browser download) and
-# poppler-utils (pdftotext, pdffonts, pdfimages, pdftoppm read the PDFs back), and npm, which fetches axe-core
-# from the npm registry for the accessibility checks. Idempotent.
+# (WeasyPrint lays out the PDFs with it), the Noto CJK fonts (embedded in every PDF) and npm, which fetches
+# Apache ECharts from the npm registry for the statistics dashboards (served by the site as a static file).
+# For the tests besides: chromium (driven by Playwright through executable_path, never a browser download)
+# and poppler-utils (pdftotext, pdffonts, pdfimages, pdftoppm read the PDFs back); npm also fetches axe-core
+# for the accessibility checks. Idempotent.
 set -euo pipefail
 need=()
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 ldconfig -p | grep -q libpangoft2 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ "${1:-}" != "--runtime" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-  command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
