@@ -336,6 +336,7 @@ class Units:
                 prepared.append(UnitRow(row.number, region, name, values, superior, row.header("superior")))
         # A superior is a unit of this file or an existing one, at the row's region or above it.
         in_file = {(item.region.path, item.name) for item in prepared}
+        by_number = {row.number: row for row in rows}
         for item in prepared:
             if not item.superior:
                 continue
@@ -343,9 +344,10 @@ class Units:
             if any((path, item.superior) in in_file for path in above):
                 continue
             if not ResponsibleUnit.objects.filter(region_path__in=above, name=item.superior).exists():
-                problem_row = next(r for r in rows if r.number == item.number)
-                problem_row.problem("superior", "找不到该上级机关：须是本表中或已登记的本级及以上单位。")
-        return [item for item in prepared if next(r for r in rows if r.number == item.number).ok]
+                by_number[item.number].problem(
+                    "superior", "找不到该上级机关：须是本表中或已登记的本级及以上单位。"
+                )
+        return [item for item in prepared if by_number[item.number].ok]
 
     def write(self, prepared: list[UnitRow]) -> Outcome:
         outcome = Outcome()

@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from daiban.accounts.models import Role, User
 from daiban.console.scoping import can_administer
@@ -151,4 +151,11 @@ def import_file(*, actor: User, kind: str, filename: str, content: bytes) -> Imp
                 transaction.on_commit(lambda: _refresh_stats(ids))
     except RowFailed as exc:
         return _reject(actor, kind, filename, digest, len(rows), [exc.problem])
+    except DatabaseError:
+        # e.g. the same roster imported twice at the same moment: the second one's insert is refused.
+        logger.exception("an import was refused by the database while writing")
+        reason = (
+            "写入时数据库拒绝了其中一行（可能有人正在同时导入相同的记录），整个文件都没有写入，请稍后重试。"
+        )
+        return _reject(actor, kind, filename, digest, len(rows), [Problem(0, "", reason)])
     return run
