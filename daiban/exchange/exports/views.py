@@ -7,6 +7,7 @@ does not exist.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.accounts.http import AuthedRequest
-from daiban.exchange.exports import jobs
+from daiban.core import clock
+from daiban.exchange.exports import jobs, monthly
 from daiban.exchange.exports.ledgers import LEDGERS, FilterError, Ledger, filter_params
 from daiban.exchange.models.exports import ExportJob, ExportStatus
 
@@ -47,7 +49,12 @@ def export_list(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied("您的账号没有岗位，不能导出。")
     ledgers = [ledger for ledger in LEDGERS.values() if ledger.may_export(user)]
     rows = [(job, LEDGERS.get(job.kind), jobs.downloadable(job)) for job in jobs.recent_for(user)]
-    context = {"ledgers": ledgers, "rows": rows, "keep_days": jobs.KEEP_DAYS}
+    context = {
+        "ledgers": ledgers,
+        "rows": rows,
+        "keep_days": jobs.KEEP_DAYS,
+        "monthly_url": reverse("exchange:monthly_report") if monthly.may_report(user) else None,
+    }
     return render(request, "exchange/exports/list.html", context)
 
 
@@ -121,3 +128,32 @@ def export_download(request: AuthedRequest, token: Any) -> FileResponse:
         filename=job.filename or "export.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@require_GET
+def monthly_report(request: AuthedRequest) -> HttpResponse | FileResponse:
+    """The 月报 form (region, month, format); filled in, the file itself (nothing is stored)."""
+    user = request.user
+    if not monthly.may_report(user):
+        raise PermissionDenied("您的岗位不使用统计月报。")
+    form = monthly.MonthlyForm(request.GET or None, user=user)
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            report = monthly.build(user, form.cleaned_data["region"], form.cleaned_data["month"])
+            fmt = form.cleaned_data["format"]
+            data = monthly.to_docx(report) if fmt == "docx" else monthly.to_xlsx(report)
+            return FileResponse(
+                io.BytesIO(data),
+                as_attachment=True,
+                filename=report.filename(fmt),
+                content_type=monthly.DOCX if fmt == "docx" else monthly.XLSX,
+            )
+        status = 400
+    else:
+        last = monthly.previous_month(monthly.Period.month(clock.today().year, clock.today().month))
+        form = monthly.MonthlyForm(
+            user=user,
+            initial={"month": f"{last.start:%Y-%m}", "region": getattr(user.region, "code", None)},
+        )
+    return render(request, "exchange/exports/monthly.html", {"form": form}, status=status)

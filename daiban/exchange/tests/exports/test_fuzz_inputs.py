@@ -41,6 +41,9 @@ ROUTES: dict[str, Route] = {
         personas=("village_agent", "county_staff"),
         path_params={"token": "str"},
     ),
+    "exchange:monthly_report": Route(
+        lambda w, p: "/exports/monthly/", personas=("county_staff", "village_agent", "city_admin")
+    ),
 }
 
 SCREENING_FILTERS = "q=x&status=open&risk=serious&kind=neighbour&region=150102&date_from=2026-01-01&date_to=x"

@@ -34,12 +34,30 @@ CASES: dict[str, Case] = {
     "exchange:ledger_export": Case(lambda w: "/exports/ledger/screenings/?risk=serious", NO_SCREENINGS),
     "exchange:export_job": Case(lambda w: f"/exports/jobs/{w.job.token}/", NOT_OWNER),
     "exchange:export_download": Case(lambda w: f"/exports/jobs/{w.job.token}/download/", NOT_OWNER),
+    "exchange:monthly_report": Case(lambda w: "/exports/monthly/", NO_SCREENINGS),
 }
 
 # Beyond the matrix: the matters ledger's page is open to every role that has the matter list.
 EXTRA: dict[str, Case] = {
     "matters ledger": Case(lambda w: "/exports/ledger/matters/?category=labour", {}),
     "unknown ledger": Case(lambda w: "/exports/ledger/people/", {}, 404),
+    # 新城区's report: its county's people; a village or township outside 新城区's top is refused (400, the
+    # form names the region), units have no statistics, 托克托县 is outside.
+    "monthly report of 新城区": Case(
+        lambda w: f"/exports/monthly/?region={w.tree.county_a.code}&month=2026-06&format=xlsx",
+        {
+            **NO_SCREENINGS,
+            "village_agent": 400,
+            "township_staff": 400,
+            "outsider": 400,
+            "outsider_village_agent": 400,
+        },
+    ),
+    "monthly report of a village": Case(
+        lambda w: f"/exports/monthly/?region={w.tree.village_a1x.code}&month=2026-06&format=docx",
+        # Offered down to the townships, and to a village's own agents their village.
+        {name: 400 for name in ALL if name != "village_agent"} | NO_SCREENINGS,
+    ),
 }
 
 
