@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection, transaction
@@ -291,62 +291,56 @@ def refresh_screenings(screening_ids: Iterable[int], today: datetime.date | None
 # ------------------------------------------------------------------------------------------ rebuild
 
 
-def rebuild(today: datetime.date | None = None, batch: int = 5000, verbose: bool = False) -> dict[str, int]:
-    """Recompute every fact and every rollup row from scratch, in bulk. Rows are computed per township
-    (its villages' and its own rollup rows written as it finishes), the counties' and the city's kept in
-    memory until the end (a few hundred thousand keys at most). Meant for a quiet moment: refreshes
-    running meanwhile are not blocked, and the nightly reconciliation catches what they changed."""
+def rebuild(today: datetime.date | None = None, batch: int = 5000) -> dict[str, int]:
+    """Recompute every fact and every rollup row from scratch, in bulk: the facts in Python, batch by
+    batch (the same ``matter_items`` as a refresh), then the rollups in one SQL aggregate over the facts'
+    items × regions. One transaction: readers see the old rollups until it commits. Meant for a quiet
+    moment; the periodic reconciliation catches what refreshes changed meanwhile."""
     today = today or clock.today()
     regions = RegionIds()
     regions.preload()
+    totals = {"matters": 0, "screenings": 0, "rollups": 0}
     with transaction.atomic():
         Rollup.objects.all().delete()
         Fact.objects.all().delete()
-        upper: Counter[Key] = Counter()  # county and city rows
-        totals = {"matters": 0, "screenings": 0, "rollups": 0}
         for source, model, key in (
             (Source.MATTER, Matter, "matters"),
             (Source.SCREENING, Screening, "screenings"),
         ):
-            by_township: dict[str, list[int]] = defaultdict(list)
-            for pk, township in (
-                model.objects.values_list("id", "scope_township")
-                .order_by("scope_township", "id")
-                .iterator(chunk_size=20000)
-            ):
-                by_township[township].append(pk)
-            for ids in by_township.values():
-                lower: Counter[Key] = Counter()
-                for chunk in _chunks(ids, batch):
-                    computed = COMPUTE[source](chunk, today)
-                    facts = []
-                    for object_id, (path, items) in computed.items():
-                        ids_path = regions.of_path(path)
-                        item_lists = [list(i) for i in items]
-                        facts.append(
-                            Fact(source=source, object_id=object_id, regions=ids_path, items=item_lists)
-                        )
-                        for measure, dim, day in items:
-                            for depth, region_id in enumerate(ids_path):
-                                target = upper if depth < 2 else lower
-                                target[(region_id, day, measure, dim)] += 1
-                    Fact.objects.bulk_create(facts, batch_size=2000)
-                    totals[key] += len(facts)
-                totals["rollups"] += _insert(lower)
-                if verbose:
-                    logger.info("rebuild: %s %s", key, totals[key])
-        totals["rollups"] += _insert(upper)
+            ids = list(model.objects.order_by("id").values_list("id", flat=True))
+            for chunk in _chunks(ids, batch):
+                rows = [
+                    Fact(
+                        source=source,
+                        object_id=pk,
+                        regions=regions.of_path(path),
+                        items=[list(i) for i in items],
+                    )
+                    for pk, (path, items) in COMPUTE[source](chunk, today).items()
+                ]
+                Fact.objects.bulk_create(rows, batch_size=2000)
+                totals[key] += len(rows)
+        with connection.cursor() as cursor:
+            cursor.execute(_AGGREGATE[connection.vendor])
+            totals["rollups"] = cursor.rowcount
     return totals
 
 
-def _insert(keys: Counter[Key]) -> int:
-    rows = [
-        Rollup(region_id=r, day=datetime.date.fromisoformat(d), measure=m, dim=dim, count=n)
-        for (r, d, m, dim), n in keys.items()
-        if n
-    ]
-    Rollup.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+# Every (region, day, measure, dim) of every fact, counted: the facts' regions × items, expanded in SQL.
+_AGGREGATE = {
+    "postgresql": """
+        INSERT INTO stats_rollup (region_id, day, measure, dim, count)
+        SELECT r.value::bigint, (i.value->>2)::date, i.value->>0, i.value->>1, COUNT(*)
+        FROM stats_fact f
+        CROSS JOIN LATERAL jsonb_array_elements_text(f.regions) AS r(value)
+        CROSS JOIN LATERAL jsonb_array_elements(f.items) AS i(value)
+        GROUP BY 1, 2, 3, 4""",
+    "sqlite": """
+        INSERT INTO stats_rollup (region_id, day, measure, dim, count)
+        SELECT CAST(r.value AS INTEGER), i.value ->> 2, i.value ->> 0, i.value ->> 1, COUNT(*)
+        FROM stats_fact f, json_each(f.regions) AS r, json_each(f.items) AS i
+        GROUP BY 1, 2, 3, 4""",
+}
 
 
 # ------------------------------------------------------------------------------------------ checks
