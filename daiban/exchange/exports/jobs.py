@@ -5,7 +5,8 @@ Every ledger export is an ``ExportJob`` row (the 导出 page lists them: who exp
 when, with which filters). ``start`` counts the rows: up to ``INLINE_LIMIT`` the file is built at once in
 the request; above, the job is queued (``build_task``, after commit) and its page shows the progress
 (``done_rows`` of ``total_rows``) until the file is ready. ``build`` is idempotent: a job already done or
-failed is left alone, so a task delivered twice writes one file.
+failed is left alone, so a task delivered twice writes one file. A daily task deletes the files past
+``KEEP_DAYS`` (the rows stay).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from huey import crontab
 from huey.contrib.djhuey import HUEY, close_db
 
 from daiban.accounts.models import User
@@ -34,6 +36,7 @@ RECENT = 20
 KEEP_DAYS = 7
 
 BUILD_TASK = "exchange.build_export"
+PURGE_TASK = "exchange.purge_exports"
 
 
 def filename_for(ledger: Ledger, today: datetime.date) -> str:
@@ -120,4 +123,18 @@ def downloadable(job: ExportJob) -> bool:
     )
 
 
+def purge_expired(now: datetime.datetime | None = None) -> int:
+    """Delete the files of jobs past ``KEEP_DAYS`` (the rows stay: who exported what, when); how many.
+    Safe to run twice or on two consumers at once: each file is released by a conditional update first."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=KEEP_DAYS)
+    purged = 0
+    for job in ExportJob.objects.filter(created_at__lt=cutoff).exclude(file="").only("pk", "file"):
+        name = job.file.name
+        if ExportJob.objects.filter(pk=job.pk, file=name).update(file="") and name:
+            job.file.storage.delete(name)
+            purged += 1
+    return purged
+
+
 build_task = HUEY.task(name=BUILD_TASK)(close_db(build))
+purge_task = HUEY.periodic_task(crontab(minute="17", hour="3"), name=PURGE_TASK)(close_db(purge_expired))

@@ -230,3 +230,18 @@ def test_large_export_runs_on_the_queue_with_progress(
     assert jobs.build(job.pk) == ExportStatus.DONE  # a second delivery writes nothing new
     listing = client.get("/exports/")
     assert f"/exports/jobs/{job.token}/download/" in listing.content.decode()
+
+
+def test_old_files_are_purged_rows_stay(personas: Personas, matters: dict[str, Matter]) -> None:
+    client = client_for(personas.county_staff)
+    job, _ = export(client, "matters")
+    name = job.file.name
+    assert job.file.storage.exists(name)
+    assert jobs.purge_expired() == 0
+    later = job.created_at + datetime.timedelta(days=jobs.KEEP_DAYS, minutes=1)
+    assert jobs.purge_expired(later) == 1
+    assert jobs.purge_expired(later) == 0
+    job.refresh_from_db()
+    assert not job.file and not job.file.storage.exists(name)
+    assert client.get(f"/exports/jobs/{job.token}/download/").status_code == 404
+    assert "文件已过保留期" in client.get(f"/exports/jobs/{job.token}/").content.decode()
