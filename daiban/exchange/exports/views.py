@@ -22,6 +22,7 @@ from daiban.core import clock
 from daiban.exchange.exports import jobs, monthly
 from daiban.exchange.exports.ledgers import LEDGERS, FilterError, Ledger, filter_params
 from daiban.exchange.models.exports import ExportJob, ExportStatus
+from daiban.pii.log_filters import redact
 
 
 def _ledger_or_404(kind: str) -> Ledger:
@@ -81,7 +82,9 @@ def ledger_export(request: AuthedRequest, kind: str) -> HttpResponse:
             response = HttpResponseRedirect(reverse("exchange:export_job", args=[job.token]))
             response.status_code = 303  # See Other: the job's page, by GET
             return response
-    list_url = reverse(ledger.list_url_name) + (f"?{urlencode(params)}" if params else "")
+    # Back to the list with its filters (a number that looks like an ID or phone is not put into a URL).
+    back = {k: v for k, v in params.items() if redact(v) == v}
+    list_url = reverse(ledger.list_url_name) + (f"?{urlencode(back)}" if back else "")
     context = {
         "ledger": ledger,
         "params": params,

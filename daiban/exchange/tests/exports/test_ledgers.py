@@ -245,3 +245,30 @@ def test_old_files_are_purged_rows_stay(personas: Personas, matters: dict[str, M
     assert not job.file and not job.file.storage.exists(name)
     assert client.get(f"/exports/jobs/{job.token}/download/").status_code == 404
     assert "文件已过保留期" in client.get(f"/exports/jobs/{job.token}/").content.decode()
+
+
+def test_queued_job_checks_the_user_again_when_built(
+    personas: Personas,
+    matters: dict[str, Matter],
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setattr(jobs, "INLINE_LIMIT", -1)
+    client = client_for(personas.village_agent)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post("/exports/ledger/screenings/")
+    job = ExportJob.objects.get(token=response["Location"].rstrip("/").split("/")[-1])
+    # Before the queue reaches it, the agent's post changes to a unit's: units do not read the register.
+    personas.village_agent.role = "unit_handler"
+    personas.village_agent.unit = personas.unit_handler.unit
+    personas.village_agent.save()
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert job.status == ExportStatus.FAILED and "无权" in job.error and not job.file
+
+
+def test_phone_in_search_is_not_put_back_into_the_page(personas: Personas) -> None:
+    response = client_for(personas.county_staff).get("/exports/ledger/matters/", {"q": WANG_PHONE})
+    assert response.status_code == 400
+    assert WANG_PHONE not in response.content.decode()
