@@ -8,6 +8,7 @@ phone number), so the report can be shown and stored as it is.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -61,6 +62,8 @@ def date(value: object) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value) or abs(value) > 1e9:
+            raise CellError("不是有效的日期，请填写如 2023-05-08。")
         number = int(value)
         if 19000101 <= number <= 21001231:  # 20230508 typed as a number
             value = str(number)

@@ -25,6 +25,7 @@ from daiban.exchange.imports.reader import FileUnreadable, read_sheet
 from daiban.exchange.imports.rosters import Agents, Organizations, Units
 from daiban.exchange.models.imports import ImportKind, ImportRun, ImportStatus
 from daiban.network import jurisdiction
+from daiban.regions import geometry
 from daiban.regions.models import Level
 
 logger = logging.getLogger(__name__)
@@ -41,12 +42,12 @@ class Importer(Protocol):
 def may_import(user: User, kind: str) -> bool:
     """Rosters: the administrators of a region (city or county administrators, as in the console).
     Ledgers: county-centre staff, for their own county."""
-    if jurisdiction.scope_path(user) is None:
+    path = jurisdiction.scope_path(user)
+    if path is None:
         return False
     if kind == ImportKind.MATTERS:
-        return (
-            user.role == Role.COUNTY_STAFF and user.region is not None and user.region.level == Level.COUNTY
-        )
+        # (the grant's path, not its region row: the navigation asks this on every page)
+        return user.role == Role.COUNTY_STAFF and geometry.depth(path) == Level.COUNTY
     if kind in ImportKind.values:
         return can_administer(user)
     return False

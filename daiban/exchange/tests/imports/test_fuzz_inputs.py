@@ -148,3 +148,31 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tree: Tree, personas: Personas)
         archive.writestr("hello.txt", "not a workbook")
     run = import_file(actor=personas.county_staff, kind="units", filename="a.xlsx", content=out.getvalue())
     assert run.status == ImportStatus.REJECTED and run.report[0]["row"] == 0
+
+
+def test_one_hostile_cell_in_a_good_ledger(tree: Tree, personas: Personas) -> None:
+    """A good ledger with one cell replaced: the hostile value meets the checks and writers behind the
+    other, valid cells; the answer is a report or an import, and a rejected file writes nothing."""
+    from daiban.exchange.tests.imports.helpers import LEDGER_HEADERS, ledger_rows
+    from daiban.matters.models import Matter
+
+    good = ledger_rows(tree.village_a1x.code)
+
+    @HOSTILE
+    @given(row=st.integers(0, 1), column=st.integers(0, len(LEDGER_HEADERS) - 1), value=CELLS)
+    def run(row: int, column: int, value: object) -> None:
+        rows = [list(r) for r in good]
+        rows[row][column] = _clean(value)
+        before = Matter.objects.count()
+        result = import_file(
+            actor=personas.county_staff,
+            kind="matters",
+            filename="fuzz.xlsx",
+            content=xlsx(LEDGER_HEADERS, rows),
+        )
+        if result.status == ImportStatus.REJECTED:
+            assert Matter.objects.count() == before
+            assert result.report
+        Matter.objects.all().delete()  # the next example starts from an empty register
+
+    run()
