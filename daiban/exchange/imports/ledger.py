@@ -33,6 +33,7 @@ from daiban.matters.choices import (
 from daiban.matters.errors import ActionError, PersonInputError
 from daiban.matters.models import Event, Matter
 from daiban.matters.petitioners import PetitionerInput, validate_petitioner_inputs
+from daiban.pii.fields import lookup_hash_for_id, lookup_hash_for_phone
 from daiban.regions.models import Region
 
 CHANNEL_SYNONYMS = {
@@ -69,15 +70,25 @@ SATISFACTION_SYNONYMS = {"比较满意": "basically", "一般": "basically", "�
 CLOSURE_SYNONYMS = {"即时答复": "answered", "办理答复": "handled", "答复办结": "handled", "引导": "guided"}
 CLOSURE_SYNONYMS |= {"依法导入": "guided", "不受理": "not_accepted"}
 
-# Columns whose cells may hold personal numbers: their content never enters the report or the event.
-PERSONAL = ("id_number", "phone")
+# Columns holding personal numbers: their content never enters the report or the event, and the row's
+# digest takes their keyed blind index (daiban.pii) instead — a plain hash of a row would let anyone who
+# reads the event details try ID numbers against it.
+PERSONAL = {"id_number": lookup_hash_for_id, "phone": lookup_hash_for_phone}
 # The history columns kept, as written, in the import event (the ledger's own words).
 HISTORY = ("unit", "replied_on", "closed_on", "closure_kind", "resolved")
 
 
 def fingerprint(row: Row) -> str:
     """A digest of the row's values by column key: independent of header variants and column order."""
-    values = {key: text(row.raw(key)) for key in sorted(row.headers.positions)}
+    values: dict[str, str] = {}
+    for key in sorted(row.headers.positions):
+        raw = text(row.raw(key))
+        if key in PERSONAL and raw:
+            try:
+                raw = PERSONAL[key](raw)
+            except ValidationError:
+                raw = "invalid"  # such a row is refused anyway
+        values[key] = raw
     return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -115,11 +126,12 @@ class Matters:
         return found[0]
 
     def _person(self, row: Row) -> PetitionerInput | None:
+        before = len(row.problems)
         name = row.text("name", 32, required="信访人姓名")
         id_number = row.read("id_number", digits_text, "")
         phone = row.read("phone", digits_text, "")
         address = row.text("address", 120)
-        if not row.ok:
+        if len(row.problems) > before:
             return None
         person = PetitionerInput(
             name=name,

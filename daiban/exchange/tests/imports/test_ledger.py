@@ -3,6 +3,8 @@ the import event, scope."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection
 
@@ -139,6 +141,24 @@ def test_personal_data_is_encrypted_and_found_by_blind_index(tree: Tree, persona
     person = Petitioner.objects.get(id_number_hash=lookup_hash_for_id(ZHANG_ID), county_code="150102")
     assert person.name == "张伟"
     assert person.matters.get().number == "XC-2023-0001"
+    # nor do the import events: the row's digest takes the keyed blind index of personal numbers
+    for event in Event.objects.filter(kind=EventKind.IMPORT):
+        details = json.dumps(event.details, ensure_ascii=False)
+        assert ZHANG_ID not in details and LI_ID not in details and "13904710001" not in details
+        assert "张伟" not in details and "李娜" not in details
+
+
+def test_every_problem_of_a_row_is_reported(tree: Tree, personas: Personas) -> None:
+    rows = ledger_rows(tree.village_a1x.code)[:1]
+    rows[0][1] = "明天"  # 登记日期
+    rows[0][5] = "123"  # 身份证号码
+    rows[0][10] = "天气"  # 内容分类
+    run = _import(personas, xlsx(LEDGER_HEADERS, rows))
+    assert [(p["row"], p["column"]) for p in run.report] == [
+        (2, "登记日期"),
+        (2, "内容分类"),
+        (2, "身份证号码"),
+    ]
 
 
 def test_header_variants_map(tree: Tree, personas: Personas) -> None:
