@@ -50,14 +50,31 @@ class PeriodChoice:
     values: dict[str, str]  # what the period form shows
 
 
+# The whole numbers of the period form, with the name its error gives them.
+NUMBER_FIELDS = {"year": "年份", "month": "月份", "quarter": "季度"}
+ASCII_NUMBER = re.compile(r"[0-9]{1,4}")
+
+
+def _number_errors(params: Mapping[str, str]) -> list[str]:
+    """Refuse what is not a plain number before it is parsed: "²" passes str.isdigit but not int()."""
+    errors = []
+    for name, label in NUMBER_FIELDS.items():
+        raw = str(params.get(name) or "").strip()
+        if raw and not ASCII_NUMBER.fullmatch(raw):
+            errors.append(f"{label}：请填写阿拉伯数字。")
+    return errors
+
+
 def period_for(params: Mapping[str, str]) -> PeriodChoice:
+    """The period a query string asks for, or the Chinese error naming the field that is wrong."""
     today = clock.today()
+    shown = {k: str(params.get(k, ""))[:20] for k in ("period", "year", "month", "quarter", "start", "end")}
+    errors = _number_errors(params)
+    if errors:
+        return PeriodChoice(None, " ".join(errors), shown)
     try:
         period = Period.from_params(params, today)
     except ValidationError as exc:
-        shown = {
-            k: str(params.get(k, ""))[:20] for k in ("period", "year", "month", "quarter", "start", "end")
-        }
         return PeriodChoice(None, " ".join(exc.messages), shown)
     values = {
         "period": period.kind,
