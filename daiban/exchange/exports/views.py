@@ -139,9 +139,9 @@ def monthly_report(request: AuthedRequest) -> HttpResponse | FileResponse:
     user = request.user
     if not monthly.may_report(user):
         raise PermissionDenied("您的岗位不使用统计月报。")
-    form = monthly.MonthlyForm(request.GET or None, user=user)
     status = 200
-    if form.is_bound:
+    if "format" in request.GET:
+        form = monthly.MonthlyForm(request.GET, user=user)
         if form.is_valid():
             report = monthly.build(user, form.cleaned_data["region"], form.cleaned_data["month"])
             fmt = form.cleaned_data["format"]
@@ -154,9 +154,13 @@ def monthly_report(request: AuthedRequest) -> HttpResponse | FileResponse:
             )
         status = 400
     else:
-        last = monthly.previous_month(monthly.Period.month(clock.today().year, clock.today().month))
-        form = monthly.MonthlyForm(
-            user=user,
-            initial={"month": f"{last.start:%Y-%m}", "region": getattr(user.region, "code", None)},
-        )
+        # Last month of the user's own region; a link (a dashboard's) may preset the region and the month.
+        today = clock.today()
+        last = monthly.previous_month(monthly.Period.month(today.year, today.month))
+        initial = {"month": f"{last.start:%Y-%m}", "region": getattr(user.region, "code", None)}
+        for key in ("region", "month"):
+            value = str(request.GET.get(key, "")).strip()
+            if value:
+                initial[key] = value[:20]
+        form = monthly.MonthlyForm(user=user, initial=initial)
     return render(request, "exchange/exports/monthly.html", {"form": form}, status=status)

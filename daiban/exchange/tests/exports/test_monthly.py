@@ -165,3 +165,15 @@ def test_county_report_never_counts_another_county(personas: Personas, tree: Tre
         [tree.county_a.name, tree.county_b.name],
         key=lambda n: {tree.county_a.name: tree.county_a.code, tree.county_b.name: tree.county_b.code}[n],
     )
+
+
+def test_a_link_presets_region_and_month(personas: Personas, tree: Tree) -> None:
+    client = client_for(personas.county_staff)
+    response = get(client, region=tree.town_a1.code, month="2026-03")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="2026-03"' in page
+    assert f'value="{tree.town_a1.code}" selected' in page
+    # Without a preset: last month, the user's own region.
+    page = client.get("/exports/monthly/").content.decode()
+    assert f'value="{tree.county_a.code}" selected' in page
