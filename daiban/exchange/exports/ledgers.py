@@ -33,6 +33,7 @@ from daiban.prevention import selectors as prevention
 from daiban.prevention.forms.screenings import ScreeningFilterForm
 from daiban.prevention.models import Screening
 from daiban.prevention.views.screenings import apply_filters as screening_filters
+from daiban.regions.models import Level, Region
 
 # Rows between two progress updates of a queued export.
 PROGRESS_EVERY = 500
@@ -134,6 +135,19 @@ def local(at: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(at).replace(tzinfo=None, second=0, microsecond=0)
 
 
+def place(region: Region) -> str:
+    """The region's names below the city, county first: "新城区 呼伦路街道 苏雅拉社区" (a city-wide ledger
+    names the county of each village)."""
+    names: list[str] = []
+    node: Region | None = region
+    while node is not None and node.level > Level.CITY:
+        names.append(node.name)
+        if node.level <= Level.COUNTY:
+            break  # the county's parent is the city (not read: two levels are joined in the query)
+        node = node.parent
+    return " ".join(reversed(names)) or region.name
+
+
 def _yes_no(value: bool | None) -> str:
     return {True: "是", False: "否", None: ""}[value]
 
@@ -143,16 +157,16 @@ def _yes_no(value: bool | None) -> str:
 
 def _matter_rows(user: User, data: dict[str, Any], today: datetime.date) -> QuerySet[Matter]:
     qs = matter_filters(matters_for(user), data, user, today).order_by("-received_at", "-id")
-    return qs.select_related("region", "holder_region", "holder_unit", "responsible_agent").prefetch_related(
-        "petitioners"
-    )
+    return qs.select_related(
+        "region__parent__parent", "holder_region", "holder_unit", "responsible_agent"
+    ).prefetch_related("petitioners")
 
 
 MATTER_COLUMNS = (
     Column("事项编号", 20, lambda m: m.number),
     Column("受理时间", 17, lambda m: local(m.received_at), DATETIME),
     Column("来源渠道", 10, lambda m: m.get_channel_display()),
-    Column("问题发生地", 14, lambda m: m.region.name),
+    Column("问题发生地", 30, lambda m: place(m.region)),
     Column("事项摘要", 36, lambda m: m.title),
     # Names only: never an ID number, a phone or an address (see docs/adr/0018-exports.md).
     Column("信访人", 16, lambda m: "、".join(p.name for p in m.petitioners.all())),
@@ -181,13 +195,15 @@ def _screening_rows(user: User, data: dict[str, Any], today: datetime.date) -> Q
     qs = screening_filters(prevention.scoped(user, Screening), data, today).order_by("-found_on", "-id")
     # The matter a screening became is named only when the user may see that matter.
     visible = matters_for(user).filter(pk=OuterRef("matter_id"))
-    return qs.select_related("region", "responsible", "matter").annotate(matter_visible=Exists(visible))
+    return qs.select_related("region__parent__parent", "responsible", "matter").annotate(
+        matter_visible=Exists(visible)
+    )
 
 
 SCREENING_COLUMNS = (
     Column("排查编号", 20, lambda s: s.number),
     Column("发现日期", 12, lambda s: s.found_on, DATE),
-    Column("所在村（社区）", 14, lambda s: s.region.name),
+    Column("所在村（社区）", 30, lambda s: place(s.region)),
     Column("具体地点", 16, lambda s: s.place),
     Column("纠纷类型", 12, lambda s: s.get_kind_display()),
     Column("纠纷摘要", 36, lambda s: s.title),

@@ -4,13 +4,17 @@ accusations as on the list, no ID or phone numbers anywhere, and the job's downl
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import PASSWORD, Personas, Tree
 from daiban.exchange.exports import jobs
+from daiban.exchange.exports.ledgers import LEDGERS, write_xlsx
 from daiban.exchange.models.exports import ExportJob, ExportStatus
 from daiban.exchange.tests.exports.helpers import all_text, body, rows, workbook
 from daiban.matters.actions import PetitionerInput
@@ -272,3 +276,28 @@ def test_phone_in_search_is_not_put_back_into_the_page(personas: Personas) -> No
     response = client_for(personas.county_staff).get("/exports/ledger/matters/", {"q": WANG_PHONE})
     assert response.status_code == 400
     assert WANG_PHONE not in response.content.decode()
+
+
+def test_place_names_the_county_and_queries_stay_flat(
+    personas: Personas, tree: Tree, matters: dict[str, Matter]
+) -> None:
+    _, data = export(client_for(personas.city_admin), "matters")
+    places = {r[0]: r[3] for r in rows(data)[1:]}
+    assert places[matters["outside"].number] == "托克托县 双河镇 中滩社区"
+    assert places[matters["housing"].number] == "新城区 呼伦路街道 苏雅拉社区"
+    ledger = LEDGERS["matters"]
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            write_xlsx(ledger, ledger.queryset(personas.city_admin, {}), io.BytesIO())
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for i in range(3):
+        intake(
+            personas.village_agent,
+            tree.village_a1x,
+            title=f"更多{i}",
+            petitioners=[PetitionerInput(name=f"吴{i}", id_number=id_with_check(f"1501021990010100{i}"))],
+        )
+    assert queries() == few
