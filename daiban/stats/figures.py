@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 
 from daiban.accounts.models import User
 from daiban.core import clock
-from daiban.matters.choices import Status
 from daiban.matters.models import SCOPE_COLUMNS, Matter, office_label
 from daiban.matters.selectors import matter_region_q, matters_for
 from daiban.network.jurisdiction import in_scope
@@ -296,14 +296,20 @@ def _rollup_totals(region_ids: Iterable[int], start: datetime.date, end: datetim
     return out
 
 
+def _open_overdue(matters: QuerySet[Matter], today: datetime.date) -> QuerySet[Matter]:
+    """Open matters past their current deadline. Only open matters carry a ``due_date`` (a check
+    constraint), so the range alone says it: one range of the level's ``(scope_…, due_date, id)`` index."""
+    return matters.filter(due_date__lt=today)
+
+
 def _overdue(region: Region, today: datetime.date) -> int:
-    return region_matters(region).exclude(status=Status.CLOSED).filter(due_date__lt=today).count()
+    return _open_overdue(region_matters(region), today).count()
 
 
 def _overdue_children(region: Region, children: list[Region], today: datetime.date) -> dict[int, int]:
     """Open overdue matters of each child, in one grouped query on the child level's scope column."""
     depth = geometry.depth(region.path) + 1
-    open_overdue = region_matters(region).exclude(status=Status.CLOSED).filter(due_date__lt=today)
+    open_overdue = _open_overdue(region_matters(region), today)
     if depth <= len(SCOPE_COLUMNS):
         column = SCOPE_COLUMNS[depth - 1]
         by_code = dict(open_overdue.values_list(column).annotate(n=Count("pk")).order_by())
@@ -350,14 +356,16 @@ def monthly_trend(
         periods.append(Period.month(year, month))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     periods.reverse()
-    by_month: dict[tuple[int, int], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    by_month: dict[tuple[int, int], dict[tuple[str, str], int]] = defaultdict(dict)
     rows = (
         Rollup.objects.filter(region_id=region.pk, day__gte=periods[0].start, day__lte=periods[-1].end)
-        .values_list("day", "measure", "dim", "count")
+        .annotate(y=ExtractYear("day"), m=ExtractMonth("day"))
+        .values_list("y", "m", "measure", "dim")
+        .annotate(n=Sum("count"))
         .order_by()
     )
-    for day, measure, dim, n in rows:
-        by_month[(day.year, day.month)][(measure, dim)] += n
+    for y, m, measure, dim, n in rows:
+        by_month[(y, m)][(measure, dim)] = n
     overdue = _overdue(region, today)
     if not USE_ROLLUPS:
         return [(p, direct_figures(region, p, today)) for p in periods]
@@ -372,9 +380,7 @@ def overdue_by_unit(user: User, region: Region) -> list[tuple[str, int]]:
     _check(user, region)
     today = _today()
     rows = (
-        region_matters(region)
-        .exclude(status=Status.CLOSED)
-        .filter(due_date__lt=today)
+        _open_overdue(region_matters(region), today)
         .values_list("holder_unit__name", "holder_region_id")
         .annotate(n=Count("pk"))
         .order_by()
