@@ -62,7 +62,7 @@ class MonthlyForm(forms.Form):
     month = forms.CharField(
         label="月份",
         max_length=7,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+        widget=forms.TextInput(attrs={"placeholder": "2026-11", "autocomplete": "off"}),
         help_text="如 2026-11",
     )
     format = forms.ChoiceField(label="格式", choices=list(FORMATS.items()), initial="xlsx")
