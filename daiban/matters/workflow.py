@@ -316,7 +316,10 @@ _ACTIONS = [
     ),
     # Entered from an Excel ledger by daiban.exchange (its own page); the event names the file and row.
     Action(
-        EventKind.IMPORT, "台账导入", actions.matter_import, texts=(("source", "来源文件"), ("row", "行号"))
+        EventKind.IMPORT,
+        "台账导入",
+        actions.matter_import,
+        texts=(("source", "来源文件"), ("row", "行号"), ("history", "台账记载")),
     ),
 ]
 

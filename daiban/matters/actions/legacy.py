@@ -108,6 +108,8 @@ def _check(data: LegacyMatter, today: datetime.date) -> None:
             raise fail(name, "日期须在登记日期之后、今天之前。")
     if data.closed_on is not None:
         choice("closure_kind", data.closure_kind, ClosureKind, "办结方式")
+        if data.resolved is None:
+            raise fail("resolved", "已办结的事项须写明是否化解：办结与化解是两回事。")
     elif data.closure_kind or data.resolved is not None:
         raise fail("closed_on", "填写了办结方式或是否化解，须同时填写办结日期。")
     for name, value in (
@@ -161,9 +163,11 @@ def matter_import(*, actor: User, data: LegacyMatter) -> Matter:
             holder_region=actor.region,
             holder_path=actor.region.path,
             due_date=None if closed else today,  # an open one's is replaced by its clock below
-            replied_at=_at(data.replied_on) if data.replied_on else None,
-            service_satisfaction=data.service_satisfaction,
-            unit_satisfaction=data.unit_satisfaction,
+            # An open matter's reply and ratings stay in the event (the ledger's words): its state is what
+            # the workflow will record from now on.
+            replied_at=_at(data.replied_on) if closed and data.replied_on else None,
+            service_satisfaction=data.service_satisfaction if closed else "",
+            unit_satisfaction=data.unit_satisfaction if closed else "",
             closed_at=_at(data.closed_on) if data.closed_on else None,
             closure_kind=data.closure_kind if closed else "",
             resolved=data.resolved if closed else None,
@@ -187,6 +191,8 @@ def matter_import(*, actor: User, data: LegacyMatter) -> Matter:
             "source": data.source,
             "row": data.row,
             "ledger": dict(data.ledger),
+            # shown in the timeline: what the ledger says happened before the import
+            "history": "；".join(f"{column}：{value}" for column, value in data.ledger.items()),
             "fingerprint": data.fingerprint,
         }
         record(

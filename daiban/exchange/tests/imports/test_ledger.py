@@ -103,6 +103,7 @@ def test_ledger_imports_history_and_a_second_import_changes_nothing(tree: Tree, 
     assert open_one.status == Status.REGISTERED and open_one.holder_region == tree.county_a
     assert open_one.due_date is not None and open_one.due_step == "route"  # the route clock, from 2023-06-01
     assert open_one.events.get().details["row"] == 3
+    assert "责任单位：新城区住房和城乡建设局" in event.details["history"]
 
     state = _counts()
     again = _import(personas, content, name="台账（再次）.xlsx")
@@ -209,3 +210,22 @@ def test_missing_required_column_is_reported_on_the_header_row(tree: Tree, perso
 def test_unreadable_file_is_one_reason(personas: Personas, tree: Tree) -> None:
     run = _import(personas, b"not a spreadsheet", name="x.xlsx")
     assert run.status == ImportStatus.REJECTED and run.report[0]["row"] == 0
+
+
+def test_an_open_matters_reply_and_rating_stay_in_its_event(tree: Tree, personas: Personas) -> None:
+    rows = ledger_rows(tree.village_a1x.code)[1:]
+    rows[0][13], rows[0][16] = "2023-06-20", "满意"  # replied and rated, but not closed
+    run = _import(personas, xlsx(LEDGER_HEADERS, rows))
+    assert run.status == ImportStatus.APPLIED, run.report
+    matter = Matter.objects.get()
+    assert matter.status == Status.REGISTERED
+    assert matter.replied_at is None and matter.service_satisfaction == ""
+    assert matter.events.get().details["ledger"] == {"答复日期": "2023-06-20", "对代办服务评价": "满意"}
+
+
+def test_a_closed_row_must_say_whether_it_was_resolved(tree: Tree, personas: Personas) -> None:
+    rows = ledger_rows(tree.village_a1x.code)[:1]
+    rows[0][15] = ""
+    run = _import(personas, xlsx(LEDGER_HEADERS, rows))
+    assert run.status == ImportStatus.REJECTED
+    assert [(p["row"], p["column"]) for p in run.report] == [(2, "是否化解")]
