@@ -35,7 +35,9 @@ class VendorFinder(BaseFinder):
     def find(self, path: str, find_all: bool = False) -> str | list[str] | None:
         file = _files().get(path)
         found = [str(file)] if file is not None and file.is_file() else []
-        return found if find_all else (found[0] if found else None)
+        # Not found is [] even for a single file: staticfiles.finders.find collects whatever is not a
+        # match-list into its results, so a None would count as found.
+        return found[0] if found and not find_all else found
 
     def list(self, ignore_patterns: Iterable[str] | None) -> Iterator[tuple[str, FileSystemStorage]]:
         for name, file in _files().items():

@@ -13,7 +13,9 @@ from django.test import Client
 
 from conftest import PASSWORD, Personas, Tree
 from daiban.core import clock
+from daiban.matters.models import Matter
 from daiban.matters.tests.factories import Flow, at
+from daiban.stats import facts
 from daiban.stats.tests.engine.scenario import Story
 
 
@@ -21,11 +23,14 @@ from daiban.stats.tests.engine.scenario import Story
 def summer(
     tree: Tree, personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> Iterator[datetime.date]:
-    """Plays the story (June–August 2026) and freezes the clock on the next morning; yields that day."""
+    """Plays the story (June–August 2026) and freezes the clock on the next morning, after the night's
+    refresh of the clocks that ran out since their matter last changed (``tasks.run_refresh_stale``);
+    yields that day."""
     story = Story(Flow(tree, personas), tree, personas, django_capture_on_commit_callbacks)
     last = story.play(steps=10)
     today = last + datetime.timedelta(days=1)
     with clock.frozen(at(today.year, today.month, today.day, 9)):
+        facts.refresh_matters(Matter.objects.values_list("pk", flat=True))
         yield today
 
 
