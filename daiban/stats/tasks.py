@@ -2,6 +2,9 @@
 
 * ``refresh_matter``: after a matter's action commits (``wiring``), its facts and rollups are recomputed.
 * ``refresh_screening``: the same for a screening, after each save of one.
+* ``refresh_rated``: every few minutes, the matters rated online (网上评价) in the last
+  ``RATED_WINDOW_MINUTES`` (a rating writes no matter event; ``rated_at`` is indexed; the window overlaps
+  the next run's, refreshing twice is harmless).
 * ``refresh_stale``: nightly, the matters whose routing or handling clock ran out unmet in the last days
   (nothing happened to them, but they now count, late, on their due date).
 * ``reconcile``: weekly, every record refreshed again (catches a lost task, a changed rule such as a
@@ -13,17 +16,22 @@ twice, or on two consumers at once, is safe.
 
 from __future__ import annotations
 
+import datetime
+
 from huey import Huey, crontab
 from huey.api import TaskWrapper
 from huey.contrib.djhuey import HUEY, close_db
 
+from daiban.core import clock
 from daiban.matters.models import Matter
+from daiban.portal.models import OnlineRating
 from daiban.prevention.models import Screening
 from daiban.stats import facts
 
 REFRESH_MATTER_TASK = "stats.refresh_matter"
 REFRESH_SCREENING_TASK = "stats.refresh_screening"
 STALE_TASK = "stats.refresh_stale"
+RATED_TASK = "stats.refresh_rated"
 RECONCILE_TASK = "stats.reconcile"
 
 
@@ -33,6 +41,19 @@ def run_refresh_matter(matter_id: int) -> None:
 
 def run_refresh_screening(screening_id: int) -> None:
     facts.refresh_screenings([screening_id])
+
+
+RATED_EVERY_MINUTES = 5
+RATED_WINDOW_MINUTES = 20
+
+
+def run_refresh_rated() -> int:
+    since = clock.now() - datetime.timedelta(minutes=RATED_WINDOW_MINUTES)
+    ids = list(
+        OnlineRating.objects.filter(rated_at__gte=since).values_list("matter_id", flat=True).distinct()
+    )
+    facts.refresh_matters(ids)
+    return len(ids)
 
 
 def run_refresh_stale() -> int:
@@ -58,6 +79,9 @@ def tasks_on(huey: Huey) -> dict[str, TaskWrapper]:
     return {
         "refresh_matter": huey.task(name=REFRESH_MATTER_TASK)(close_db(run_refresh_matter)),
         "refresh_screening": huey.task(name=REFRESH_SCREENING_TASK)(close_db(run_refresh_screening)),
+        "refresh_rated": huey.periodic_task(crontab(minute=f"*/{RATED_EVERY_MINUTES}"), name=RATED_TASK)(
+            close_db(run_refresh_rated)
+        ),
         "refresh_stale": huey.periodic_task(crontab(minute="10", hour="0"), name=STALE_TASK)(
             close_db(run_refresh_stale)
         ),
@@ -70,5 +94,6 @@ def tasks_on(huey: Huey) -> dict[str, TaskWrapper]:
 _tasks = tasks_on(HUEY)
 refresh_matter = _tasks["refresh_matter"]
 refresh_screening = _tasks["refresh_screening"]
+refresh_rated = _tasks["refresh_rated"]
 refresh_stale = _tasks["refresh_stale"]
 reconcile = _tasks["reconcile"]

@@ -2,8 +2,9 @@
 
 * every matter event, after its transaction commits (``daiban.matters.hooks``), queues a refresh of that
   matter's facts and rollups;
-* every save of a screening, and of a portal online rating (网上评价, which writes no matter event),
-  queues the refresh after commit;
+* every save of a screening queues the refresh after commit (prevention has no hooks of its own);
+* a portal online rating (网上评价) writes no matter event: the periodic ``stats.refresh_rated`` picks up
+  the matters rated lately (``OnlineRating.rated_at`` is indexed);
 * the periodic tasks (``daiban.stats.tasks``) are registered with the queue.
 """
 
@@ -32,22 +33,14 @@ def _on_screening_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     transaction.on_commit(partial(tasks.refresh_screening, instance.pk), robust=True)
 
 
-def _on_rating_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from daiban.stats import tasks
-
-    transaction.on_commit(partial(tasks.refresh_matter, instance.matter_id), robust=True)
-
-
 def connect() -> None:
     global _connected
     if _connected:
         return
     _connected = True
-    from daiban.portal.models import OnlineRating
     from daiban.prevention.models import Screening
     from daiban.stats import tasks  # noqa: F401  (registers the periodic tasks with the queue)
 
     hooks.subscribe(_on_matter_event)
     for signal in (post_save, post_delete):
         signal.connect(_on_screening_saved, sender=Screening, dispatch_uid="stats_screening_refresh")
-        signal.connect(_on_rating_saved, sender=OnlineRating, dispatch_uid="stats_rating_refresh")

@@ -16,6 +16,7 @@ from daiban.matters.tests.factories import Flow
 from daiban.portal.lookup import actions as lookup_actions
 from daiban.portal.lookup import selectors as lookup_selectors
 from daiban.prevention.actions import screenings as prevention_actions
+from daiban.stats import tasks
 
 
 class Story:
@@ -158,5 +159,7 @@ class Story:
         for build in todo:
             with clock.frozen(self.flow.now), self.on_commit(execute=True):
                 build()
+            with clock.frozen(self.flow.now):
+                tasks.run_refresh_rated()  # the periodic sweep of online ratings
             self.flow.later(days=self.rng.randrange(0, 6), hours=self.rng.randrange(0, 10))
         return self.flow.today
