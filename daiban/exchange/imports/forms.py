@@ -12,7 +12,7 @@ from daiban.exchange.imports.reader import MAX_BYTES
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Excel 文件（.xlsx）",
-        help_text="使用本页下载的模板填写；也可使用原有台账，表头会自动识别。不超过 5 MB、5000 行。",
+        help_text="使用本页下载的模板填写；也可使用原有台账，表头会自动识别。不超过 5 MB、2000 行。",
         error_messages={"required": "请选择要导入的 Excel 文件。", "invalid": "请选择要导入的 Excel 文件。"},
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

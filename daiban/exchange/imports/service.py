@@ -30,7 +30,7 @@ from daiban.regions.models import Level
 
 logger = logging.getLogger(__name__)
 
-MAX_REPORTED = 500  # a broken file of 5,000 rows: the first 500 problems and how many more
+MAX_REPORTED = 500  # a broken file of 2,000 rows: the first 500 problems and how many more
 
 
 class Importer(Protocol):

@@ -193,3 +193,19 @@ def test_template_has_the_headers_and_an_explanation_sheet() -> None:
         assert headers[0] and str(headers[0]).endswith("*")
         assert first.max_row == 1  # nothing but the header is imported
         assert notes.title == "填写说明" and notes.max_row > len(headers)
+
+
+def test_too_many_rows_is_one_reason(tree: Tree, personas: Personas) -> None:
+    from daiban.exchange.imports.reader import MAX_ROWS
+
+    rows = [[f"代办点{i}", tree.village_a1x.code] for i in range(MAX_ROWS + 1)]
+    run = import_file(
+        actor=personas.county_staff,
+        kind="organizations",
+        filename="大.xlsx",
+        content=xlsx(["机构名称", "区划代码"], rows),
+    )
+    assert run.status == ImportStatus.REJECTED
+    assert run.report == [
+        {"row": 0, "column": "", "reason": f"一次最多导入 {MAX_ROWS} 行，请分成几个文件导入。"}
+    ]
