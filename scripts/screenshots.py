@@ -6,7 +6,7 @@
 Signs in as the demo accounts (password printed by ``make run``) and saves, for each width, the home page,
 the intake form, the matter list, one matter (the first in the list), the network page, a village agent's
 home, the work before a petition (排查预防, the screening register, recording a visit, the sessions), a unit's
-messages, the 纪检's supervision list, and the public pages (front page, lookup, online request, agent
+messages, the 纪检's supervision list, the statistics dashboards (the city, a township), and the public pages (front page, lookup, online request, agent
 directory and a village's agents) with a village agent's queue of online requests. It only reads:
 nothing is submitted except the login form. Uses Debian's chromium (never downloads a browser).
 """
@@ -57,6 +57,8 @@ SHOTS = [
     Shot("sessions", "xinchengqu_zhongxin", "/sessions/"),
     Shot("messages", "xinchengqu_zhujian", "/messages/"),
     Shot("supervision", "xinchengqu_jijian", "/supervision/"),
+    Shot("stats", "shi_admin", "/stats/?period=year&year=2026"),
+    Shot("stats-township", "xinchengqu_zhongxin", "/stats/?region=150102401000&period=year&year=2026"),
     # The public pages (no login: username "")
     Shot("public-index", "", "/public/"),
     Shot("public-lookup", "", "/lookup/"),

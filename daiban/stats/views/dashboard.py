@@ -44,6 +44,8 @@ from daiban.stats.views.common import (
     rows_url,
 )
 
+# The units with the most overdue matters shown at once (the rest one click away: a city has dozens).
+OVERDUE_SHOWN = 10
 # Rates where a higher value is the worse one (the rest: lower is worse).
 HIGHER_IS_WORSE = {"repeat", "skip_level"}
 # The counts of the ranking table, and whether a higher value is worse ("" = neither: a volume).
@@ -276,6 +278,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     trend = _trend(monthly_trend(user, region, 12, until=period.end), region)
     categories = _breakdown(figures, "category")
     before, after = neighbours(period)
+    overdue = overdue_by_unit(user, region)
 
     def count(key: str) -> CountCell:
         n = figures.counts.get(key, 0)
@@ -309,7 +312,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "children_label": LEVEL_CHILDREN.get(Level(region.level), ""),
             "columns": columns,
             "ranking": ranking(subs, columns, sort, period),
-            "overdue_units": overdue_by_unit(user, region),
+            "overdue_units": overdue[:OVERDUE_SHOWN],
+            "overdue_more": overdue[OVERDUE_SHOWN:],
+            "overdue_unit_count": len(overdue),
             "overdue_url": rows_url(region, period, "overdue_open"),
         }
     )
