@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable
 from html import unescape
+from typing import Any
 
 from django.test import Client
 
@@ -226,3 +227,16 @@ def test_navigation_and_home_card(quiet: datetime.date, client_for: Callable[[st
     assert 'href="/stats/"' not in handler and "home-stats" not in handler
     page = _get(client_for("county_staff"), "/stats/")
     assert re.search(r'<a href="/stats/" aria-current="page">统计</a>', page)
+
+
+def test_the_page_reads_a_fixed_number_of_queries(
+    summer: datetime.date, client_for: Callable[[str], Client], django_assert_max_num_queries: Any
+) -> None:
+    """However many regions and matters: one rollup read per block, one count of the overdue (grouped for
+    the subregions), no query per row of the ranking."""
+    client = client_for("city_admin")
+    client.get(f"/stats/?{YEAR}")
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/stats/?{YEAR}").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/stats/rows/?{YEAR}&key=taken_up&part=count").status_code == 200
