@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from daiban.accounts.http import AuthedRequest
+from daiban.accounts.models import Role
 from daiban.core import clock
 from daiban.matters.listing import paginate
 from daiban.matters.models import Matter
@@ -34,6 +35,8 @@ from daiban.stats.views.common import (
 )
 
 PAGE_SIZE = 25
+# Who may open every matter of their region, accusations (检举控告) included (matters.selectors).
+ACCUSATION_READERS = {Role.SUPERVISOR, Role.COUNTY_STAFF, Role.CITY_ADMIN}
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,9 @@ def dashboard_rows(request: AuthedRequest) -> HttpResponse:
     if rows.model is Matter:
         page = paginate(rows, "received", cursor)
         context["matter_rows"] = [list_row(m, today) for m in page.rows]
+        # The figure counts every matter; the list only those the user may open (matters_for: an
+        # accusation only for those who handle it), so it can be shorter by exactly those.
+        context["partial_note"] = user.role not in ACCUSATION_READERS
         next_cursor = page.next_cursor
     else:
         context["screening_rows"], next_cursor = _screening_page(rows, cursor)

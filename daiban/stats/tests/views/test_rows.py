@@ -92,3 +92,13 @@ def test_a_breakdown_and_a_rate_part_are_named(
     html = _page(client, f"/stats/rows/?{YEAR}&key=resolution&part=numerator")
     assert "化解率 · 分子：已化解的事项" in unescape(html)
     assert "返回统计分析" in html
+
+
+def test_who_may_see_fewer_rows_than_the_figure_is_told(
+    quiet: datetime.date, client_for: Callable[[str], Client]
+) -> None:
+    url = "/stats/rows/?key=taken_up&part=count"
+    assert "件数可能少于统计数" in _page(client_for("village_agent"), url)
+    assert "件数可能少于统计数" in _page(client_for("leader"), url)
+    assert "件数可能少于统计数" not in _page(client_for("county_staff"), url)
+    assert "件数可能少于统计数" not in _page(client_for("county_staff"), url.replace("taken_up", "screened"))
