@@ -77,6 +77,9 @@ def test_drill_down_city_county_township_on_a_phone(
 ) -> None:
     _story(tree, personas)
     page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     login(page, server, personas.city_admin)
 
     page.goto(f"{server}/stats/?{YEAR}")
@@ -120,6 +123,7 @@ def test_drill_down_city_county_township_on_a_phone(
         page.locator("nav.breadcrumbs a", has_text="新城区").tap()
     assert page.locator("h1").inner_text() == "统计分析：新城区"
     assert re.search(r"period=year", page.url)
+    assert not errors, errors
 
 
 def test_without_javascript_the_tables_are_the_page(
