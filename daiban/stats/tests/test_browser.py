@@ -84,7 +84,7 @@ def test_drill_down_city_county_township_on_a_phone(
 
     page.goto(f"{server}/stats/?{YEAR}")
     assert page.locator("h1").inner_text() == "统计分析：呼和浩特市"
-    _charts_painted(page, 2)
+    _charts_painted(page, 3)
     _fits(page)
     assert_accessible(page)
 
@@ -92,7 +92,7 @@ def test_drill_down_city_county_township_on_a_phone(
         page.get_by_test_id(f"drill-{tree.county_a.code}").tap()
     assert page.locator("h1").inner_text() == "统计分析：新城区"
     assert page.locator("nav.breadcrumbs a").all_inner_texts() == ["呼和浩特市"]
-    _charts_painted(page, 2)
+    _charts_painted(page, 3)
     _fits(page)
     assert_accessible(page)
 
@@ -100,7 +100,7 @@ def test_drill_down_city_county_township_on_a_phone(
         page.get_by_test_id(f"drill-{tree.town_a1.code}").tap()
     assert page.locator("h1").inner_text() == "统计分析：呼伦路街道"
     assert page.locator("nav.breadcrumbs a").all_inner_texts() == ["呼和浩特市", "新城区"]
-    _charts_painted(page, 2)
+    _charts_painted(page, 3)
     _fits(page)
     assert_accessible(page)
     # The ranking is wider than the phone: it scrolls inside its frame.

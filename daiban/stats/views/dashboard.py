@@ -44,6 +44,8 @@ from daiban.stats.views.common import (
     rows_url,
 )
 
+# The subregions drawn in the ranking's chart (the busiest; a township may have dozens of villages).
+RANK_CHARTED = 15
 # The units with the most overdue matters shown at once (the rest one click away: a city has dozens).
 OVERDUE_SHOWN = 10
 # Rates where a higher value is the worse one (the rest: lower is worse).
@@ -245,6 +247,23 @@ def _category_chart(parts: list[Part]) -> dict[str, Any]:
     }
 
 
+def _ranking_chart(subs: list[Figures]) -> dict[str, Any] | None:
+    """The subregions' matters taken up and closed, the busiest at the top (at most RANK_CHARTED of them;
+    the ranking table below has every one)."""
+    if len(subs) < 2:
+        return None
+    busiest = sorted(subs, key=lambda f: (-f.counts.get("taken_up", 0), f.region.code))[:RANK_CHARTED]
+    busiest.reverse()  # a horizontal bar chart draws its first category at the bottom
+    return {
+        "kind": "bars",
+        "labels": [f.region.name for f in busiest],
+        "series": [
+            {"name": "受理事项", "type": "bar", "data": [f.counts.get("taken_up", 0) for f in busiest]},
+            {"name": "办结事项", "type": "bar", "data": [f.counts.get("closed", 0) for f in busiest]},
+        ],
+    }
+
+
 LEVEL_CHILDREN = {
     Level.CITY: "县（区、旗）",
     Level.COUNTY: "乡镇（街道、苏木）",
@@ -312,6 +331,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "children_label": LEVEL_CHILDREN.get(Level(region.level), ""),
             "columns": columns,
             "ranking": ranking(subs, columns, sort, period),
+            "ranking_chart": _ranking_chart(subs),
             "overdue_units": overdue[:OVERDUE_SHOWN],
             "overdue_more": overdue[OVERDUE_SHOWN:],
             "overdue_unit_count": len(overdue),

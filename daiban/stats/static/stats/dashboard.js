@@ -37,11 +37,13 @@
   }
 
   function barsOption(data) {
+    var several = data.series.length > 1;
     return {
       color: PALETTE,
       animation: false,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      legend: several ? { top: 0 } : undefined,
+      grid: { left: 8, right: 24, top: several ? 32 : 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: data.labels, axisLabel: { width: 110, overflow: "truncate" } },
       series: data.series.map(function (s) {
@@ -59,6 +61,11 @@
     var build = BUILDERS[data.kind];
     if (!build) { return null; }
     box.hidden = false;
+    if (data.kind === "bars") {
+      // As tall as its bars need: a township may rank a dozen villages, a category chart a dozen kinds.
+      var perLabel = 10 + 14 * data.series.length;
+      box.style.height = Math.max(200, 60 + perLabel * data.labels.length) + "px";
+    }
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     chart.setOption(build(data));
     var table = document.querySelector('[data-chart-table="' + box.getAttribute("data-chart") + '"]');

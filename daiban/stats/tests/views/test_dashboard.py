@@ -153,6 +153,12 @@ def test_the_ranking_sorts_and_marks_the_worst(
         worst = max(overdue, key=lambda code: overdue[code])
         row = ranking.split(f'data-testid="drill-{worst}"', 1)[1].split("</tr>", 1)[0]
         assert "st-worst" in row and "（最差）" in row
+    # The chart beside the ranking: the busiest first (at the top), its numbers the table's.
+    chart = json.loads(
+        unescape(html.split('id="ranking-chart" type="application/json">', 1)[1].split("</script>")[0])
+    )
+    assert list(reversed(chart["labels"])) == [f.region.name for f in by_taken]
+    assert list(reversed(chart["series"][0]["data"])) == [f.counts["taken_up"] for f in by_taken]
     # A made-up sort is the default order, never an error.
     _get(client, f"/stats/?{YEAR}&sort=rate:nothing")
     _get(client, f"/stats/?{YEAR}&sort=-")
