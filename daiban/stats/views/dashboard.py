@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from daiban.accounts.http import AuthedRequest
+from daiban.core import clock
 from daiban.regions.models import Level, Region
 from daiban.stats import definitions as defs
 from daiban.stats.figures import (
@@ -297,6 +298,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     trend = _trend(monthly_trend(user, region, 12, until=period.end), region)
     categories = _breakdown(figures, "category")
     before, after = neighbours(period)
+    if after is not None and after.start > clock.today():
+        after = None  # nothing has happened there yet
     overdue = overdue_by_unit(user, region)
 
     def count(key: str) -> CountCell:

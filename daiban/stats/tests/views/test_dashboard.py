@@ -246,3 +246,15 @@ def test_the_page_reads_a_fixed_number_of_queries(
         assert client.get(f"/stats/?{YEAR}").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(f"/stats/rows/?{YEAR}&key=taken_up&part=count").status_code == 200
+
+
+def test_the_period_steps_back_and_not_into_the_future(
+    quiet: datetime.date, client_for: Callable[[str], Client]
+) -> None:
+    client = client_for("county_staff")
+    this_month = _get(client, "/stats/")
+    assert "« 2026年10月" in this_month and "2026年12月 »" not in this_month
+    last_year = _get(client, "/stats/?period=year&year=2025")
+    assert "« 2024年" in last_year and "2026年 »" in last_year
+    quarter = _get(client, "/stats/?period=quarter&year=2026&quarter=1")
+    assert "« 2025年第4季度" in quarter and "2026年第2季度 »" in quarter
