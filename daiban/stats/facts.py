@@ -34,7 +34,7 @@ from daiban.prevention.models.screenings import OPEN_SCREENING_STATUSES
 from daiban.regions import geometry
 from daiban.regions.models import Region
 from daiban.stats import definitions as defs
-from daiban.stats.models import Fact, Rollup, Source
+from daiban.stats.models import Fact, Rollup, RollupMonth, Source
 
 logger = logging.getLogger(__name__)
 
@@ -218,18 +218,30 @@ def _keys(regions: Iterable[int], items: Iterable[Sequence[str]]) -> Counter[Key
     return out
 
 
-def apply_delta(delta: Counter[Key] | dict[Key, int]) -> None:
-    """Add ``delta`` to the rollups: one additive upsert per key, in key order (PostgreSQL and SQLite both
-    speak ``ON CONFLICT … DO UPDATE``)."""
-    rows = [(r, d, m, dim, n) for (r, d, m, dim), n in sorted(delta.items()) if n]
-    if not rows:
-        return
-    sql = (
+_UPSERT = {
+    "stats_rollup": (
         "INSERT INTO stats_rollup (region_id, day, measure, dim, count) VALUES (%s, %s, %s, %s, %s) "
         "ON CONFLICT (region_id, day, measure, dim) DO UPDATE SET count = stats_rollup.count + excluded.count"
-    )
+    ),
+    "stats_rollupmonth": (
+        "INSERT INTO stats_rollupmonth (region_id, month, measure, dim, count) VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (region_id, month, measure, dim) "
+        "DO UPDATE SET count = stats_rollupmonth.count + excluded.count"
+    ),
+}
+
+
+def apply_delta(delta: Counter[Key] | dict[Key, int]) -> None:
+    """Add ``delta`` to the rollups, per day and per month: one additive upsert per key, in key order
+    (PostgreSQL and SQLite both speak ``ON CONFLICT … DO UPDATE``)."""
+    months: Counter[Key] = Counter()
+    for (r, d, m, dim), n in delta.items():
+        months[(r, d[:8] + "01", m, dim)] += n
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for table, keys in (("stats_rollup", delta), ("stats_rollupmonth", months)):
+            rows = [(r, d, m, dim, n) for (r, d, m, dim), n in sorted(keys.items()) if n]
+            if rows:
+                cursor.executemany(_UPSERT[table], rows)
 
 
 def _refresh(source: Source, ids: Iterable[int], today: datetime.date | None = None) -> None:
@@ -302,6 +314,7 @@ def rebuild(today: datetime.date | None = None, batch: int = 5000) -> dict[str, 
     totals = {"matters": 0, "screenings": 0, "rollups": 0}
     with transaction.atomic():
         Rollup.objects.all().delete()
+        RollupMonth.objects.all().delete()
         Fact.objects.all().delete()
         for source, model, key in (
             (Source.MATTER, Matter, "matters"),
@@ -323,8 +336,28 @@ def rebuild(today: datetime.date | None = None, batch: int = 5000) -> dict[str, 
         with connection.cursor() as cursor:
             cursor.execute(_AGGREGATE[connection.vendor])
             totals["rollups"] = cursor.rowcount
+        rebuild_months()
     return totals
 
+
+def rebuild_months() -> int:
+    """The monthly sums from the daily rollups (one SQL aggregate)."""
+    RollupMonth.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_MONTHS[connection.vendor])
+        return cursor.rowcount
+
+
+_MONTHS = {
+    "postgresql": """
+        INSERT INTO stats_rollupmonth (region_id, month, measure, dim, count)
+        SELECT region_id, date_trunc('month', day)::date, measure, dim, SUM(count)
+        FROM stats_rollup GROUP BY 1, 2, 3, 4""",
+    "sqlite": """
+        INSERT INTO stats_rollupmonth (region_id, month, measure, dim, count)
+        SELECT region_id, date(day, 'start of month'), measure, dim, SUM(count)
+        FROM stats_rollup GROUP BY 1, 2, 3, 4""",
+}
 
 # Every (region, day, measure, dim) of every fact, counted: the facts' regions × items, expanded in SQL.
 _AGGREGATE = {
@@ -346,14 +379,14 @@ _AGGREGATE = {
 # ------------------------------------------------------------------------------------------ checks
 
 
-def rollup_snapshot() -> dict[Key, int]:
-    """Every non-zero rollup row (for the tests: rebuild equals incremental)."""
-    return {
-        (r, d.isoformat(), m, dim): n
-        for r, d, m, dim, n in Rollup.objects.exclude(count=0).values_list(
-            "region_id", "day", "measure", "dim", "count"
-        )
-    }
+def rollup_snapshot() -> dict[tuple[str, int, str, str, str], int]:
+    """Every non-zero rollup row, daily ("d") and monthly ("m") (for the tests: rebuild equals
+    incremental)."""
+    days = Rollup.objects.exclude(count=0).values_list("region_id", "day", "measure", "dim", "count")
+    months = RollupMonth.objects.exclude(count=0).values_list("region_id", "month", "measure", "dim", "count")
+    out = {("d", r, d.isoformat(), m, dim): n for r, d, m, dim, n in days}
+    out.update({("m", r, d.isoformat(), m, dim): n for r, d, m, dim, n in months})
+    return out
 
 
 def stale_matters(today: datetime.date | None = None, days: int = 7) -> list[int]:

@@ -14,10 +14,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from daiban.accounts.models import User
@@ -25,12 +25,13 @@ from daiban.core import clock
 from daiban.matters.models import SCOPE_COLUMNS, Matter, office_label
 from daiban.matters.selectors import matter_region_q, matters_for
 from daiban.network.jurisdiction import in_scope
+from daiban.network.models import ResponsibleUnit
 from daiban.prevention import selectors as prevention_selectors
 from daiban.prevention.models import Screening
 from daiban.regions import geometry
 from daiban.regions.models import Level, Region
 from daiban.stats import definitions as defs
-from daiban.stats.models import Rollup
+from daiban.stats.models import Rollup, RollupMonth
 
 __all__ = [
     "Figures",
@@ -282,17 +283,52 @@ def direct_figures(region: Region, period: Period, today: datetime.date | None =
 # ------------------------------------------------------------------------------------------ rollups
 
 
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _spans(
+    start: datetime.date, end: datetime.date
+) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
+    """The whole months inside [start, end] (first and last month's first day, or None) and the day
+    ranges left at either end."""
+    first_full = start if start.day == 1 else _next_month(start)
+    after_last_full = _month_start(end + datetime.timedelta(days=1))  # the month after the last whole one
+    if first_full >= after_last_full:
+        return None, [(start, end)]
+    last_full = _month_start(after_last_full - datetime.timedelta(days=1))
+    days = []
+    if start < first_full:
+        days.append((start, first_full - datetime.timedelta(days=1)))
+    if after_last_full <= end:
+        days.append((after_last_full, end))
+    return (first_full, last_full), days
+
+
 def _rollup_totals(region_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict[int, dict]:
-    """region id -> {(measure, dim): count} over the days of the period."""
-    out: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    rows = (
-        Rollup.objects.filter(region_id__in=list(region_ids), day__gte=start, day__lte=end)
-        .values_list("region_id", "measure", "dim")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
-    for region_id, measure, dim, n in rows:
-        out[region_id][(measure, dim)] = n
+    """region id -> {(measure, dim): count} over the period: whole months from the monthly rollups, the
+    days of a partial month at either end from the daily ones."""
+    ids = list(region_ids)
+    out: dict[int, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    months, days = _spans(start, end)
+    queries: list[QuerySet[Any]] = []
+    if months:
+        queries.append(
+            RollupMonth.objects.filter(region_id__in=ids, month__gte=months[0], month__lte=months[1])
+        )
+    if days:
+        where = Q()
+        for first, last in days:
+            where |= Q(day__gte=first, day__lte=last)
+        queries.append(Rollup.objects.filter(where, region_id__in=ids))
+    for qs in queries:
+        rows = qs.values_list("region_id", "measure", "dim").annotate(n=Sum("count")).order_by()
+        for region_id, measure, dim, n in rows:
+            out[region_id][(measure, dim)] += n
     return out
 
 
@@ -356,22 +392,20 @@ def monthly_trend(
         periods.append(Period.month(year, month))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     periods.reverse()
-    by_month: dict[tuple[int, int], dict[tuple[str, str], int]] = defaultdict(dict)
+    by_month: dict[datetime.date, dict[tuple[str, str], int]] = defaultdict(dict)
     rows = (
-        Rollup.objects.filter(region_id=region.pk, day__gte=periods[0].start, day__lte=periods[-1].end)
-        .annotate(y=ExtractYear("day"), m=ExtractMonth("day"))
-        .values_list("y", "m", "measure", "dim")
-        .annotate(n=Sum("count"))
+        RollupMonth.objects.filter(
+            region_id=region.pk, month__gte=periods[0].start, month__lte=periods[-1].start
+        )
+        .values_list("month", "measure", "dim", "count")
         .order_by()
     )
-    for y, m, measure, dim, n in rows:
-        by_month[(y, m)][(measure, dim)] = n
+    for month_start, measure, dim, n in rows:
+        by_month[month_start][(measure, dim)] = n
     overdue = _overdue(region, today)
     if not USE_ROLLUPS:
         return [(p, direct_figures(region, p, today)) for p in periods]
-    return [
-        (p, _assemble(region, p, by_month.get((p.start.year, p.start.month), {}), overdue)) for p in periods
-    ]
+    return [(p, _assemble(region, p, by_month.get(p.start, {}), overdue)) for p in periods]
 
 
 def overdue_by_unit(user: User, region: Region) -> list[tuple[str, int]]:
@@ -379,17 +413,20 @@ def overdue_by_unit(user: User, region: Region) -> list[tuple[str, int]]:
     no unit holds it, the network office (代办点/站/中心). Most overdue first."""
     _check(user, region)
     today = _today()
-    rows = (
+    rows = list(
         _open_overdue(region_matters(region), today)
-        .values_list("holder_unit__name", "holder_region_id")
+        .values_list("holder_unit_id", "holder_region_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    units = dict(
+        ResponsibleUnit.objects.filter(pk__in={u for u, _r, _n in rows if u}).values_list("pk", "name")
+    )
+    offices = {r.pk: r for r in Region.objects.filter(pk__in={r for u, r, _n in rows if r and not u})}
     totals: dict[str, int] = defaultdict(int)
-    offices = {r.pk: r for r in Region.objects.filter(pk__in={r[1] for r in rows if r[1] and not r[0]})}
-    for unit_name, holder_region_id, n in rows:
-        if unit_name:
-            totals[unit_name] += n
+    for unit_id, holder_region_id, n in rows:
+        if unit_id in units:
+            totals[units[unit_id]] += n
         elif holder_region_id in offices:
             totals[office_label(offices[holder_region_id])] += n
         else:

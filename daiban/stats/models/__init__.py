@@ -12,7 +12,7 @@ from django.db import models
 
 from daiban.regions.models import Region
 
-__all__ = ["Fact", "Rollup", "Source"]
+__all__ = ["Fact", "Rollup", "RollupMonth", "Source"]
 
 
 class Source(models.TextChoices):
@@ -47,4 +47,25 @@ class Rollup(models.Model):
         verbose_name_plural = "统计汇总"
         constraints = [
             models.UniqueConstraint(fields=["region", "day", "measure", "dim"], name="stats_rollup_once")
+        ]
+
+
+class RollupMonth(models.Model):
+    """The same sums per calendar month (``month`` = its first day): a month, quarter or year and the
+    monthly trend read a dozen rows per measure instead of every day's; the days are read only for the
+    partial months at the ends of a custom period."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    month = models.DateField()
+    measure = models.CharField(max_length=32)
+    dim = models.CharField(max_length=40, blank=True, default="")
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "统计月汇总"
+        verbose_name_plural = "统计月汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "month", "measure", "dim"], name="stats_rollup_month_once"
+            )
         ]

@@ -26,6 +26,8 @@ PERIODS = [
     Period.quarter(2026, 3),
     Period.year(2026),
     Period.custom(datetime.date(2026, 6, 15), datetime.date(2026, 7, 14)),
+    Period.custom(datetime.date(2026, 5, 20), datetime.date(2026, 8, 10)),  # days, months, days
+    Period.custom(datetime.date(2026, 6, 1), datetime.date(2026, 7, 10)),
 ]
 
 

@@ -223,3 +223,21 @@ def test_bad_period_params_name_the_field(params: dict[str, str], field: str) ->
     with pytest.raises(ValidationError) as exc:
         Period.from_params(params, datetime.date(2026, 11, 15))
     assert field in exc.value.messages[0]
+
+
+def test_spans_split_whole_months_and_days() -> None:
+    from daiban.stats.figures import _spans
+
+    d = datetime.date
+    assert _spans(d(2026, 6, 1), d(2026, 6, 30)) == ((d(2026, 6, 1), d(2026, 6, 1)), [])
+    assert _spans(d(2026, 1, 1), d(2026, 12, 31)) == ((d(2026, 1, 1), d(2026, 12, 1)), [])
+    assert _spans(d(2026, 6, 15), d(2026, 7, 14)) == (None, [(d(2026, 6, 15), d(2026, 7, 14))])
+    assert _spans(d(2026, 5, 20), d(2026, 8, 10)) == (
+        (d(2026, 6, 1), d(2026, 7, 1)),
+        [(d(2026, 5, 20), d(2026, 5, 31)), (d(2026, 8, 1), d(2026, 8, 10))],
+    )
+    assert _spans(d(2026, 2, 1), d(2026, 2, 27)) == (None, [(d(2026, 2, 1), d(2026, 2, 27))])
+    assert _spans(d(2025, 12, 31), d(2026, 1, 31)) == (
+        (d(2026, 1, 1), d(2026, 1, 1)),
+        [(d(2025, 12, 31), d(2025, 12, 31))],
+    )
