@@ -13,7 +13,7 @@ from django.db import connection
 from daiban.matters.actions import PetitionerInput
 from daiban.matters.tests.factories import Flow
 from daiban.stats import facts
-from daiban.stats.models import Rollup
+from daiban.stats.models import Rollup, RollupMonth
 
 TODAY = datetime.date(2026, 7, 1)
 
@@ -29,6 +29,7 @@ def test_concurrent_refreshes_equal_one(transactional_db: None, flow: Flow, tree
         )
         ids.append(m.pk)
     Rollup.objects.all().delete()
+    RollupMonth.objects.all().delete()
     facts.Fact.objects.all().delete()
     barrier = threading.Barrier(4)
     errors: list[BaseException] = []
