@@ -9,7 +9,8 @@ and as a county centre:
 * the figures API (``figures_for``, ``subregion_figures``, ``monthly_trend``, ``overdue_by_unit``) — what a
   dashboard asks for — and the whole bundle;
 * the whole dashboard page through Django's request stack, once the page exists (URL ``stats:dashboard``);
-* beside them, the raw SQL lower bound: the one rollup query of the region's period, run on a cursor.
+* beside them, the raw SQL lower bound: the month's rollup rows of the region and its children, run on a
+  bare cursor.
 
 Run with ``make bench BENCH=stats`` (SQLite, var/bench.sqlite3) or with DATABASE_URL for PostgreSQL.
 """
@@ -181,19 +182,20 @@ def _rollups(force: bool) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
-def _raw(region_ids: list[int], start: Any, end: Any) -> Callable[[], object]:
-    """The lower bound: the rollup query of the figures, on a bare cursor."""
+def _raw(region_ids: list[int], month: Any) -> Callable[[], object]:
+    """The lower bound: the month's rollup rows of the region and its children (what figures_for and
+    subregion_figures read for a month), on a bare cursor, plus the region's overdue count."""
     from django.db import connection
 
     marks = ", ".join(["%s"] * len(region_ids))
     sql = (
-        "SELECT region_id, measure, dim, SUM(count) FROM stats_rollup "
-        f"WHERE region_id IN ({marks}) AND day >= %s AND day <= %s GROUP BY region_id, measure, dim"
+        "SELECT region_id, measure, dim, SUM(count) FROM stats_rollupmonth "
+        f"WHERE region_id IN ({marks}) AND month = %s GROUP BY region_id, measure, dim"
     )
 
     def run() -> object:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*region_ids, start, end])
+            cursor.execute(sql, [*region_ids, month])
             return cursor.fetchall()
 
     return run
@@ -253,7 +255,7 @@ def _measure(repeat: int) -> None:
             (f"{level}: the dashboard's API calls together", bundle),
             (
                 f"{level}: raw SQL, own + children rollups (month)",
-                _raw([region.pk, *children], month.start, month.end),
+                _raw([region.pk, *children], month.start),
             ),
         ]
         if page_url:

@@ -56,6 +56,9 @@ MATTER_FIELDS = (
     "service_satisfaction",
     "unit_satisfaction",
     "repeat_visits",
+    "due_date",
+    "holder_unit_id",
+    "holder_region_id",
 )
 
 
@@ -179,6 +182,11 @@ def matter_items(ids: Sequence[int], today: datetime.date) -> dict[int, tuple[st
             items.append(("resolution.num", "", received))
         if m["id"] in bypass:
             items.append(("skip_level.num", "", received))
+        if m["due_date"] is not None:  # open (only open matters carry one): overdue once today passes it
+            due = m["due_date"].isoformat()
+            holder = f"u:{m['holder_unit_id']}" if m["holder_unit_id"] else f"r:{m['holder_region_id']}"
+            items.append(("open_due", "", due))
+            items.append(("open_due", holder, due))
         out[m["id"]] = (m["region_path"], sorted(items))
     return out
 
@@ -387,6 +395,11 @@ def rollup_snapshot() -> dict[tuple[str, int, str, str, str], int]:
     out = {("d", r, d.isoformat(), m, dim): n for r, d, m, dim, n in days}
     out.update({("m", r, d.isoformat(), m, dim): n for r, d, m, dim, n in months})
     return out
+
+
+def open_matters() -> list[int]:
+    """Matters with an open clock (what a holiday-schedule change can move)."""
+    return list(Matter.objects.filter(due_date__isnull=False).values_list("id", flat=True))
 
 
 def stale_matters(today: datetime.date | None = None, days: int = 7) -> list[int]:

@@ -22,13 +22,12 @@ from django.http import Http404
 
 from daiban.accounts.models import User
 from daiban.core import clock
-from daiban.matters.models import SCOPE_COLUMNS, Matter, office_label
+from daiban.matters.models import Matter, office_label
 from daiban.matters.selectors import matter_region_q, matters_for
 from daiban.network.jurisdiction import in_scope
 from daiban.network.models import ResponsibleUnit
 from daiban.prevention import selectors as prevention_selectors
 from daiban.prevention.models import Screening
-from daiban.regions import geometry
 from daiban.regions.models import Level, Region
 from daiban.stats import definitions as defs
 from daiban.stats.models import Rollup, RollupMonth
@@ -315,20 +314,41 @@ def _rollup_totals(region_ids: Iterable[int], start: datetime.date, end: datetim
     ids = list(region_ids)
     out: dict[int, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     months, days = _spans(start, end)
-    queries: list[QuerySet[Any]] = []
+    parts: list[QuerySet[Any]] = []
     if months:
-        queries.append(
-            RollupMonth.objects.filter(region_id__in=ids, month__gte=months[0], month__lte=months[1])
-        )
+        monthly = RollupMonth.objects.filter(region_id__in=ids, month__gte=months[0], month__lte=months[1])
+        parts.append(monthly.values_list("region_id", "measure", "dim").annotate(n=Sum("count")).order_by())
     if days:
         where = Q()
         for first, last in days:
             where |= Q(day__gte=first, day__lte=last)
-        queries.append(Rollup.objects.filter(where, region_id__in=ids))
-    for qs in queries:
-        rows = qs.values_list("region_id", "measure", "dim").annotate(n=Sum("count")).order_by()
-        for region_id, measure, dim, n in rows:
-            out[region_id][(measure, dim)] += n
+        daily = Rollup.objects.filter(where, region_id__in=ids)
+        parts.append(daily.values_list("region_id", "measure", "dim").annotate(n=Sum("count")).order_by())
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]  # one query
+    for region_id, measure, dim, n in rows:
+        out[region_id][(measure, dim)] += n
+    return out
+
+
+def _overdue_rollups(
+    region_ids: Iterable[int], today: datetime.date, holders: bool = False
+) -> dict[int, dict[str, int]]:
+    """region id -> {holder dim ("" = all; with ``holders`` also "u:<unit>", "r:<office region>"): open
+    matters whose current deadline is before today}, in one query: the "open_due" rollups (each open
+    matter counted on its due date) of the months before this one and of this month's days before today."""
+    ids = list(region_ids)
+    this_month = _month_start(today)
+    dims = Q() if holders else Q(dim="")
+    months = RollupMonth.objects.filter(dims, region_id__in=ids, measure="open_due", month__lt=this_month)
+    days = Rollup.objects.filter(
+        dims, region_id__in=ids, measure="open_due", day__gte=this_month, day__lt=today
+    )
+    rows = months.values_list("region_id", "dim", "count").union(
+        days.values_list("region_id", "dim", "count"), all=True
+    )
+    out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for region_id, dim, n in rows:
+        out[region_id][dim] += n
     return out
 
 
@@ -338,29 +358,14 @@ def _open_overdue(matters: QuerySet[Matter], today: datetime.date) -> QuerySet[M
     return matters.filter(due_date__lt=today)
 
 
-def _overdue(region: Region, today: datetime.date) -> int:
-    return _open_overdue(region_matters(region), today).count()
-
-
-def _overdue_children(region: Region, children: list[Region], today: datetime.date) -> dict[int, int]:
-    """Open overdue matters of each child, in one grouped query on the child level's scope column."""
-    depth = geometry.depth(region.path) + 1
-    open_overdue = _open_overdue(region_matters(region), today)
-    if depth <= len(SCOPE_COLUMNS):
-        column = SCOPE_COLUMNS[depth - 1]
-        by_code = dict(open_overdue.values_list(column).annotate(n=Count("pk")).order_by())
-        return {c.pk: by_code.get(c.code, 0) for c in children}
-    by_id = dict(open_overdue.values_list("region_id").annotate(n=Count("pk")).order_by())
-    return {c.pk: by_id.get(c.pk, 0) for c in children}
-
-
 def figures_for(user: User, region: Region, period: Period) -> Figures:
     _check(user, region)
     today = _today()
     if not USE_ROLLUPS:
         return direct_figures(region, period, today)
     totals = _rollup_totals([region.pk], period.start, period.end)
-    return _assemble(region, period, totals.get(region.pk, {}), _overdue(region, today))
+    overdue = _overdue_rollups([region.pk], today)[region.pk][""]
+    return _assemble(region, period, totals.get(region.pk, {}), overdue)
 
 
 def subregion_figures(user: User, region: Region, period: Period) -> list[Figures]:
@@ -373,8 +378,8 @@ def subregion_figures(user: User, region: Region, period: Period) -> list[Figure
     if not USE_ROLLUPS:
         return [direct_figures(c, period, today) for c in children]
     totals = _rollup_totals([c.pk for c in children], period.start, period.end)
-    overdue = _overdue_children(region, children, today)
-    return [_assemble(c, period, totals.get(c.pk, {}), overdue[c.pk]) for c in children]
+    overdue = _overdue_rollups([c.pk for c in children], today)
+    return [_assemble(c, period, totals.get(c.pk, {}), overdue[c.pk][""]) for c in children]
 
 
 def monthly_trend(
@@ -402,9 +407,9 @@ def monthly_trend(
     )
     for month_start, measure, dim, n in rows:
         by_month[month_start][(measure, dim)] = n
-    overdue = _overdue(region, today)
     if not USE_ROLLUPS:
         return [(p, direct_figures(region, p, today)) for p in periods]
+    overdue = _overdue_rollups([region.pk], today)[region.pk][""]
     return [(p, _assemble(region, p, by_month.get(p.start, {}), overdue)) for p in periods]
 
 
@@ -413,16 +418,33 @@ def overdue_by_unit(user: User, region: Region) -> list[tuple[str, int]]:
     no unit holds it, the network office (代办点/站/中心). Most overdue first."""
     _check(user, region)
     today = _today()
+    if not USE_ROLLUPS:
+        return overdue_by_unit_direct(region, today)
+    holders = _overdue_rollups([region.pk], today, holders=True)[region.pk]
+    rows = [
+        (int(dim[2:]) if dim.startswith("u:") else None, int(dim[2:]) if dim.startswith("r:") else None, n)
+        for dim, n in holders.items()
+        if dim and n
+    ]
+    return _by_holder(rows)
+
+
+def overdue_by_unit_direct(region: Region, today: datetime.date) -> list[tuple[str, int]]:
+    """``overdue_by_unit`` counted straight from the matters (the reference of the rollup form)."""
     rows = list(
         _open_overdue(region_matters(region), today)
         .values_list("holder_unit_id", "holder_region_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return _by_holder([(u, None if u else r, n) for u, r, n in rows])
+
+
+def _by_holder(rows: list[tuple[int | None, int | None, int]]) -> list[tuple[str, int]]:
     units = dict(
         ResponsibleUnit.objects.filter(pk__in={u for u, _r, _n in rows if u}).values_list("pk", "name")
     )
-    offices = {r.pk: r for r in Region.objects.filter(pk__in={r for u, r, _n in rows if r and not u})}
+    offices = {r.pk: r for r in Region.objects.filter(pk__in={r for _u, r, _n in rows if r})}
     totals: dict[str, int] = defaultdict(int)
     for unit_id, holder_region_id, n in rows:
         if unit_id in units:

@@ -5,6 +5,7 @@
 * ``refresh_rated``: every few minutes, the matters rated online (网上评价) in the last
   ``RATED_WINDOW_MINUTES`` (a rating writes no matter event; ``rated_at`` is indexed; the window overlaps
   the next run's, refreshing twice is harmless).
+* ``refresh_open``: after a holiday-schedule change (workcal hook), every matter with an open clock.
 * ``refresh_stale``: nightly, the matters whose routing or handling clock ran out unmet in the last days
   (nothing happened to them, but they now count, late, on their due date).
 * ``reconcile``: weekly, every record refreshed again (catches a lost task, a changed rule such as a
@@ -32,6 +33,7 @@ REFRESH_MATTER_TASK = "stats.refresh_matter"
 REFRESH_SCREENING_TASK = "stats.refresh_screening"
 STALE_TASK = "stats.refresh_stale"
 RATED_TASK = "stats.refresh_rated"
+OPEN_TASK = "stats.refresh_open"
 RECONCILE_TASK = "stats.reconcile"
 
 
@@ -52,6 +54,12 @@ def run_refresh_rated() -> int:
     ids = list(
         OnlineRating.objects.filter(rated_at__gte=since).values_list("matter_id", flat=True).distinct()
     )
+    facts.refresh_matters(ids)
+    return len(ids)
+
+
+def run_refresh_open() -> int:
+    ids = facts.open_matters()
     facts.refresh_matters(ids)
     return len(ids)
 
@@ -82,6 +90,7 @@ def tasks_on(huey: Huey) -> dict[str, TaskWrapper]:
         "refresh_rated": huey.periodic_task(crontab(minute=f"*/{RATED_EVERY_MINUTES}"), name=RATED_TASK)(
             close_db(run_refresh_rated)
         ),
+        "refresh_open": huey.task(name=OPEN_TASK)(close_db(run_refresh_open)),
         "refresh_stale": huey.periodic_task(crontab(minute="10", hour="0"), name=STALE_TASK)(
             close_db(run_refresh_stale)
         ),
@@ -95,5 +104,6 @@ _tasks = tasks_on(HUEY)
 refresh_matter = _tasks["refresh_matter"]
 refresh_screening = _tasks["refresh_screening"]
 refresh_rated = _tasks["refresh_rated"]
+refresh_open = _tasks["refresh_open"]
 refresh_stale = _tasks["refresh_stale"]
 reconcile = _tasks["reconcile"]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from daiban.matters import hooks
+from daiban.workcal.hooks import on_schedule_change
 
 _connected = False
 
@@ -33,6 +34,14 @@ def _on_screening_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     transaction.on_commit(partial(tasks.refresh_screening, instance.pk), robust=True)
 
 
+def _on_schedule_change(years: frozenset[int]) -> None:
+    """A holiday-schedule change moves open clocks' due dates (``matters.deadlines.recompute_open``, which
+    writes no event): refresh the open matters a minute later, once that change has committed."""
+    from daiban.stats import tasks
+
+    tasks.refresh_open.schedule(delay=60)
+
+
 def connect() -> None:
     global _connected
     if _connected:
@@ -42,5 +51,6 @@ def connect() -> None:
     from daiban.stats import tasks  # noqa: F401  (registers the periodic tasks with the queue)
 
     hooks.subscribe(_on_matter_event)
+    on_schedule_change(_on_schedule_change)
     for signal in (post_save, post_delete):
         signal.connect(_on_screening_saved, sender=Screening, dispatch_uid="stats_screening_refresh")

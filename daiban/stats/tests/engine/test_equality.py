@@ -13,7 +13,14 @@ from daiban.core import clock
 from daiban.matters.tests.factories import at
 from daiban.regions.models import Region
 from daiban.stats import facts
-from daiban.stats.figures import Figures, Period, direct_figures, figures_for
+from daiban.stats.figures import (
+    Figures,
+    Period,
+    direct_figures,
+    figures_for,
+    overdue_by_unit,
+    overdue_by_unit_direct,
+)
 from daiban.stats.models import Fact
 from daiban.stats.tests.engine.scenario import Story
 
@@ -44,6 +51,7 @@ def _shape(f: Figures) -> dict[str, object]:
 def _compare_everything(user: object, today: datetime.date) -> int:
     compared = 0
     for region in Region.objects.order_by("path"):
+        assert overdue_by_unit(user, region) == overdue_by_unit_direct(region, today), region.name  # type: ignore[arg-type]
         for period in PERIODS:
             rolled = figures_for(user, region, period)  # type: ignore[arg-type]
             direct = direct_figures(region, period, today)
@@ -71,6 +79,8 @@ def test_rollups_equal_direct_counts_after_real_actions(story: Story, personas) 
         assert summer.counts["screened"] >= 1
         assert all(r.denominator > 0 for r in summer.rates), [(r.key, r.denominator) for r in summer.rates]
         assert 0 < summer.counts["resolved"] < summer.counts["closed"]
+        assert summer.counts["overdue_open"] > 0
+        assert overdue_by_unit(personas.city_admin, Region.objects.get(level=1))
     assert compared == Region.objects.count() * len(PERIODS)
 
     # Idempotent: refreshing everything again changes no rollup row.
