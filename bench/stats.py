@@ -1,6 +1,7 @@
 """Benchmark: the statistics (issue 13 §5) at 1,000,000 matters.
 
-Uses the matters bench database of ``bench/run.py`` (its rows are made if missing), gives the matters the
+Makes the matters bench data of ``bench/run.py`` in its own database (var/bench_stats.sqlite3, or
+DATABASE_URL: give it a database of its own, since it changes those rows), gives the matters the
 variety statistics need — channels, categories, purposes, replies, closures (most resolved), ratings,
 repeat visits — and a routing and a handling clock each (bulk SQL, once), adds screenings, and rebuilds the
 rollups (``manage.py rebuild_stats``'s ``facts.rebuild``, timed). Then it times, as the city administrator
@@ -12,7 +13,7 @@ and as a county centre:
 * beside them, the raw SQL lower bound: the month's rollup rows of the region and its children, run on a
   bare cursor.
 
-Run with ``make bench BENCH=stats`` (SQLite, var/bench.sqlite3) or with DATABASE_URL for PostgreSQL.
+Run with ``make bench BENCH=stats`` (SQLite, var/bench_stats.sqlite3) or with DATABASE_URL for PostgreSQL.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def main() -> None:
     root = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(root))
     if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{root / 'var' / 'bench.sqlite3'}"
+        # Its own copy: the enrichment below closes old matters, which would change run.py's numbers.
+        os.environ["DATABASE_URL"] = f"sqlite:///{root / 'var' / 'bench_stats.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "daiban.settings")
     import django
 
