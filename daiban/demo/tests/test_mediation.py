@@ -26,7 +26,9 @@ TODAY = datetime.date(2026, 6, 30)
 def demo(django_db_setup: None, django_db_blocker: object) -> Iterator[MediationResult]:
     with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
         assert load_demo_network() is not None
-        assert load_demo_matters(today=TODAY, count=60, seed=2026) is not None
+        # 120 matters: with more of the demo's matters closed (the dashboards' sake), fewer are open with a
+        # signed 调解 step; 120 draws at least two of them.
+        assert load_demo_matters(today=TODAY, count=120, seed=2026) is not None
         assert candidates(2), "the demo matters should include an open matter with a signed 调解 step"
         result = load_demo_mediation(today=TODAY)
         assert result is not None
