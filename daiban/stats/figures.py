@@ -128,7 +128,8 @@ def _int_param(params: Mapping[str, str], name: str, label: str, default: int, l
     raw = (params.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # ASCII digits only: "²" passes str.isdigit but int() refuses it.
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise ValidationError(f"{label}：请填写 {low}—{high} 之间的整数。", code=name)
     return int(raw)
 

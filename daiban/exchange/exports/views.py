@@ -140,8 +140,17 @@ def monthly_report(request: AuthedRequest) -> HttpResponse | FileResponse:
     if not monthly.may_report(user):
         raise PermissionDenied("您的岗位不使用统计月报。")
     status = 200
+    today = clock.today()
+    last = monthly.previous_month(monthly.Period.month(today.year, today.month))
+    defaults = {"month": f"{last.start:%Y-%m}", "region": getattr(user.region, "code", None) or ""}
     if "format" in request.GET:
-        form = monthly.MonthlyForm(request.GET, user=user)
+        # A field left out of the address (a link naming only the format) takes the form's default: the
+        # user's own region, last month. A field sent empty is an error shown on the form.
+        data = request.GET.copy()
+        for key, value in defaults.items():
+            if key not in data:
+                data[key] = value
+        form = monthly.MonthlyForm(data, user=user)
         if form.is_valid():
             report = monthly.build(user, form.cleaned_data["region"], form.cleaned_data["month"])
             fmt = form.cleaned_data["format"]
@@ -155,9 +164,7 @@ def monthly_report(request: AuthedRequest) -> HttpResponse | FileResponse:
         status = 400
     else:
         # Last month of the user's own region; a link (a dashboard's) may preset the region and the month.
-        today = clock.today()
-        last = monthly.previous_month(monthly.Period.month(today.year, today.month))
-        initial = {"month": f"{last.start:%Y-%m}", "region": getattr(user.region, "code", None)}
+        initial: dict[str, Any] = dict(defaults)
         for key in ("region", "month"):
             value = str(request.GET.get(key, "")).strip()
             if value:

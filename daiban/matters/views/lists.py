@@ -44,7 +44,9 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
     }
     next_url = f"?{urlencode({**params, 'after': page.next_cursor})}" if page.next_cursor else None
     first_url = f"?{urlencode(params)}" if params else "?"
-    export_url = reverse("matter_export") + (f"?{urlencode(params)}" if params else "")
+    # The filters as the links carry them: never a number typed into the search.
+    filter_query = f"?{urlencode(params)}" if params else ""
+    export_url = reverse("matter_export") + filter_query
     queue_key = data.get("queue")
     context = {
         "form": form,
@@ -53,6 +55,7 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
         "next_url": next_url,
         "first_url": first_url if page.has_previous else None,
         "export_url": export_url,
+        "filter_query": filter_query,
     }
     return render(request, "matters/list.html", context)
 

@@ -4,13 +4,16 @@ lie in the user's scope."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import docx
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from conftest import Personas, Tree
+from daiban.core.clock import frozen
 from daiban.exchange.exports import monthly
 from daiban.exchange.tests.exports.helpers import body, workbook
 from daiban.exchange.tests.exports.test_ledgers import client_for
@@ -177,3 +180,15 @@ def test_a_link_presets_region_and_month(personas: Personas, tree: Tree) -> None
     # Without a preset: last month, the user's own region.
     page = client.get("/exports/monthly/").content.decode()
     assert f'value="{tree.county_a.code}" selected' in page
+
+
+def test_a_field_left_out_of_the_address_takes_the_forms_default(personas: Personas, tree: Tree) -> None:
+    """``?format=docx`` alone is last month of the user's own region; a field sent empty is an error."""
+    client = client_for(personas.county_staff)
+    with frozen(timezone.make_aware(datetime.datetime(2026, 7, 15, 10, 0))):
+        response = get(client, format="docx")
+        assert response.status_code == 200
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(body(response))).paragraphs)
+        assert "2026年6月" in text and tree.county_a.name in text
+        response = get(client, format="xlsx", month="")
+        assert response.status_code == 400 and "月份" in response.content.decode()

@@ -66,7 +66,8 @@ def test_list_query_count_does_not_grow_with_rows(tree: Tree, personas: Personas
     assert many <= 12
     # The same holds for the home page and a filtered, searched list.
     assert _count_queries(client, "/matters/?queue=todo&order=due") <= 14
-    assert _count_queries(client, "/") <= 20
+    # The home page: its panels' fixed reads (the statistics card reads its region and two rollups).
+    assert _count_queries(client, "/") <= 22
 
 
 def test_list_paginates_without_losing_or_repeating_rows(tree: Tree, personas: Personas) -> None:

@@ -211,6 +211,8 @@ def test_periods() -> None:
         ({"period": "week"}, "统计期间"),
         ({"period": "month", "month": "13"}, "月份"),
         ({"period": "month", "month": "x"}, "月份"),
+        ({"period": "month", "month": "²"}, "月份"),
+        ({"period": "year", "year": "２０２６"}, "年份"),
         ({"period": "quarter", "quarter": "5"}, "季度"),
         ({"period": "year", "year": "20266"}, "年份"),
         ({"period": "custom", "start": "2026-11-31", "end": "2026-12-01"}, "开始日期"),
