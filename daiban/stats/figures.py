@@ -336,17 +336,24 @@ def _overdue_rollups(
 ) -> dict[int, dict[str, int]]:
     """region id -> {holder dim ("" = all; with ``holders`` also "u:<unit>", "r:<office region>"): open
     matters whose current deadline is before today}, in one query: the "open_due" rollups (each open
-    matter counted on its due date) of the months before this one and of this month's days before today."""
+    matter counted on its due date) of the months before this one and of this month's days before today,
+    each summed per region and holder by the database (a row per holder, not one per holder and date)."""
     ids = list(region_ids)
     this_month = _month_start(today)
     dims = Q() if holders else Q(dim="")
-    months = RollupMonth.objects.filter(dims, region_id__in=ids, measure="open_due", month__lt=this_month)
-    days = Rollup.objects.filter(
-        dims, region_id__in=ids, measure="open_due", day__gte=this_month, day__lt=today
+    months = (
+        RollupMonth.objects.filter(dims, region_id__in=ids, measure="open_due", month__lt=this_month)
+        .values_list("region_id", "dim")
+        .annotate(n=Sum("count"))
+        .order_by()
     )
-    rows = months.values_list("region_id", "dim", "count").union(
-        days.values_list("region_id", "dim", "count"), all=True
+    days = (
+        Rollup.objects.filter(dims, region_id__in=ids, measure="open_due", day__gte=this_month, day__lt=today)
+        .values_list("region_id", "dim")
+        .annotate(n=Sum("count"))
+        .order_by()
     )
+    rows = months.union(days, all=True)
     out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for region_id, dim, n in rows:
         out[region_id][dim] += n
