@@ -146,11 +146,11 @@ def monthly_report(request: AuthedRequest) -> HttpResponse | FileResponse:
     if "format" in request.GET:
         # A field left out of the address (a link naming only the format) takes the form's default: the
         # user's own region, last month. A field sent empty is an error shown on the form.
-        data = request.GET.copy()
+        query = request.GET.copy()
         for key, value in defaults.items():
-            if key not in data:
-                data[key] = value
-        form = monthly.MonthlyForm(data, user=user)
+            if key not in query:
+                query[key] = value
+        form = monthly.MonthlyForm(query, user=user)
         if form.is_valid():
             report = monthly.build(user, form.cleaned_data["region"], form.cleaned_data["month"])
             fmt = form.cleaned_data["format"]
