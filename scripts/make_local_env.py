@@ -17,6 +17,7 @@ lines = [
     f"DAIBAN_SECRET_KEY={secrets.token_urlsafe(48)}",
     f"DAIBAN_FIELD_KEY={secrets.token_urlsafe(48)}",
     f"DAIBAN_HASH_KEY={secrets.token_urlsafe(48)}",
+    f"DAIBAN_AUDIT_KEY={secrets.token_urlsafe(48)}",
     "DAIBAN_HTTPS=0",
     "# This machine is a local demo: `make run` loads the demo network and its accounts (published password)",
     "# into an empty database. Never set this on a production server.",
