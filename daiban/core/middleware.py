@@ -61,3 +61,38 @@ class RejectControlCharactersMiddleware:
         if has_control_characters(request):
             return bad_request(request)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every response the site generates, unless the view set
+    Cache-Control itself (the portal's public agent photos may be cached; a download says its own).
+
+    Every page a signed-in person sees may carry personal data or their jurisdiction's matters, and the
+    public pages show what a visitor typed: none of it may stay in a shared proxy or the browser's disk
+    cache (等保 level 3: residual information protection). Static files are answered by WhiteNoise before
+    this middleware and keep their long cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-store"
+        elif _authenticated(request) and not _says_public(response.headers["Cache-Control"]):
+            # A view's own directives (e.g. ``no-cache``) stay; a signed-in page is never stored.
+            value = response.headers["Cache-Control"]
+            for directive in ("private", "no-store"):
+                if directive not in value:
+                    value = f"{value}, {directive}"
+            response.headers["Cache-Control"] = value
+        return response
+
+
+def _authenticated(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _says_public(cache_control: str) -> bool:
+    return "public" in {part.strip().split("=")[0].lower() for part in cache_control.split(",")}

@@ -199,7 +199,13 @@ def attach_scan(
         doc.scan.save(f"{doc.pk}-{doc.version}.{_EXT[content_type]}", scan, save=False)
         try:
             _freeze(doc)
-            _event(doc, actor, "scan", "上传纸质签字件扫描件", {"content_type": content_type})
+            _event(
+                doc,
+                actor,
+                "scan",
+                "上传纸质签字件扫描件",
+                {"content_type": content_type, "size": scan.size or 0},
+            )
         except BaseException:  # the row is rolled back: take the stored scan (personal data) with it
             doc.scan.delete(save=False)
             raise
