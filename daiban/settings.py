@@ -69,6 +69,8 @@ DAIBAN_AUDIT_SINK = env_str("DAIBAN_AUDIT_SINK", "file:audit.jsonl")
 if not DAIBAN_AUDIT_SINK.startswith(("file:", "syslog:")):
     raise ImproperlyConfigured("DAIBAN_AUDIT_SINK must be file:<path> or syslog:<address>.")
 DAIBAN_AUDIT_DIR = VAR_DIR / "audit"
+# Triggers that refuse UPDATE/DELETE/TRUNCATE of audit records (daiban/audit/guard.py); off only in tests.
+DAIBAN_AUDIT_DB_GUARD = env_bool("DAIBAN_AUDIT_DB_GUARD", True)
 
 ALLOWED_HOSTS = env_list("DAIBAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DAIBAN_CSRF_TRUSTED_ORIGINS", [])
@@ -104,6 +106,7 @@ INSTALLED_APPS = [
     "daiban.portal",  # the public pages (no login): lookup, rating, online request, agent directory
     "daiban.stats",  # figures and rates per level and period, rollups, dashboards
     "daiban.exchange",  # Excel in and out: ledgers, monthly reports, roster and legacy-ledger imports
+    "daiban.ops",  # operations: encrypted backup, restore and the restore drill (manage.py backup …)
     "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]
@@ -254,6 +257,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("DAIBAN_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Backups (daiban.ops, README "运维：备份与恢复"): `manage.py backup` writes encrypted archives into BACKUP_DIR.
+# DAIBAN_BACKUP_KEY (base64 of 32 random bytes) is checked when a backup or restore runs, not at start, so web
+# nodes need not hold it; keep it apart from the archives.
+BACKUP_DIR = Path(env_str("DAIBAN_BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEY = env_str("DAIBAN_BACKUP_KEY", "")
 MEDIA_URL = "/media/"  # never served directly: attachments go through a scoped view
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

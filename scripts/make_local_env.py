@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import sys
@@ -18,6 +19,9 @@ lines = [
     f"DAIBAN_FIELD_KEY={secrets.token_urlsafe(48)}",
     f"DAIBAN_HASH_KEY={secrets.token_urlsafe(48)}",
     f"DAIBAN_AUDIT_KEY={secrets.token_urlsafe(48)}",
+    "# Encrypts `manage.py backup` archives (32 random bytes, base64). Keep a copy away from the archives:",
+    "# without it no backup can be restored.",
+    f"DAIBAN_BACKUP_KEY={base64.b64encode(secrets.token_bytes(32)).decode('ascii')}",
     "DAIBAN_HTTPS=0",
     "# This machine is a local demo: `make run` loads the demo network and its accounts (published password)",
     "# into an empty database. Never set this on a production server.",
