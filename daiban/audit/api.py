@@ -94,10 +94,17 @@ def record(
     outcome: str = "success",
     target: str = "",
     detail: Mapping[str, Any] | None = None,
+    address: str | None = None,
 ) -> None:
-    """Append one audit record (see the module docstring). ``user`` defaults to the request's user."""
+    """Append one audit record (see the module docstring). ``user`` defaults to the request's user;
+    ``address`` to the request's client address (give it where there is no request, e.g. a service that was
+    handed the address)."""
     assert action in ACTIONS, f"unknown audit action {action!r}: add it to daiban.audit.api.ACTIONS"
     assert outcome in OUTCOMES, f"unknown audit outcome {outcome!r}"
+    if request is None:
+        from daiban.audit.middleware import current_request
+
+        request = current_request.get()  # the request being served, if any (for the address)
     if user is None and request is not None:
         candidate = getattr(request, "user", None)
         if candidate is not None and getattr(candidate, "is_authenticated", False):
@@ -109,6 +116,6 @@ def record(
         outcome=outcome,
         target=str(target)[: _TEXT_LIMITS["target"]],
         detail=dict(detail or {}),
-        address=client_address(request),
+        address=_clean_address(address) if address is not None else client_address(request),
         **_actor_fields(user),
     )

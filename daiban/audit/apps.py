@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         # Login, logout and failed-login signals of django.contrib.auth, the admin's LogEntry.
-        from daiban.audit import receivers  # noqa: F401
+        from daiban.audit import checks, receivers  # noqa: F401

@@ -129,3 +129,29 @@ def test_verify_command_passes_on_an_intact_chain(capsys: pytest.CaptureFixture[
     _five()
     call_command("verify_audit", "--batch", "2")
     assert "已检查 5 条记录" in capsys.readouterr().out
+
+
+def test_audit_log_command_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    with clock.frozen(datetime.datetime(2026, 1, 5, 2, 0, tzinfo=datetime.UTC)):
+        record("login.failure", outcome="failure", target="someone")
+    with clock.frozen(datetime.datetime(2026, 2, 5, 2, 0, tzinfo=datetime.UTC)):
+        record("login.success")
+        record("export.create", target="matters.csv")
+    call_command("audit_log", "--since", "2026-02-01", "--action", "login.")
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "login.success" in out[0] and "登录成功" in out[0]
+    call_command("audit_log", "--json", "--outcome", "failure")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1 and '"seq": 1' in lines[0]
+    with pytest.raises(CommandError, match="--since"):
+        call_command("audit_log", "--since", "yesterday")
+    with pytest.raises(CommandError, match="未知的事件名"):
+        call_command("audit_log", "--action", "nope")
+
+
+def test_derived_key_is_a_warning() -> None:
+    from daiban.audit.checks import audit_key_check
+
+    assert audit_key_check() == []
+    with override_settings(DAIBAN_AUDIT_KEY_DERIVED=True):
+        assert [m.id for m in audit_key_check()] == ["audit.W001"]

@@ -13,6 +13,7 @@ from django.forms import TypedChoiceField
 from django.http import HttpRequest
 
 from daiban.accounts.models import Role, User
+from daiban.audit import record
 from daiban.console.scoping import ScopedAdminMixin, admin_user, area_filter
 from daiban.network.jurisdiction import users_for
 
@@ -25,6 +26,9 @@ admin.site.index_title = "数据管理"
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 
+
+# What an account may do: its changes are audited (daiban.audit, role.change).
+GRANT = ("role", "region__code", "unit_id", "is_staff", "is_superuser", "is_active")
 
 # Roles only the city administrator may grant or manage.
 CITY_ONLY_ROLES = (Role.CITY_ADMIN, Role.SUPERVISOR)
@@ -83,6 +87,19 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
                 *((v, lbl) for v, lbl in Role.choices if v not in CITY_ONLY_ROLES),
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.BaseForm, change: bool) -> None:
+        # A grant change (role, region, unit, staff/superuser/active) is an audit record with before and after.
+        before = User.objects.filter(pk=obj.pk).values(*GRANT).first() if change else None
+        super().save_model(request, obj, form, change)
+        after = User.objects.filter(pk=obj.pk).values(*GRANT).first()
+        if before != after:
+            record(
+                "role.change",
+                request=request,
+                target=f"user#{obj.pk}",
+                detail={"before": before, "after": after},
+            )
 
     def validate_scope(self, form: forms.BaseForm, request: HttpRequest) -> None:
         super().validate_scope(form, request)
