@@ -27,7 +27,9 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final
 
 from django.conf import settings
+from django.db import DatabaseError as DjangoDatabaseError
 
+from daiban.audit import record
 from daiban.core import clock
 from daiban.ops import crypto, databases, keys
 
@@ -162,6 +164,16 @@ def create_backup(
         finally:
             partial.unlink(missing_ok=True)
     return BackupResult(path=path, manifest=manifest)
+
+
+def audit(action: str, **kwargs: Any) -> str:
+    """Record a backup or restore in the security audit log; "" or, when the configured database cannot
+    take the record (a fresh machine before its first restore), a warning to print instead of failing."""
+    try:
+        record(action, **kwargs)
+    except DjangoDatabaseError as exc:
+        return f"未能写入安全审计日志（{type(exc).__name__}）。 Could not write the audit record."
+    return ""
 
 
 def latest_archive(directory: Path) -> Path | None:

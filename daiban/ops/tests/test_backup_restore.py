@@ -21,6 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test import override_settings
 
+from daiban.audit.models import AuditRecord
 from daiban.matters import actions
 from daiban.matters.models import Event, Matter, Petitioner
 from daiban.matters.tests.factories import WANG_ID, WANG_PHONE, Flow, id_with_check
@@ -103,6 +104,8 @@ def test_backup_restore_and_drill(data: dict[str, Any], tmp_path: Path, media: P
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     blob = path.read_bytes()
     assert WANG_ID.encode() not in blob and MARKER not in blob  # encrypted, not merely packed
+    (audit,) = AuditRecord.objects.filter(action="export.create", target=f"backup:{path.name}")
+    assert audit.outcome == "success" and audit.detail["media_files"] == 1
 
     with fresh_target(tmp_path, "one") as target:
         restored_media = tmp_path / "restored-media"
@@ -156,6 +159,8 @@ def test_restore_command_refuses_a_database_that_is_not_empty(data: dict[str, An
             call_command("restore", str(path), into=_into(target), media=str(tmp_path / "m"))
         call_command("restore", str(path), into=_into(target), media=str(tmp_path / "m"), force=True)
         assert databases.counts(target)[Matter._meta.db_table] == 3
+    restores = AuditRecord.objects.filter(action="import.apply", target=f"restore:{path.name}")
+    assert sorted(restores.values_list("outcome", flat=True)) == ["failure", "success", "success"]
 
 
 def test_a_tampered_archive_is_refused(data: dict[str, Any], tmp_path: Path) -> None:

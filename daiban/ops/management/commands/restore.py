@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from daiban.ops import crypto, databases
+from daiban.ops import archive, crypto, databases
 from daiban.ops.restore import RestoreRefused, restore_archive
 
 
@@ -28,6 +28,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ignore-keys", action="store_true", help="当前密钥与备份不符时仍然恢复（数据可能无法解密）"
         )
+
+    def _audit(self, action: str, **kwargs: Any) -> None:
+        if warning := archive.audit(action, **kwargs):
+            self.stderr.write(warning)
 
     def handle(self, *args: Any, **options: Any) -> None:
         archive_path: Path = options["archive"]
@@ -50,7 +54,18 @@ class Command(BaseCommand):
             RestoreRefused,
             OSError,
         ) as exc:
+            self._audit(
+                "import.apply",
+                outcome="failure",
+                target=f"restore:{archive_path.name}",
+                detail={"kind": "restore", "error": type(exc).__name__},
+            )
             raise CommandError(f"恢复失败，未作任何更改或未完成：{exc}") from None
+        self._audit(
+            "import.apply",
+            target=f"restore:{archive_path.name}",
+            detail={"kind": "restore", "into": target.describe(), "forced": bool(options["force"])},
+        )
         for warning in result.warnings:
             self.stderr.write(f"警告：{warning}")
         tables = result.manifest["database"]["tables"]
