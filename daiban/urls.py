@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("daiban.core.urls")),
+    path("", include("daiban.accounts.urls")),
     path("network/", include("daiban.network.urls")),
     path("", include("daiban.matters.urls")),
     path("", include("daiban.prevention.urls")),

@@ -26,6 +26,9 @@ lines = [
     "# This machine is a local demo: `make run` loads the demo network and its accounts (published password)",
     "# into an empty database. Never set this on a production server.",
     "DAIBAN_LOAD_DEMO=1",
+    "# The demo's accounts share a published password and are tried from screenshots and browsers by many people:",
+    "# no second factor here. Production keeps the default (admins: city administrators must use one).",
+    "DAIBAN_MFA_REQUIRED=none",
 ]
 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
 with os.fdopen(fd, "w", encoding="utf-8") as handle:

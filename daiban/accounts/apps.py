@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,6 +8,18 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
-        from daiban.accounts import panels
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from daiban.accounts import panels, security
 
         panels.register()
+
+        def signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+            if request is not None and hasattr(request, "session"):
+                security.on_signed_in(request, user)
+
+        def signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+            security.on_signed_out(request)
+
+        user_logged_in.connect(signed_in, dispatch_uid="daiban.accounts.signed_in", weak=False)
+        user_logged_out.connect(signed_out, dispatch_uid="daiban.accounts.signed_out", weak=False)
