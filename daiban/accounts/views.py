@@ -27,6 +27,11 @@ from daiban.accounts.http import AuthedRequest
 from daiban.audit import record
 
 
+def _no_navigation(request: AuthedRequest) -> None:
+    """A user who still owes the second factor sees no navigation (nor its badges' counts)."""
+    request.public_page = True  # type: ignore[attr-defined]
+
+
 def _next(request: AuthedRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -102,6 +107,8 @@ def mfa_enrol(request: AuthedRequest) -> HttpResponse:
         remaining = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
         return render(request, "accounts/security/mfa_status.html", {"remaining": remaining})
     device = security.totp_device_for_enrolment(user)
+    if request.session.get(security.MFA_STATE) == "enrol":
+        _no_navigation(request)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
@@ -135,6 +142,7 @@ def mfa_verify(request: AuthedRequest) -> HttpResponse:
         state = security.mfa_state(user)
         request.session[security.MFA_STATE] = state
         return redirect("accounts:mfa_enrol") if state == "enrol" else HttpResponseRedirect(_next(request))
+    _no_navigation(request)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]

@@ -74,6 +74,7 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_ten_recovery_codes(
     page = client.get("/account/mfa/")
     html = page.content.decode()
     assert "<svg" in html and 'data-testid="mfa-secret"' in html and "<script>" not in html
+    assert 'class="mainnav"' not in html  # no navigation before the second factor
     assert page["Cache-Control"].count("no-store")
     device = TOTPDevice.objects.get(user=personas.city_admin)
     wrong = client.post("/account/mfa/", {"code": "000000" if _code(device) != "000000" else "111111"})
