@@ -93,7 +93,9 @@ def sqlite_snapshot(source: Path, dest: Path) -> dict[str, int]:
     if not source.is_file():
         raise DatabaseError(f"数据库文件不存在：{source}。 Database file not found.")
     with closing(sqlite3.connect(source, timeout=60)) as src, closing(sqlite3.connect(dest)) as dst:
-        src.backup(dst, pages=4096)
+        # One step (pages=-1): a single read transaction, which in WAL mode does not block writers; copying
+        # in several steps would restart whenever another connection writes, possibly forever on a busy site.
+        src.backup(dst, pages=-1)
         dst.execute("PRAGMA journal_mode=DELETE")
         if dst.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise DatabaseError("数据库副本校验失败。 The database copy fails its integrity check.")

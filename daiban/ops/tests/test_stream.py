@@ -6,6 +6,9 @@ import base64
 import io
 import os
 import struct
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +121,13 @@ def test_key_parsing_refuses_missing_short_and_patterned_keys() -> None:
         crypto.parse_key(base64.b64encode(b"ab" * 16).decode())
     with pytest.raises(crypto.BackupKeyError, match="base64"):
         crypto.parse_key("not base64 at all!")
+
+
+def test_the_local_environment_written_by_make_has_a_usable_backup_key(tmp_path: Path) -> None:
+    target = tmp_path / "local.env"
+    script = Path(__file__).resolve().parents[3] / "scripts" / "make_local_env.py"
+    subprocess.run([sys.executable, str(script), str(target)], check=True, capture_output=True)
+    lines = dict(
+        line.split("=", 1) for line in target.read_text().splitlines() if "=" in line and line[0] != "#"
+    )
+    assert len(crypto.parse_key(lines["DAIBAN_BACKUP_KEY"])) == 32
