@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.admin.models import LogEntry
@@ -11,6 +12,13 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from daiban.audit.api import record
+
+_LONG_DIGITS = re.compile(r"\d{6,}")
+
+
+def _mask(match: re.Match[str]) -> str:
+    digits = match.group(0)
+    return digits[:3] + "*" * (len(digits) - 5) + digits[-2:]
 
 
 @receiver(user_logged_in, dispatch_uid="daiban.audit.login")
@@ -22,8 +30,9 @@ def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 def _login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    # The username typed (credentials masks the password); no account may exist under it. Kept short.
-    username = str(credentials.get("username", "") or "")[:150]
+    # The username typed (credentials masks the password); no account may exist under it. Someone may type
+    # a phone or ID number there: long digit runs are masked, as personal data never enters the log.
+    username = _LONG_DIGITS.sub(_mask, str(credentials.get("username", "") or "")[:150])
     record("login.failure", request=request, outcome="failure", target=username)
 
 

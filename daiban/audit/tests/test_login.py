@@ -45,6 +45,11 @@ def test_login_failure_has_address_and_outcome(db: None, personas: Any) -> None:
     assert "wrong-password-1" not in str(failure.detail) + failure.target
 
 
+def test_a_number_typed_as_username_is_masked(db: None) -> None:
+    _login(Client(), "13904711234", "whatever-1")
+    assert AuditRecord.objects.get(action="login.failure").target == "139******34"
+
+
 def test_proxy_header_only_behind_a_proxy(db: None, personas: Any) -> None:
     client = Client(REMOTE_ADDR="10.0.0.1")
     _login(client, "leader", "wrong-password-1", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1")
