@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
         from daiban.accounts import panels, security
 
         panels.register()
+        _hide_otp_devices_from_the_admin()
 
         def signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
             if request is not None and hasattr(request, "session"):
@@ -23,3 +24,15 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(signed_in, dispatch_uid="daiban.accounts.signed_in", weak=False)
         user_logged_out.connect(signed_out, dispatch_uid="daiban.accounts.signed_out", weak=False)
+
+
+def _hide_otp_devices_from_the_admin() -> None:
+    """django-otp registers its devices in the admin, where a superuser could read any user's TOTP secret
+    and recovery codes. Nobody needs that: a device is bound by its owner and reset with ``reset_mfa``."""
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

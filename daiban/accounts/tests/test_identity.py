@@ -391,3 +391,13 @@ def test_a_session_whose_row_is_gone_is_signed_out_at_the_minutes_check(personas
     with frozen(T0 + datetime.timedelta(minutes=2)):
         assert client.get("/")["Location"].startswith("/login/")
         assert "该会话已在其他设备上被结束" in client.get("/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_no_admin_page_shows_the_devices(personas: Personas) -> None:
+    """Not even a superuser reads another user's TOTP secret or recovery codes in the admin."""
+    root = User.objects.create_superuser("root", password="Root-pass-2026!")
+    client = Client()
+    client.force_login(root)
+    for url in ("/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"):
+        assert client.get(url).status_code == 404
