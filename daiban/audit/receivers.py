@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from daiban.audit.api import record
 
+CONFIG_APPS = frozenset({"workcal"})
 _LONG_DIGITS = re.compile(r"\d{6,}")
 
 
@@ -48,8 +49,10 @@ def _admin_action(sender: Any, instance: LogEntry, created: bool, **kwargs: Any)
     kind = {1: "add", 2: "change", 3: "delete"}.get(instance.action_flag, str(instance.action_flag))
     ct: Any = instance.content_type
     model = f"{ct.app_label}.{ct.model}" if ct is not None else ""
+    # The working calendar and the statutory time limits are the site's configuration (config.change).
+    action = "config.change" if ct is not None and ct.app_label in CONFIG_APPS else "admin.change"
     record(
-        "admin.change",
+        action,
         user=instance.user,
         target=f"{model}#{instance.object_id or ''}",
         detail={"operation": kind},

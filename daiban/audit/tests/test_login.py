@@ -83,3 +83,24 @@ def test_known_actions(action: str) -> None:
     from daiban.audit.api import ACTIONS
 
     assert action in ACTIONS
+
+
+def test_a_calendar_change_in_the_admin_is_a_config_change(db: None, personas: Any) -> None:
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from daiban.workcal.models import TimeLimit
+
+    LogEntry.objects.create(
+        user=personas.city_admin,
+        content_type=ContentType.objects.get_for_model(TimeLimit),
+        object_id="1",
+        object_repr="x",
+        action_flag=ADDITION,
+    )
+    entry = AuditRecord.objects.get()
+    assert (entry.action, entry.target, entry.detail) == (
+        "config.change",
+        "workcal.timelimit#1",
+        {"operation": "add"},
+    )
