@@ -20,6 +20,8 @@ from typing import Any, Final
 import dj_database_url
 import psycopg
 
+from daiban.pii.log_filters import redact
+
 SQLITE: Final = "sqlite"
 POSTGRES: Final = "postgresql"
 _PG_TIMEOUT_SECONDS: Final = 6 * 3600
@@ -169,7 +171,18 @@ def _run(cmd: list[str], env: dict[str, str]) -> None:
     )
     if result.returncode != 0:
         tool = Path(cmd[0]).name
-        raise DatabaseError(f"{tool} 失败。 {tool} failed: {result.stderr.strip()[-2000:]}")
+        raise DatabaseError(f"{tool} 失败。 {tool} failed: {_tool_errors(result.stderr)}")
+
+
+def _tool_errors(stderr: str) -> str:
+    """The client tool's error lines without their DETAIL/CONTEXT lines (which may quote a row: names,
+    addresses), with anything that looks like an ID or phone number masked."""
+    kept = [
+        line
+        for line in stderr.splitlines()
+        if line.strip() and not line.lstrip().startswith(("DETAIL:", "CONTEXT:", "LINE ", "HINT:"))
+    ]
+    return redact("\n".join(kept)[-2000:])
 
 
 def _pg_tables(cursor: Any) -> list[str]:

@@ -227,3 +227,10 @@ def test_the_drill_finds_a_broken_invariant(data: dict[str, Any], tmp_path: Path
     with databases.dbapi(target) as conn:
         check = check_versions(conn)
     assert not check.ok and f"#{matter_id}" in check.detail
+
+
+def test_a_restore_across_engines_is_refused(data: dict[str, Any], tmp_path: Path) -> None:
+    path = _backup(tmp_path / "backups")
+    other = str(tmp_path / "x.sqlite3") if ON_POSTGRES else "postgres://nobody@127.0.0.1:1/nowhere"
+    with pytest.raises(CommandError, match="不能跨数据库恢复"):
+        call_command("restore", str(path), into=other, media=str(tmp_path / "m"))

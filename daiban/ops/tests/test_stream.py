@@ -131,3 +131,16 @@ def test_the_local_environment_written_by_make_has_a_usable_backup_key(tmp_path:
         line.split("=", 1) for line in target.read_text().splitlines() if "=" in line and line[0] != "#"
     )
     assert len(crypto.parse_key(lines["DAIBAN_BACKUP_KEY"])) == 32
+
+
+def test_client_tool_errors_leave_out_quoted_rows() -> None:
+    from daiban.ops.databases import _tool_errors
+
+    stderr = (
+        'pg_restore: error: COPY failed for table "matters_petitioner": ERROR:  duplicate key\n'
+        "DETAIL:  Key (name)=(王建国) already exists.\n"
+        "CONTEXT:  COPY matters_petitioner, line 1: 王建国 13904711234\n"
+        "pg_restore: error: call 13904711234\n"
+    )
+    out = _tool_errors(stderr)
+    assert "duplicate key" in out and "王建国" not in out and "13904711234" not in out
