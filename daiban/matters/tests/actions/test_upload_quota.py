@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
+from django.utils.datastructures import MultiValueDict
 
 from conftest import PASSWORD, Personas
 from daiban.accounts.models import User
 from daiban.core import clock
+from daiban.matters.forms import IntakeForm
 from daiban.matters.models import Attachment, Matter
 from daiban.matters.tests.factories import Flow
 
@@ -79,3 +82,15 @@ def test_the_daily_size_quota(flow: Flow, personas: Personas) -> None:
     refused = post(flow, agent, m, [png("2.png", 700 * 1024)])
     assert refused.status_code == 400
     assert "附件：每人每天上传的文件合计不能超过 1 MB" in refused.content.decode()
+
+
+@override_settings(DAIBAN_UPLOAD_MAX_FILES=2)
+def test_intake_counts_the_photos_kept_from_an_earlier_try(personas: Personas) -> None:
+    kept = [ContentFile(PNG, name="k1.png"), ContentFile(PNG, name="k2.png")]
+    files = MultiValueDict({"photos": [png("new.png")]})
+    form = IntakeForm({}, files, user=personas.village_agent, kept_files=kept)
+    assert not form.is_valid()
+    assert form.errors["photos"] == ["照片或材料：一次最多上传 2 个文件，本次选择了 3 个，请分次上传。"]
+    alone = IntakeForm({}, MultiValueDict({"photos": [png("new.png")]}), user=personas.village_agent)
+    alone.is_valid()
+    assert "photos" not in alone.errors
