@@ -79,13 +79,12 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "private, no-store"
-        elif _authenticated(request) and not _says_public(response.headers["Cache-Control"]):
-            # A view's own directives (e.g. ``no-cache``) stay; a signed-in page is never stored.
-            value = response.headers["Cache-Control"]
-            for directive in ("private", "no-store"):
-                if directive not in value:
-                    value = f"{value}, {directive}"
-            response.headers["Cache-Control"] = value
+        elif _authenticated(request) and not _directives(response.headers["Cache-Control"]) & {
+            "public",
+            "no-store",
+        }:
+            # A view's own directives (e.g. ``max-age``) stay; a signed-in page is never stored.
+            response.headers["Cache-Control"] += ", private, no-store"
         return response
 
 
@@ -94,5 +93,5 @@ def _authenticated(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def _says_public(cache_control: str) -> bool:
-    return "public" in {part.strip().split("=")[0].lower() for part in cache_control.split(",")}
+def _directives(cache_control: str) -> set[str]:
+    return {part.strip().split("=")[0].lower() for part in cache_control.split(",")}

@@ -106,6 +106,18 @@ def test_a_views_own_cache_control_and_policy_are_kept() -> None:
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
+def test_a_signed_in_users_cached_answer_is_made_no_store(personas: Personas) -> None:
+    request = RequestFactory().get("/stats/")
+    request.user = personas.village_agent
+
+    def view(_: HttpRequest) -> HttpResponse:
+        response = HttpResponse(b"x")
+        response["Cache-Control"] = "max-age=60"
+        return response
+
+    assert NoStoreMiddleware(view)(request)["Cache-Control"] == "max-age=60, private, no-store"
+
+
 def test_the_500_pages_inline_style_is_allowed_by_its_hash() -> None:
     template = Path(settings.BASE_DIR, "daiban/core/templates/500.html").read_text()
     style = re.search(r"<style>(.*?)</style>", template, re.S)
