@@ -62,7 +62,7 @@ def import_upload(request: AuthedRequest, kind: str) -> HttpResponse:
     context = {"kind": found, "columns": COLUMNS[found]}
     if request.method == "GET":
         return render(request, "exchange/imports/upload.html", {**context, "form": UploadForm()})
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, user_id=request.user.pk)
     if not form.is_valid():
         return render(request, "exchange/imports/upload.html", {**context, "form": form}, status=400)
     upload = form.cleaned_data["file"]
