@@ -92,7 +92,7 @@ def sessions_end_others(request: AuthedRequest) -> HttpResponse:
 
 def _qr_svg(url: str) -> str:
     # segno's own SVG of the otpauth URL: made here, no external service, no script.
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=4, title="动态口令二维码"))  # noqa: S308
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=4))  # noqa: S308
 
 
 @never_cache
