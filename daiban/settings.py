@@ -66,6 +66,15 @@ DAIBAN_AUDIT_RETENTION_DAYS = env_int("DAIBAN_AUDIT_RETENTION_DAYS", 184)
 if DAIBAN_AUDIT_RETENTION_DAYS < 184:
     raise ImproperlyConfigured("DAIBAN_AUDIT_RETENTION_DAYS must be at least 184 (six months).")
 DAIBAN_AUDIT_SINK = env_str("DAIBAN_AUDIT_SINK", "file:audit.jsonl")
+# Personal-data retention (PIPL art. 19/47), in days; reasons in daiban/lifecycle/README.md. Each must be a
+# positive integer (checked at start by daiban.lifecycle.config). After the period, `manage.py erase_expired`
+# (nightly on the task queue) anonymises the personal data; statistics and case history stay.
+DAIBAN_RETENTION_DAYS = {
+    "matter": env_int("DAIBAN_RETENTION_MATTER_DAYS", 5 * 365),  # closed matter's people, after closure
+    "accusation": env_int("DAIBAN_RETENTION_ACCUSATION_DAYS", 10 * 365),  # closed 检举控告 matters
+    "portal_request": env_int("DAIBAN_RETENTION_PORTAL_REQUEST_DAYS", 365),  # online request not taken up
+    "screening": env_int("DAIBAN_RETENTION_SCREENING_DAYS", 3 * 365),  # closed screening's parties
+}
 if not DAIBAN_AUDIT_SINK.startswith(("file:", "syslog:")):
     raise ImproperlyConfigured("DAIBAN_AUDIT_SINK must be file:<path> or syslog:<address>.")
 DAIBAN_AUDIT_DIR = VAR_DIR / "audit"
@@ -107,6 +116,7 @@ INSTALLED_APPS = [
     "daiban.stats",  # figures and rates per level and period, rollups, dashboards
     "daiban.exchange",  # Excel in and out: ledgers, monthly reports, roster and legacy-ledger imports
     "daiban.ops",  # operations: encrypted backup, restore and the restore drill (manage.py backup …)
+    "daiban.lifecycle",  # PIPL: retention periods, erase_expired, the "what is held about me" report
     "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]
@@ -129,6 +139,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits, ended sessions, second factor, password age (daiban.accounts).
     "daiban.accounts.middleware.AccountSecurityMiddleware",
+    # The audit administrator reaches the audit log and their own account pages only (三员分立).
+    "daiban.audit.middleware.AuditAdminConfinementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a throttled login into the login page with its message (AXES_LOCKOUT_CALLABLE).

@@ -40,11 +40,15 @@ ACTIONS: dict[str, str] = {
     "role.change": "角色或权限变更",
     "config.change": "配置变更",
     "pii.reveal": "查看完整个人信息",
+    "pii.erase": "按保存期限删除个人信息",
+    "pii.access_report": "个人信息查阅（所持信息清单）",
     "export.create": "导出",
     "export.download": "下载导出文件",
     "import.apply": "导入",
     "document.issue": "出具文书",
     "admin.change": "管理后台操作",
+    "audit.read": "查阅审计记录",
+    "audit.export": "导出审计记录",
 }
 
 OUTCOMES: dict[str, str] = {"success": "成功", "failure": "失败", "denied": "拒绝"}
@@ -73,16 +77,18 @@ def _clean_address(raw: str) -> str:
 
 def _actor_fields(user: Any | None) -> dict[str, Any]:
     if user is None or not getattr(user, "is_authenticated", False):
-        return {"actor_id": None, "actor_username": "", "role": "", "region_code": ""}
+        return {"actor_id": None, "actor_username": "", "role": "", "region_code": "", "region_path": ""}
     # The region path holds the codes of the grant's region and its ancestors: the last is the region's
     # own (read without a query; this app does not import daiban.regions).
-    codes = re.findall(r"\d+", str(getattr(user, "region_path", "") or ""))
+    path = str(getattr(user, "region_path", "") or "")
+    codes = re.findall(r"\d+", path)
     region_code = codes[-1] if codes else ""
     return {
         "actor_id": user.pk,
         "actor_username": str(user.get_username())[: _TEXT_LIMITS["username"]],
         "role": str(getattr(user, "role", "") or "")[: _TEXT_LIMITS["role"]],
         "region_code": str(region_code or "")[: _TEXT_LIMITS["region_code"]],
+        "region_path": path if len(path) <= 80 else "",
     }
 
 
