@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from daiban.accounts.models import AGENT_ROLES, User
+from daiban.documents.models import Document
 from daiban.matters.models import Attachment, Event, Matter, Petitioner
 from daiban.matters.selectors import matter_region_q, matters_for, petitioners_for
 from daiban.mediation.models import Party
@@ -54,6 +55,7 @@ class HeldReport:
     matters: list[Matter] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
     requests: list[OnlineRequest] = field(default_factory=list)
     screenings: list[Screening] = field(default_factory=list)
     parties: list[Party] = field(default_factory=list)
@@ -103,6 +105,9 @@ def held_about(user: User, id_number: str) -> HeldReport:
         Attachment.objects.filter(matter_id__in=matter_ids)
         .select_related("matter")
         .order_by("matter_id", "pk")
+    )
+    report.documents = list(
+        Document.objects.filter(matter_id__in=matter_ids).select_related("matter").order_by("matter_id", "pk")
     )
     phones = [p.phone_hash for p in people if p.phone_hash]
     path = scope_path(user)

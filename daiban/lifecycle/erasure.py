@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from daiban import audit
 from daiban.core import clock
+from daiban.documents.models import Document, Signature
 from daiban.lifecycle.config import retention_days
 from daiban.lifecycle.models import Erasure, ErasureKind
 from daiban.matters.choices import Status
@@ -182,6 +183,22 @@ def _erase_request(req: OnlineRequest, now: datetime.datetime, files: list[objec
     OnlineRequestPhoto.objects.filter(request=req).update(name=ATTACHMENT_GONE, file="")
 
 
+def _erase_documents(matter_id: int, names: list[str], files: list[object]) -> None:
+    """Issued documents keep their number, kind, dates and status; the names and numbers in their stored
+    copy and data are masked, finger signatures and the signed scan are removed."""
+    for doc in Document.objects.filter(matter_id=matter_id):
+        if doc.scan:
+            files.append(doc.scan)
+        Document.objects.filter(pk=doc.pk).update(
+            title=scrub(doc.title, names)[:80],
+            body_html=scrub(doc.body_html, names),
+            data=_scrub_json(doc.data, names),
+            scan="",
+        )
+        for sig in Signature.objects.filter(document=doc):
+            Signature.objects.filter(pk=sig.pk).update(signer=scrub(sig.signer, names)[:80], png=b"")
+
+
 def _still_needed(petitioner_id: int, erasing: set[int], now: datetime.datetime) -> bool:
     """Whether the person is linked to a matter that is neither being erased nor already erased nor
     itself expired (an open matter, a recent one, one on hold)."""
@@ -225,6 +242,7 @@ def _erase_matter_batch(matters: list[Matter], now: datetime.datetime, dry_run: 
             Mediation.objects.filter(pk=mediation.pk).update(
                 participants=scrub(mediation.participants, names), terms=scrub(mediation.terms, names)
             )
+        _erase_documents(m.pk, names, files)
         for attachment in Attachment.objects.filter(matter_id=m.pk).exclude(file=""):
             files.append(attachment.file)
         Attachment.objects.filter(matter_id=m.pk).update(name=ATTACHMENT_GONE, file="")

@@ -68,6 +68,10 @@ def _xlsx(report: HeldReport) -> HttpResponse:
     files.append(["事项编号", "文件名", "上传时间"])
     for a in report.attachments:
         files.append([a.matter.number, a.name, _naive(a.uploaded_at)])
+    docs = book.create_sheet("文书")
+    docs.append(["事项编号", "文号", "标题", "状态", "出具时间"])
+    for d in report.documents:
+        docs.append([d.matter.number, d.number_label, d.title, d.get_status_display(), _naive(d.issued_at)])
     requests = book.create_sheet("网上申请")
     requests.append(["申请编号", "状态", "提交时间"])
     for r in report.requests:

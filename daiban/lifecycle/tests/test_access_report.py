@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from conftest import PASSWORD, Personas, Tree
 from daiban.audit.models import AuditRecord
+from daiban.documents.actions import issue
 from daiban.matters.actions import attachments_add
 from daiban.matters.models import Matter
 from daiban.matters.tests.factories import WANG_ID, WANG_PHONE, intake
@@ -32,6 +33,7 @@ def wang(tree: Tree, personas: Personas) -> Matter:
         files=[SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")],
     )
     reveal(actor=personas.village_agent, obj=m.petitioners.get(), field="phone", reason="电话联系告知受理")
+    issue(actor=personas.village_agent, matter_id=m.pk, kind="receipt")
     return m
 
 
@@ -50,6 +52,7 @@ def test_agent_in_scope_sees_everything_masked(wang: Matter, personas: Personas)
     assert mask_id_number(WANG_ID) in html and mask_phone(WANG_PHONE) in html
     assert WANG_ID not in html and WANG_PHONE not in html
     assert "电话联系告知受理" in html  # the reveal log: who, when, why
+    assert wang.documents.get().number in html  # the documents issued on the matter
     assert response["Cache-Control"].count("no-store")
     row = AuditRecord.objects.filter(action="pii.access_report").get()
     assert row.detail["found"] is True and row.detail["matters"] == [wang.number]

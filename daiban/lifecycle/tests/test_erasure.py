@@ -171,3 +171,79 @@ def test_command_refuses_a_bad_batch(capsys: pytest.CaptureFixture[str], db: Non
     with pytest.raises(SystemExit):
         call_command("erase_expired", "--batch", "0")
     assert "--batch" in capsys.readouterr().err
+
+
+def test_review_window_holds_the_matter(tree: Tree, personas: Personas) -> None:
+    flow = Flow(tree, personas)
+    m = flow.closed(petitioners=[LI])
+    Matter.objects.filter(pk=m.pk).update(review_window_until=datetime.date(2033, 1, 1))
+    with clock.frozen(LATER):
+        assert erase_expired().counts()["matters"] == 0
+    assert m.petitioners.get().name == "李秀英"
+
+
+def test_portal_request_not_taken_up_is_erased(
+    tree: Tree, personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    from daiban.pii.fields import set_phone
+    from daiban.portal.models import OnlineRequest
+
+    old = OnlineRequest(
+        number="WS-2026-0001",
+        region=tree.village_a1x,
+        name="赵六",
+        happened=f"赵六家门口路灯坏了，电话{LI_PHONE}",
+        wanted="修好",
+        created_at=at(2026, 6, 1),
+    )
+    set_phone(old, LI_PHONE)
+    old.save()
+    recent = OnlineRequest(
+        number="WS-2032-0001",
+        region=tree.village_a1x,
+        name="钱七",
+        happened="x",
+        wanted="y",
+        created_at=at(2032, 5, 1),
+    )
+    set_phone(recent, WANG_PHONE)
+    recent.save()
+    with clock.frozen(LATER), django_capture_on_commit_callbacks(execute=True):
+        report = erase_expired()
+    assert report.portal_requests == ["WS-2026-0001"]
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.name == ANON and old.phone_enc == old.phone_hash == "" and LI_PHONE not in old.happened
+    assert "赵六" not in old.happened
+    assert recent.name == "钱七" and recent.phone_hash
+    assert AuditRecord.objects.filter(action="pii.erase", detail__portal_requests=1).exists()
+
+
+def test_nav_link_for_agents_only(tree: Tree, personas: Personas) -> None:
+    from daiban.core import nav
+
+    def labels(user: Any) -> list[str]:
+        return [item.label for item in nav.items_for(user, None)]
+
+    assert "个人信息查阅" in labels(personas.village_agent)
+    assert "个人信息查阅" in labels(personas.county_staff)
+    assert "个人信息查阅" not in labels(personas.unit_handler)
+    assert "个人信息查阅" not in labels(personas.city_admin)
+
+
+def test_issued_documents_keep_their_number_but_not_the_name(
+    tree: Tree, personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    from daiban.documents.actions import issue
+    from daiban.documents.models import Document
+
+    flow = Flow(tree, personas)
+    m = flow.closed(petitioners=[LI])
+    doc = flow.call(issue, actor=personas.county_staff, matter_id=m.pk, kind="receipt")
+    assert "李秀英" in doc.body_html
+    with clock.frozen(LATER), django_capture_on_commit_callbacks(execute=True):
+        erase_expired()
+    after = Document.objects.get(pk=doc.pk)
+    assert after.number == doc.number and after.status == doc.status
+    assert "李秀英" not in after.body_html and "李秀英" not in str(after.data)
+    assert LI_ID not in after.body_html and LI_PHONE not in after.body_html
