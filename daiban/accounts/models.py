@@ -19,6 +19,10 @@ class Role(models.TextChoices):
     LEADER = "leader", "包案领导"
     SUPERVISOR = "supervisor", "纪检监督员"
     CITY_ADMIN = "city_admin", "市级管理员"
+    # 三员分立 (separation of duties, 等保2.0 第三级): three administrator duties, never held together.
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 # The region level each role's grant is anchored at (a leader or supervisor may sit at county or city; a
@@ -31,7 +35,15 @@ ROLE_LEVELS: dict[str, set[int]] = {
     Role.LEADER: {Level.TOWNSHIP, Level.COUNTY, Level.CITY},
     Role.SUPERVISOR: {Level.COUNTY, Level.CITY},
     Role.CITY_ADMIN: {Level.CITY},
+    Role.SYSTEM_ADMIN: {Level.CITY, Level.COUNTY},
+    Role.SECURITY_ADMIN: {Level.CITY, Level.COUNTY},
+    Role.AUDIT_ADMIN: {Level.CITY, Level.COUNTY},
 }
+
+# The three separated administrator duties (三员). The legacy 市级管理员 is the city's system administrator
+# for accounts and configuration and keeps its grant rights until a deployment moves to the three roles
+# (docs/adr, 三员分立).
+DUTY_ROLES = {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
 
 AGENT_ROLES = {Role.VILLAGE_AGENT, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF}
 

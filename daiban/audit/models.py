@@ -15,6 +15,10 @@ class AuditRecord(models.Model):  # 安全审计记录
     actor_username = models.CharField("操作人", max_length=150, blank=True)
     role = models.CharField("角色", max_length=40, blank=True)
     region_code = models.CharField("区域代码", max_length=20, blank=True)
+    # The actor's region path ("150100/150102/"), for the audit administrator's jurisdiction (三员分立). Not
+    # hashed (the chain's fields are fixed); the audit page checks that it ends in the hashed region_code.
+    # Nullable so that adding it is a plain ADD COLUMN (SQLite keeps the guard's triggers).
+    region_path = models.CharField("区域路径", max_length=80, null=True, blank=True, db_index=True)
     address = models.CharField("来源地址", max_length=45, blank=True)
     action = models.CharField("事件", max_length=40, db_index=True)
     outcome = models.CharField("结果", max_length=16)
