@@ -41,7 +41,7 @@ from daiban.matters.models import Attachment, Event, Matter, MatterPetitioner, M
 from daiban.mediation.models import Party
 from daiban.pii.fields import clear_pii
 from daiban.portal.models import OnlineRequest, OnlineRequestPhoto, RequestStatus
-from daiban.prevention.models import Screening
+from daiban.prevention.models import Screening, ScreeningEvent
 
 ANON = "（已匿名）"
 ATTACHMENT_GONE = "已按保存期限删除"
@@ -342,6 +342,12 @@ def erase_expired(*, batch: int = 200, dry_run: bool = False) -> Report:
                     risk_reason=scrub(s.risk_reason, names),
                     title=scrub(s.title, names)[:80],
                 )
+                for event in ScreeningEvent.objects.filter(screening_id=s.pk).only(
+                    "pk", "summary", "details"
+                ):
+                    ScreeningEvent.objects.filter(pk=event.pk).update(
+                        summary=scrub(event.summary, names)[:200], details=_scrub_json(event.details, names)
+                    )
                 part.screenings.append(s.number)
             if not dry_run:
                 _record(part)

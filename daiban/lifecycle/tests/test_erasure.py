@@ -247,3 +247,21 @@ def test_issued_documents_keep_their_number_but_not_the_name(
     assert after.number == doc.number and after.status == doc.status
     assert "李秀英" not in after.body_html and "李秀英" not in str(after.data)
     assert LI_ID not in after.body_html and LI_PHONE not in after.body_html
+
+
+def test_closed_screening_parties_are_erased(tree: Tree, personas: Personas) -> None:
+    from daiban.prevention.tests.screenings.factories import TODAY, screening, step
+
+    s = screening(personas.village_agent, tree.village_a1x, parties="张三丰、李某户")
+    s = step("start", personas.village_agent, s, note="约双方调解。")
+    s = step("resolve", personas.village_agent, s, TODAY, outcome=f"张三丰同意，电话{LI_PHONE}。")
+    still_open = screening(personas.village_agent, tree.village_a1x, parties="王五")
+    with clock.frozen(LATER):
+        report = erase_expired()
+    assert report.screenings == [s.number]
+    s.refresh_from_db()
+    assert s.parties == ANON and "张三丰" not in s.outcome and LI_PHONE not in s.outcome
+    assert s.status == "resolved" and s.closed_on == TODAY
+    assert not any("张三丰" in e.summary + str(e.details) for e in s.events.all())
+    still_open.refresh_from_db()
+    assert still_open.parties == "王五"
