@@ -262,3 +262,23 @@ def test_a_tampered_row_is_flagged_on_the_page(personas: Personas, duties: dict[
         guard.install(connection)
     page = _client(duties["audit_a"]).get("/audit/").content.decode()
     assert 'data-testid="audit-verify-failed"' in page
+
+
+def test_audit_admin_navigation_shows_only_the_audit_log(duties: dict[str, User]) -> None:
+    page = _client(duties["audit_a"]).get("/audit/").content.decode()
+    assert 'href="/audit/"' in page
+    for href in ('href="/matters/', 'href="/network/', 'href="/admin/'):
+        assert href not in page, href
+
+
+def test_security_admin_imports_no_rosters(duties: dict[str, User]) -> None:
+    from daiban.exchange.imports.service import kinds_for
+
+    assert kinds_for(duties["security_a"]) == []
+    assert kinds_for(duties["system_a"]) != []
+
+
+def test_a_number_no_column_holds_is_a_bad_lookup_not_a_500(personas: Personas) -> None:
+    # (found by the console fuzz test: Django lets a list filter by any local field)
+    response = _client(personas.city_admin).get("/admin/network/responsibleunit/?region=" + "9" * 25)
+    assert response.status_code == 302 and "e=1" in response["Location"]
