@@ -282,3 +282,24 @@ def test_a_number_no_column_holds_is_a_bad_lookup_not_a_500(personas: Personas) 
     # (found by the console fuzz test: Django lets a list filter by any local field)
     response = _client(personas.city_admin).get("/admin/network/responsibleunit/?region=" + "9" * 25)
     assert response.status_code == 302 and "e=1" in response["Location"]
+
+
+def test_audit_admin_owes_the_second_factor_before_the_audit_log(
+    settings: Any, duties: dict[str, User]
+) -> None:
+    from conftest import PASSWORD
+
+    settings.DAIBAN_MFA_REQUIRED = "admins"
+    client = Client()
+    assert client.login(username=duties["audit_a"].username, password=PASSWORD)
+    for url in ("/audit/", "/audit/export.csv", "/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/account/mfa/"), url
+
+
+def test_audit_page_headers(duties: dict[str, User]) -> None:
+    response = _client(duties["audit_a"]).get("/audit/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "no-store" in response["Cache-Control"]
+    export = _client(duties["audit_a"]).get("/audit/export.csv")
+    assert "no-store" in export["Cache-Control"]
