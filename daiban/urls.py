@@ -4,8 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("daiban.core.urls")),
-    path("", include("daiban.accounts.urls")),
-    path("", include("daiban.audit.urls")),
     path("network/", include("daiban.network.urls")),
     path("", include("daiban.matters.urls")),
     path("", include("daiban.prevention.urls")),
@@ -16,5 +14,4 @@ urlpatterns = [
     path("", include("daiban.portal.urls")),
     path("", include("daiban.stats.urls")),
     path("", include("daiban.exchange.urls")),
-    path("", include("daiban.lifecycle.urls")),
 ]
