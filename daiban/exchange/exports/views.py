@@ -165,7 +165,7 @@ def monthly_report(request: AuthedRequest) -> HttpResponse | FileResponse:
     else:
         # Last month of the user's own region; a link (a dashboard's) may preset the region and the month.
         initial: dict[str, Any] = dict(defaults)
-        for key in ("region", "month"):
+        for key in defaults:
             value = str(request.GET.get(key, "")).strip()
             if value:
                 initial[key] = value[:20]

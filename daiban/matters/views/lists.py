@@ -43,9 +43,9 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
         k: str(v) for k, v in request.GET.items() if k != "after" and v and not (k == "q" and "q" not in data)
     }
     next_url = f"?{urlencode({**params, 'after': page.next_cursor})}" if page.next_cursor else None
-    first_url = f"?{urlencode(params)}" if params else "?"
     # The filters as the links carry them: never a number typed into the search.
     filter_query = f"?{urlencode(params)}" if params else ""
+    first_url = filter_query or "?"
     export_url = reverse("matter_export") + filter_query
     queue_key = data.get("queue")
     context = {
