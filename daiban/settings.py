@@ -40,6 +40,47 @@ SECRET_KEY = _secret("DAIBAN_SECRET_KEY")
 FIELD_ENCRYPTION_KEY = _secret("DAIBAN_FIELD_KEY")
 BLIND_INDEX_KEY = _secret("DAIBAN_HASH_KEY")
 
+# The security audit log (daiban.audit): each record carries HMAC(key, record + previous hash), so an edit or a
+# deletion is found by `manage.py verify_audit`. DAIBAN_AUDIT_HASH: hmac-sha256 (default) or hmac-sm3 (商用密码).
+# Its own key (DAIBAN_AUDIT_KEY, at least 32 characters, distinct from the others); an installation made before
+# the key existed derives one from DAIBAN_SECRET_KEY, with a warning from `manage.py check` (audit.W001).
+DAIBAN_AUDIT_HASH = env_str("DAIBAN_AUDIT_HASH", "hmac-sha256")
+if DAIBAN_AUDIT_HASH not in ("hmac-sha256", "hmac-sm3"):
+    raise ImproperlyConfigured("DAIBAN_AUDIT_HASH must be hmac-sha256 or hmac-sm3.")
+DAIBAN_AUDIT_KEY_DERIVED = not env_str("DAIBAN_AUDIT_KEY", "")
+if DAIBAN_AUDIT_KEY_DERIVED:
+    import hashlib
+    import hmac as _hmac
+
+    DAIBAN_AUDIT_KEY = _hmac.new(SECRET_KEY.encode(), b"daiban.audit", hashlib.sha256).hexdigest()
+else:
+    DAIBAN_AUDIT_KEY = env_str("DAIBAN_AUDIT_KEY")
+    if len(DAIBAN_AUDIT_KEY) < 32 or len(set(DAIBAN_AUDIT_KEY)) < 10:
+        raise ImproperlyConfigured("DAIBAN_AUDIT_KEY must be at least 32 characters of a random secret.")
+    if DAIBAN_AUDIT_KEY in (SECRET_KEY, FIELD_ENCRYPTION_KEY, BLIND_INDEX_KEY):
+        raise ImproperlyConfigured("DAIBAN_AUDIT_KEY must differ from the other keys.")
+# Records are kept at least 184 days (six months, 网络安全法 第二十一条); exported to DAIBAN_AUDIT_SINK before
+# `manage.py purge_audit` may remove them: file:<path> (JSON lines; relative paths under VAR_DIR/audit/) or
+# syslog:<host>:<port> / syslog:/dev/log.
+DAIBAN_AUDIT_RETENTION_DAYS = env_int("DAIBAN_AUDIT_RETENTION_DAYS", 184)
+if DAIBAN_AUDIT_RETENTION_DAYS < 184:
+    raise ImproperlyConfigured("DAIBAN_AUDIT_RETENTION_DAYS must be at least 184 (six months).")
+DAIBAN_AUDIT_SINK = env_str("DAIBAN_AUDIT_SINK", "file:audit.jsonl")
+# Personal-data retention (PIPL art. 19/47), in days; reasons in daiban/lifecycle/README.md. Each must be a
+# positive integer (checked at start by daiban.lifecycle.config). After the period, `manage.py erase_expired`
+# (nightly on the task queue) anonymises the personal data; statistics and case history stay.
+DAIBAN_RETENTION_DAYS = {
+    "matter": env_int("DAIBAN_RETENTION_MATTER_DAYS", 5 * 365),  # closed matter's people, after closure
+    "accusation": env_int("DAIBAN_RETENTION_ACCUSATION_DAYS", 10 * 365),  # closed 检举控告 matters
+    "portal_request": env_int("DAIBAN_RETENTION_PORTAL_REQUEST_DAYS", 365),  # online request not taken up
+    "screening": env_int("DAIBAN_RETENTION_SCREENING_DAYS", 3 * 365),  # closed screening's parties
+}
+if not DAIBAN_AUDIT_SINK.startswith(("file:", "syslog:")):
+    raise ImproperlyConfigured("DAIBAN_AUDIT_SINK must be file:<path> or syslog:<address>.")
+DAIBAN_AUDIT_DIR = VAR_DIR / "audit"
+# Triggers that refuse UPDATE/DELETE/TRUNCATE of audit records (daiban/audit/guard.py); off only in tests.
+DAIBAN_AUDIT_DB_GUARD = env_bool("DAIBAN_AUDIT_DB_GUARD", True)
+
 ALLOWED_HOSTS = env_list("DAIBAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DAIBAN_CSRF_TRUSTED_ORIGINS", [])
 
@@ -55,7 +96,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "huey.contrib.djhuey",  # the task queue (see "Background work" below)
     "axes",  # failed-login throttling and the login records (see daiban.accounts.login_throttle)
+    "django_otp",  # second factor (daiban.accounts.mfa): TOTP devices and recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "daiban.core",
+    "daiban.audit",  # the security audit log (hash-chained, append-only): record() from anywhere
     "daiban.regions",
     "daiban.accounts",
     "daiban.network",
@@ -70,6 +115,8 @@ INSTALLED_APPS = [
     "daiban.portal",  # the public pages (no login): lookup, rating, online request, agent directory
     "daiban.stats",  # figures and rates per level and period, rollups, dashboards
     "daiban.exchange",  # Excel in and out: ledgers, monthly reports, roster and legacy-ledger imports
+    "daiban.ops",  # operations: encrypted backup, restore and the restore drill (manage.py backup …)
+    "daiban.lifecycle",  # PIPL: retention periods, erase_expired, the "what is held about me" report
     "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]
@@ -77,14 +124,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below); static files never reach it.
+    "csp.middleware.CSPMiddleware",
+    "daiban.core.middleware.NoStoreMiddleware",  # Cache-Control: private, no-store unless a view chose
     "daiban.core.middleware.RejectControlCharactersMiddleware",  # 400 for NUL/control characters
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "daiban.audit.middleware.AuditContextMiddleware",  # the request's address for audit records
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, ended sessions, second factor, password age (daiban.accounts).
+    "daiban.accounts.middleware.AccountSecurityMiddleware",
+    # The audit administrator reaches the audit log and their own account pages only (三员分立).
+    "daiban.audit.middleware.AuditAdminConfinementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a throttled login into the login page with its message (AXES_LOCKOUT_CALLABLE).
@@ -137,12 +193,51 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Password policy (等保2.0 第三级 身份鉴别; daiban/accounts/validators.py), each part configurable: length,
+# character classes (of upper, lower, digit, symbol), not the username, not a known-leaked or trivially
+# repeated/sequential string, no reuse of the current and last DAIBAN_PASSWORD_HISTORY passwords, and a
+# change every DAIBAN_PASSWORD_MAX_AGE_DAYS days (0: never; enforced by daiban.accounts.middleware).
+DAIBAN_PASSWORD_MIN_LENGTH = env_int("DAIBAN_PASSWORD_MIN_LENGTH", 10)
+DAIBAN_PASSWORD_MIN_CLASSES = env_int("DAIBAN_PASSWORD_MIN_CLASSES", 3)
+DAIBAN_PASSWORD_HISTORY = env_int("DAIBAN_PASSWORD_HISTORY", 5)
+DAIBAN_PASSWORD_MAX_AGE_DAYS = env_int("DAIBAN_PASSWORD_MAX_AGE_DAYS", 90)
+if DAIBAN_PASSWORD_MIN_LENGTH < 8 or not 1 <= DAIBAN_PASSWORD_MIN_CLASSES <= 4 or DAIBAN_PASSWORD_HISTORY < 0:
+    raise ImproperlyConfigured(
+        "DAIBAN_PASSWORD_MIN_LENGTH must be at least 8, DAIBAN_PASSWORD_MIN_CLASSES 1–4, "
+        "DAIBAN_PASSWORD_HISTORY at least 0."
+    )
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "daiban.accounts.validators.ChineseMinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "daiban.accounts.validators.ChineseMinimumLengthValidator",
+        "OPTIONS": {"min_length": DAIBAN_PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "daiban.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": DAIBAN_PASSWORD_MIN_CLASSES},
+    },
+    {"NAME": "daiban.accounts.validators.NotUsernameValidator"},
+    {"NAME": "daiban.accounts.validators.ChineseUserAttributeSimilarityValidator"},
+    {"NAME": "daiban.accounts.validators.ChineseCommonPasswordValidator"},
+    {"NAME": "daiban.accounts.validators.TrivialPatternValidator"},
+    {
+        "NAME": "daiban.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"count": DAIBAN_PASSWORD_HISTORY},
+    },
 ]
+
+# Second factor (daiban.accounts.mfa, django-otp TOTP + recovery codes). Who must have one:
+# "admins" (city administrators, any other *_admin role, staff and superusers), "all" or "none". A user
+# with a confirmed device always enters a code after the password, whatever this says.
+DAIBAN_MFA_REQUIRED = env_str("DAIBAN_MFA_REQUIRED", "admins")
+if DAIBAN_MFA_REQUIRED not in ("admins", "all", "none"):
+    raise ImproperlyConfigured("DAIBAN_MFA_REQUIRED must be admins, all or none.")
+OTP_TOTP_ISSUER = "信访代办服务平台"
+# Sessions (daiban.accounts.middleware, by the project clock): signed out after DAIBAN_IDLE_MINUTES without
+# a request and DAIBAN_SESSION_MAX_HOURS after signing in, whatever the activity (0: no limit).
+DAIBAN_IDLE_MINUTES = env_int("DAIBAN_IDLE_MINUTES", 15)
+DAIBAN_SESSION_MAX_HOURS = env_int("DAIBAN_SESSION_MAX_HOURS", 12)
+if DAIBAN_IDLE_MINUTES < 0 or DAIBAN_SESSION_MAX_HOURS < 0:
+    raise ImproperlyConfigured("DAIBAN_IDLE_MINUTES and DAIBAN_SESSION_MAX_HOURS must be 0 or more.")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -175,6 +270,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("DAIBAN_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Backups (daiban.ops, README "运维：备份与恢复"): `manage.py backup` writes encrypted archives into BACKUP_DIR.
+# DAIBAN_BACKUP_KEY (base64 of 32 random bytes) is checked when a backup or restore runs, not at start, so web
+# nodes need not hold it; keep it apart from the archives.
+BACKUP_DIR = Path(env_str("DAIBAN_BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEY = env_str("DAIBAN_BACKUP_KEY", "")
 MEDIA_URL = "/media/"  # never served directly: attachments go through a scoped view
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -185,6 +285,9 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("DAIBAN_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+# This host only by default: includeSubDomains (and preload) would bind every other service under the
+# department's domain to HTTPS, which this site cannot promise; a deployment whose domain is all HTTPS opts in.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DAIBAN_HSTS_INCLUDE_SUBDOMAINS", False)
 DAIBAN_BEHIND_PROXY = env_bool("DAIBAN_BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DAIBAN_BEHIND_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
@@ -195,6 +298,41 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles, images, fonts and requests; no
+# inline script or style, no eval (htmx runs with allowEval off, base.html), no plugins, no framing, no
+# <base>, forms post only here. QR codes are data: images. The one inline <style> left is the 500 page's,
+# which must render without static files: allowed by its hash (daiban/core/tests/test_headers.py keeps
+# the hash in step with the template). Views that answer with their own policy (attachments: sandbox) keep it.
+CSP_500_STYLE_HASH = "'sha256-70JWrPlZx+l77YChRBtpaD9bo/yo89mIUDSzhO94q3k='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", CSP_500_STYLE_HASH],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Upload quotas (daiban.core.uploads): per submission of one upload field, and per person per day (counted
+# from the stored uploads of the project clock's day).
+DAIBAN_UPLOAD_MAX_FILES = env_int("DAIBAN_UPLOAD_MAX_FILES", 10)
+DAIBAN_UPLOAD_MAX_TOTAL_MB = env_int("DAIBAN_UPLOAD_MAX_TOTAL_MB", 50)
+DAIBAN_UPLOAD_DAILY_FILES = env_int("DAIBAN_UPLOAD_DAILY_FILES", 100)
+DAIBAN_UPLOAD_DAILY_MB = env_int("DAIBAN_UPLOAD_DAILY_MB", 500)
+if (
+    min(
+        DAIBAN_UPLOAD_MAX_FILES, DAIBAN_UPLOAD_MAX_TOTAL_MB, DAIBAN_UPLOAD_DAILY_FILES, DAIBAN_UPLOAD_DAILY_MB
+    )
+    < 1
+):
+    raise ImproperlyConfigured("DAIBAN_UPLOAD_* limits must be at least 1.")
 
 # Brute-force protection (django-axes; how it works: daiban/accounts/login_throttle.py). Failures are
 # counted per account and per address; from AXES_FAILURE_LIMIT of either, logins are refused for a cool-off

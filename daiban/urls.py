@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("daiban.core.urls")),
+    path("", include("daiban.accounts.urls")),
+    path("", include("daiban.audit.urls")),
     path("network/", include("daiban.network.urls")),
     path("", include("daiban.matters.urls")),
     path("", include("daiban.prevention.urls")),
@@ -14,4 +16,5 @@ urlpatterns = [
     path("", include("daiban.portal.urls")),
     path("", include("daiban.stats.urls")),
     path("", include("daiban.exchange.urls")),
+    path("", include("daiban.lifecycle.urls")),
 ]

@@ -10,6 +10,8 @@ need=()
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 ldconfig -p | grep -q libpangoft2 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# pg_dump and pg_restore for `manage.py backup`/`restore`/`restore_drill` when the database is PostgreSQL.
+case "${DATABASE_URL:-}" in postgres*) command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client) ;; esac
 if [ "${1:-}" != "--runtime" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import sys
@@ -17,10 +18,17 @@ lines = [
     f"DAIBAN_SECRET_KEY={secrets.token_urlsafe(48)}",
     f"DAIBAN_FIELD_KEY={secrets.token_urlsafe(48)}",
     f"DAIBAN_HASH_KEY={secrets.token_urlsafe(48)}",
+    f"DAIBAN_AUDIT_KEY={secrets.token_urlsafe(48)}",
+    "# Encrypts `manage.py backup` archives (32 random bytes, base64). Keep a copy away from the archives:",
+    "# without it no backup can be restored.",
+    f"DAIBAN_BACKUP_KEY={base64.b64encode(secrets.token_bytes(32)).decode('ascii')}",
     "DAIBAN_HTTPS=0",
     "# This machine is a local demo: `make run` loads the demo network and its accounts (published password)",
     "# into an empty database. Never set this on a production server.",
     "DAIBAN_LOAD_DEMO=1",
+    "# The demo's accounts share a published password and are tried from screenshots and browsers by many people:",
+    "# no second factor here. Production keeps the default (admins: city administrators must use one).",
+    "DAIBAN_MFA_REQUIRED=none",
 ]
 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
 with os.fdopen(fd, "w", encoding="utf-8") as handle:

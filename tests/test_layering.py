@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 # The foundations of the architecture note; everything else in daiban/ is built around them.
-FOUNDATIONS = {"core", "regions", "accounts", "network", "pii", "workcal"}
+FOUNDATIONS = {"core", "audit", "regions", "accounts", "network", "pii", "workcal"}
 # Checked by the "no-demo" contract instead of the layers: everything may be imported by it, nothing imports it.
 DEMO = "demo"
 

@@ -20,13 +20,20 @@ def _user(request: HttpRequest) -> Any:
 
 
 def is_city_admin(request: HttpRequest) -> bool:
+    """The city administrator, the city's system administrator (系统管理员: configuration), a superuser."""
     user = _user(request)
-    return bool(user and (user.is_superuser or user.role == Role.CITY_ADMIN))
+    if user is None:
+        return False
+    city_system_admin = user.role == Role.SYSTEM_ADMIN and user.region_path.count("/") == 1
+    return bool(user.is_superuser or user.role == Role.CITY_ADMIN or city_system_admin)
 
 
 def is_admin(request: HttpRequest) -> bool:
+    """Who may look at configuration: not the security or audit administrator (三员分立)."""
     user = _user(request)
-    return bool(user and (user.is_superuser or user.role in (Role.CITY_ADMIN, Role.COUNTY_STAFF)))
+    return bool(
+        user and (user.is_superuser or user.role in (Role.CITY_ADMIN, Role.COUNTY_STAFF, Role.SYSTEM_ADMIN))
+    )
 
 
 class CityConfigAdminMixin:

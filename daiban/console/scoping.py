@@ -15,7 +15,7 @@ from typing import Any, ClassVar, cast
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
-from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.options import TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import ForeignKey, Model, QuerySet
@@ -27,7 +27,8 @@ from daiban.network.models import ResponsibleUnit, ServiceOrganization
 from daiban.regions.geometry import subtree_q
 from daiban.regions.models import Region
 
-ADMIN_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_STAFF})
+# The audit administrator (Role.AUDIT_ADMIN) never uses the admin: it reads the audit log at /audit/.
+ADMIN_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_STAFF, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
 OUT_OF_SCOPE = "超出您的管辖范围，不能保存。"
 
 # For each model a foreign key may point at, the selector that cuts its choices to a user's grant.
@@ -100,6 +101,10 @@ class ScopedAdminMixin(admin.ModelAdmin):
     """
 
     scope_field: ClassVar[str | None] = "region"
+    # Whether this admin manages grants (roles, regions, units, staff status): the only admin a security
+    # administrator (安全管理员) may open (三员分立). Network data and configuration are the system
+    # administrator's.
+    grant_admin: ClassVar[bool] = False
 
     def scoped_queryset(self, user: User) -> QuerySet[Any]:
         # Fail closed: an admin that forgets to name its scope selector shows nothing, never everything.
@@ -153,11 +158,23 @@ class ScopedAdminMixin(admin.ModelAdmin):
         self._get_object_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        # A number no database column holds (``?region=99…9``: Django lets a list filter by any local field)
+        # is a bad lookup — the list again with its "e=1" notice — never a 500 at the database.
+        for values in request.GET.lists():
+            for value in values[1]:
+                text = value.strip().lstrip("-")
+                if text.isdigit() and len(text) > 18:
+                    raise IncorrectLookupParameters(values[0])
+        return super().get_changelist_instance(request)
+
     # --- permissions: by role, then by scope (Django's model permissions are not used) -------------
 
     def _may(self, request: HttpRequest, obj: Model | None = None) -> bool:
         user = admin_user(request)
         if not can_administer(user):
+            return False
+        if user is not None and user.role == Role.SECURITY_ADMIN and not self.grant_admin:
             return False
         return obj is None or jurisdiction.in_scope(user, path_of(obj))
 

@@ -61,3 +61,37 @@ class RejectControlCharactersMiddleware:
         if has_control_characters(request):
             return bad_request(request)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every response the site generates, unless the view set
+    Cache-Control itself (the portal's public agent photos may be cached; a download says its own).
+
+    Every page a signed-in person sees may carry personal data or their jurisdiction's matters, and the
+    public pages show what a visitor typed: none of it may stay in a shared proxy or the browser's disk
+    cache (等保 level 3: residual information protection). Static files are answered by WhiteNoise before
+    this middleware and keep their long cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-store"
+        elif _authenticated(request) and not _directives(response.headers["Cache-Control"]) & {
+            "public",
+            "no-store",
+        }:
+            # A view's own directives (e.g. ``max-age``) stay; a signed-in page is never stored.
+            response.headers["Cache-Control"] += ", private, no-store"
+        return response
+
+
+def _authenticated(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _directives(cache_control: str) -> set[str]:
+    return {part.strip().split("=")[0].lower() for part in cache_control.split(",")}

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from daiban.accounts.models import User
+from daiban.audit import record
 from daiban.core import clock
 from daiban.documents import kinds, numbering, rendering, selectors, signatures, templating
 from daiban.documents.models import Document, DocumentEvent, DocumentStatus, Service, Signature
@@ -111,6 +112,12 @@ def issue(*, actor: User, matter_id: int, kind: str, source_key: str = "") -> Do
         _freeze(doc)
         doc.save()
         _event(doc, actor, "issue", f"出具{k.label} {doc.number}", {"source": source_key})
+        record(
+            "document.issue",
+            user=actor,
+            target=f"document#{doc.pk}",
+            detail={"number": doc.number, "kind": k.key},
+        )
     return doc
 
 
@@ -199,7 +206,13 @@ def attach_scan(
         doc.scan.save(f"{doc.pk}-{doc.version}.{_EXT[content_type]}", scan, save=False)
         try:
             _freeze(doc)
-            _event(doc, actor, "scan", "上传纸质签字件扫描件", {"content_type": content_type})
+            _event(
+                doc,
+                actor,
+                "scan",
+                "上传纸质签字件扫描件",
+                {"content_type": content_type, "size": scan.size or 0},
+            )
         except BaseException:  # the row is rolled back: take the stored scan (personal data) with it
             doc.scan.delete(save=False)
             raise
@@ -306,6 +319,12 @@ def correct(*, actor: User, document_id: int, expected_revision: int | None, rea
         except IntegrityError as exc:  # another correction of the same version won the race
             raise Conflict from exc
         _event(doc, actor, "correct", f"更正{kind.label} {doc.number_label}", {"reason": reason})
+        record(
+            "document.issue",
+            user=actor,
+            target=f"document#{doc.pk}",
+            detail={"number": doc.number, "kind": kind.key, "version": doc.version},
+        )
     return doc
 
 

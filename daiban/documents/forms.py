@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from daiban.core import uploads
 from daiban.matters.choices import ServiceManner
 
 
@@ -50,6 +51,16 @@ class ScanForm(VersionedForm):
         required=False,
         error_messages={"invalid": "请选择有效的文件。"},
     )
+
+    def __init__(self, *args: Any, user_id: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id = user_id
+
+    def clean_scan(self) -> Any:
+        scan = self.cleaned_data.get("scan")
+        if scan:
+            uploads.check_upload([scan], label="签字件扫描件", user_id=self.user_id)
+        return scan
 
 
 class SignForm(VersionedForm):

@@ -387,7 +387,10 @@ def sign(request: AuthedRequest, pk: int) -> HttpResponse:
 def scan(request: AuthedRequest, pk: int) -> HttpResponse:
     def make(doc: Document, data: Any) -> forms.Form:
         return ScanForm(
-            data, request.FILES or None, initial={"version": doc.revision, "signed_on": clock.today()}
+            data,
+            request.FILES or None,
+            initial={"version": doc.revision, "signed_on": clock.today()},
+            user_id=request.user.pk,
         )
 
     def call(doc: Document, fv: Any) -> Any:

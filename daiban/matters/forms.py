@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -12,7 +13,7 @@ from django.forms import formset_factory
 from django.utils.functional import lazy
 
 from daiban.accounts.models import Role, User
-from daiban.core import clock, formfields
+from daiban.core import clock, formfields, uploads
 from daiban.matters import deadlines
 from daiban.matters.attachments import sniff_type
 from daiban.matters.choices import (
@@ -218,13 +219,23 @@ class IntakeForm(forms.Form):
         data["new_matter"] = kind == "new"
         return data
 
+    def clean_photos(self) -> list[Any]:
+        photos: list[Any] = self.cleaned_data.get("photos") or []
+        self.check_quota(photos)
+        return photos
+
+    def check_quota(self, photos: Sequence[Any]) -> None:
+        """The upload quotas over this submission's new photos and those kept from an earlier try."""
+        uploads.check_upload([*self.kept_files, *photos], label="照片或材料", user_id=self.user.pk)
+
     def clean_consent(self) -> bool:
         if not self.cleaned_data.get("consent"):
             raise ValidationError("须经信访人同意并签署代办委托后方可代办。")
         return True
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, kept_files: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user, self.kept_files = user, kept_files
         regions = jurisdiction.regions_for(user).filter(level__gte=Level.COUNTY).order_by("path")
         field = self.fields["region"]
         assert isinstance(field, forms.ModelChoiceField)
@@ -508,10 +519,11 @@ class AttachForm(ActionForm):
     note = forms.CharField(label="说明", widget=_textarea(2), required=False, max_length=500)
 
     def clean_uploads(self) -> list[Any]:
-        uploads: list[Any] = self.cleaned_data.get("uploads") or []
-        if not uploads:
+        files: list[Any] = self.cleaned_data.get("uploads") or []
+        if not files:
             raise ValidationError("请选择要上传的附件。")
-        return uploads
+        uploads.check_upload(files, label="附件", user_id=self.user.pk)
+        return files
 
 
 class PetitionerSearchForm(forms.Form):

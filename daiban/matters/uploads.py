@@ -4,16 +4,20 @@ can redeem, so the person need not choose them again. Redeemed files are removed
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import signing
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count, Sum
 
 from daiban.accounts.models import User
+from daiban.core.uploads import Usage
 from daiban.matters.attachments import SAFE_TYPES, head_of, sniff_type
 
 _SALT = "daiban.matters.uploads"
@@ -69,3 +73,13 @@ def discard(tokens: Sequence[str], user: User) -> None:
             continue
         if data.get("u") == user.pk and str(data.get("p", "")).startswith("pending/"):
             default_storage.delete(data["p"])
+
+
+def attachments_stored(user_id: Any, start: datetime.datetime, end: datetime.datetime) -> Usage:
+    """The matter attachments ``user_id`` uploaded in [start, end) (the daily upload quota)."""
+    from daiban.matters.models import Attachment
+
+    row = Attachment.objects.filter(
+        uploaded_by_id=user_id, uploaded_at__gte=start, uploaded_at__lt=end
+    ).aggregate(files=Count("id"), size=Sum("size"))
+    return Usage(row["files"] or 0, row["size"] or 0)

@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
 
+from daiban.audit import record
 from daiban.core import clock
 from daiban.pii.crypto import decrypt
 from daiban.pii.fields import ENC_SUFFIX, has_pii
@@ -116,7 +117,17 @@ def reveal(
             )
             _flag(actor.pk, path, now, refused=False)
             plaintext = decrypt(getattr(obj, base + ENC_SUFFIX))
+            record(
+                "pii.reveal",
+                user=actor,
+                address=ip or "",
+                target=_target(content_type, obj),
+                detail={"field": base},
+            )
     if refused:
+        record(
+            "pii.reveal", user=actor, address=ip or "", outcome="denied", target=_target(content_type, obj)
+        )
         logger.warning("pii reveal refused actor=%s limit=%s/%smin", actor.pk, limit, window)
         raise RevealLimitExceeded(limit, window)
     logger.info(
@@ -129,6 +140,10 @@ def reveal(
         base,
     )
     return plaintext
+
+
+def _target(content_type: ContentType, obj: models.Model) -> str:
+    return f"{content_type.app_label}.{content_type.model}#{obj.pk}"
 
 
 def _flag(actor_id: int, path: str, now: datetime, *, refused: bool) -> None:

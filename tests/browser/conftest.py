@@ -11,6 +11,8 @@
   limits that the data migrations seed (workcal 0002, matters 0002). They are seeded again before each test
   (deadlines need them) and, by the root conftest, after each flush (for whatever runs next in this worker).
 * A page that asks for a missing /static/ file fails the test: CSS and htmx must really load.
+* So does anything the Content-Security-Policy refuses (chromium reports it on the console): no inline
+  script, style or eval may sneak into a page.
 """
 
 from __future__ import annotations
@@ -81,14 +83,21 @@ def server(live_server: Any, time_limits: None) -> str:
 
 
 class StaticWatch:
-    """Collects failed requests for /static/ files on every page of a context."""
+    """Collects failed requests for /static/ files, and Content-Security-Policy violations, on every page
+    of a context."""
 
     def __init__(self) -> None:
         self.failures: list[str] = []
+        self.csp_violations: list[str] = []
 
     def attach(self, context: Any) -> None:
         context.on("response", self._response)
         context.on("requestfailed", lambda r: self._failed(r.url, "failed"))
+        context.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
 
     def _response(self, response: Any) -> None:
         if response.status >= 400:
@@ -104,6 +113,7 @@ def static_watch() -> Iterator[StaticWatch]:
     watch = StaticWatch()
     yield watch
     assert not watch.failures, f"static files did not load: {watch.failures}"
+    assert not watch.csp_violations, f"refused by the Content-Security-Policy: {watch.csp_violations}"
 
 
 @pytest.fixture

@@ -256,6 +256,7 @@ class Findings:
     pii_in_links: list[str] = field(default_factory=list)
     out_of_scope: list[str] = field(default_factory=list)
     actions_refused: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
 
 
 def _internal(base: str, href: str) -> str | None:
@@ -330,12 +331,38 @@ def _filter_urls(base: str, page: PageParser) -> list[str]:
     return urls
 
 
-def _fetch(client: Client, url: str) -> tuple[int, str, str, str]:
-    """Status, content type, body text (HTML or CSV; "" otherwise), and the traceback of a server error."""
+def header_problems(response: HttpResponse) -> list[str]:
+    """What is missing from the security headers of a generated page (issue 14 §5): a strict
+    Content-Security-Policy on HTML (script-src 'self' only, nothing inline or eval anywhere), and
+    Cache-Control no-store on every HTML or CSV answer."""
+    ctype = response.get("Content-Type", "")
+    problems = []
+    if ctype.startswith("text/html"):
+        policy = {
+            words[0]: words[1:]
+            for part in response.get("Content-Security-Policy", "").split(";")
+            if (words := part.split())
+        }
+        if not policy:
+            problems.append("no Content-Security-Policy")
+        elif policy.get("script-src") != ["'self'"] or any(
+            bad in values for values in policy.values() for bad in ("'unsafe-inline'", "'unsafe-eval'")
+        ):
+            problems.append(f"weak Content-Security-Policy {response['Content-Security-Policy']!r}")
+    if ctype.startswith(("text/html", "text/csv")) and "no-store" not in response.get("Cache-Control", ""):
+        problems.append(f"Cache-Control {response.get('Cache-Control', '')!r} without no-store")
+    return problems
+
+
+def _fetch(client: Client, url: str, headers: list[str] | None = None) -> tuple[int, str, str, str]:
+    """Status, content type, body text (HTML or CSV; "" otherwise), and the traceback of a server error.
+    Header problems (``header_problems``) are added to ``headers`` as "url: problem" lines."""
     try:
         response = client.get(url)
     except Exception:  # the test client re-raises only what it must; keep going and report it
         return 500, "", "", traceback.format_exc(limit=-6)
+    if headers is not None and (problems := header_problems(response)):
+        headers.append(f"{url}: {'; '.join(problems)}")
     tb = ""
     if response.status_code >= 500 and getattr(response, "exc_info", None):
         tb = "".join(traceback.format_exception(*response.exc_info, limit=-6))
@@ -366,7 +393,7 @@ def crawl(username: str, known: frozenset[str]) -> Findings:
     action_links: dict[str, str] = {}  # action URL → the matter page that offered it
 
     def check(url: str, is_action: bool = False) -> None:
-        status, ctype, body, tb = _fetch(client, url)
+        status, ctype, body, tb = _fetch(client, url, found.headers)
         if status >= 500:
             found.server_errors.append(f"{url}: {status}\n{tb}")
             return
@@ -539,6 +566,13 @@ def test_every_page_has_main_title_and_h1(username: str, crawls: dict[str, Findi
 
 
 @accounts
+def test_every_page_has_a_strict_csp_and_is_not_stored(username: str, crawls: dict[str, Findings]) -> None:
+    """Every HTML response: Content-Security-Policy with script-src 'self' and no 'unsafe-inline' or
+    'unsafe-eval'; every HTML or CSV response: Cache-Control no-store."""
+    _none(crawls[username].headers)
+
+
+@accounts
 def test_every_control_has_a_label(username: str, crawls: dict[str, Findings]) -> None:
     _none(crawls[username].labels)
 
@@ -627,6 +661,7 @@ def test_the_login_page() -> None:
     assert response.status_code == 200
     page = parse(response.content.decode())
     assert landmark_problems(page) == [] and unlabelled_controls(page) == []
+    assert header_problems(response) == []
     assert Client().get("/matters/").status_code == 302  # everything else asks for a login first
 
 

@@ -249,6 +249,8 @@ def test_demo_accounts_cover_every_role_and_are_valid(loaded: None) -> None:
         "shi_admin",
         "xinchengqu_zhongxin",
         "tuoxian_zhongxin",
+        "shi_xitong",  # 系统管理员 and 安全管理员 use the console; the 审计管理员 never does (三员分立)
+        "shi_anquan",
     }
     assert not any(u.is_superuser for u in users.values())
     assert users["suyala_daiban"].region.name == "苏雅拉社区"  # type: ignore[union-attr]

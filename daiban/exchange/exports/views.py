@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.accounts.http import AuthedRequest
+from daiban.audit import record
 from daiban.core import clock
 from daiban.exchange.exports import jobs, monthly
 from daiban.exchange.exports.ledgers import LEDGERS, FilterError, Ledger, filter_params
@@ -79,6 +80,12 @@ def ledger_export(request: AuthedRequest, kind: str) -> HttpResponse:
         except FilterError as exc:
             errors = exc.messages
         else:
+            record(
+                "export.create",
+                request=request,
+                target=f"exportjob#{job.pk}",
+                detail={"ledger": job.kind, "filters": sorted(params)},
+            )
             response = HttpResponseRedirect(reverse("exchange:export_job", args=[job.token]))
             response.status_code = 303  # See Other: the job's page, by GET
             return response
@@ -124,6 +131,7 @@ def export_download(request: AuthedRequest, token: Any) -> FileResponse:
         handle = job.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
+    record("export.download", request=request, target=f"exportjob#{job.pk}", detail={"ledger": job.kind})
     # FileResponse writes filename*=UTF-8''… (RFC 5987) for the Chinese name, with an ASCII fallback.
     return FileResponse(
         handle,
@@ -155,6 +163,9 @@ def monthly_report(request: AuthedRequest) -> HttpResponse | FileResponse:
             report = monthly.build(user, form.cleaned_data["region"], form.cleaned_data["month"])
             fmt = form.cleaned_data["format"]
             data = monthly.to_docx(report) if fmt == "docx" else monthly.to_xlsx(report)
+            record(
+                "export.create", request=request, target=report.filename(fmt), detail={"report": "monthly"}
+            )
             return FileResponse(
                 io.BytesIO(data),
                 as_attachment=True,

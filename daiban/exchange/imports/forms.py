@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from daiban.core import uploads
 from daiban.exchange.imports.reader import MAX_BYTES
 
 
@@ -19,6 +20,10 @@ class UploadForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, user_id: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user_id = user_id
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         name = (getattr(upload, "name", "") or "").lower()
@@ -28,4 +33,5 @@ class UploadForm(forms.Form):
             )
         if upload.size is not None and upload.size > MAX_BYTES:
             raise forms.ValidationError("Excel 文件：文件超过 5 MB，请分成几个文件导入。")
+        uploads.check_upload([upload], label="Excel 文件", user_id=self.user_id)
         return upload

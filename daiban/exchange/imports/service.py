@@ -49,7 +49,8 @@ def may_import(user: User, kind: str) -> bool:
         # (the grant's path, not its region row: the navigation asks this on every page)
         return user.role == Role.COUNTY_STAFF and geometry.depth(path) == Level.COUNTY
     if kind in ImportKind.values:
-        return can_administer(user)
+        # Rosters are network data: the system administrator's, not the security administrator's (三员分立).
+        return can_administer(user) and user.role != Role.SECURITY_ADMIN
     return False
 
 

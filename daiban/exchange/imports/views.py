@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.accounts.http import AuthedRequest
+from daiban.audit import record
 from daiban.exchange.imports.columns import COLUMNS
 from daiban.exchange.imports.forms import UploadForm
 from daiban.exchange.imports.service import import_file, kinds_for, may_import
@@ -61,11 +62,19 @@ def import_upload(request: AuthedRequest, kind: str) -> HttpResponse:
     context = {"kind": found, "columns": COLUMNS[found]}
     if request.method == "GET":
         return render(request, "exchange/imports/upload.html", {**context, "form": UploadForm()})
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, user_id=request.user.pk)
     if not form.is_valid():
         return render(request, "exchange/imports/upload.html", {**context, "form": form}, status=400)
     upload = form.cleaned_data["file"]
     run = import_file(actor=request.user, kind=found, filename=upload.name or "", content=upload.read())
+    applied = run.status == ImportStatus.APPLIED
+    record(
+        "import.apply",
+        request=request,
+        outcome="success" if applied else "failure",
+        target=f"importrun#{run.pk}",
+        detail={"kind": run.kind, "rows": run.rows, "created": run.created, "updated": run.updated},
+    )
     return redirect("exchange:import_run", pk=run.pk)
 
 

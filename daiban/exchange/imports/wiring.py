@@ -1,10 +1,13 @@
-"""What the imports area plugs into the staff site: its navigation entry (导入) for those who may import."""
+"""What the imports area plugs into the staff site: its navigation entry (导入) for those who may import,
+and the count of imported files for the daily upload quota (daiban.core.uploads)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from daiban.core import nav
+from daiban.core.uploads import Usage, register_usage
 
 
 def _visible(user: Any) -> bool:
@@ -24,3 +27,12 @@ def connect() -> None:
             active=("import_",),
         )
     )
+    register_usage(imports_stored)
+
+
+def imports_stored(user_id: Any, start: datetime.datetime, end: datetime.datetime) -> Usage:
+    """The spreadsheets ``user_id`` imported in [start, end): one run each (their size is not kept; each is
+    at most 5 MB, checked on upload)."""
+    from daiban.exchange.models import ImportRun
+
+    return Usage(ImportRun.objects.filter(user_id=user_id, at__gte=start, at__lt=end).count(), 0)

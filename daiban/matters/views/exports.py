@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from daiban.accounts.http import AuthedRequest
+from daiban.audit import record
 from daiban.core import clock
 from daiban.matters.listing import MatterFilterForm, apply_filters
 from daiban.matters.models import Matter
@@ -81,6 +82,12 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
                 ]
             )
 
+    record(
+        "export.create",
+        request=request,
+        target="matters.csv",
+        detail={"filters": sorted(k for k, v in data.items() if v)},
+    )
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="matters.csv"'
     return response

@@ -62,7 +62,7 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
         total = int(raw_total) if raw_total.isascii() and raw_total.isdigit() else 1
         copy["p-TOTAL_FORMS"] = str(min(total + 1, 5))
         form = mf.IntakeForm(copy, user=user)
-        kept += _keep_new_uploads(mf.IntakeForm(data, request.FILES, user=user), user)
+        kept += _keep_new_uploads(mf.IntakeForm(data, request.FILES, user=user, kept_files=kept_files), user)
         shown = {
             "form": form,
             "formset": mf.PetitionerFormSet(copy, prefix="p"),
@@ -70,7 +70,7 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
             **shown_origin,
         }
         return render(request, "matters/intake.html", {**shown, "kept": kept})
-    form = mf.IntakeForm(data, request.FILES, user=user)
+    form = mf.IntakeForm(data, request.FILES, user=user, kept_files=kept_files)
     formset = mf.PetitionerFormSet(data, prefix="p")
     context: dict[str, Any] = {"form": form, "formset": formset, **shown_origin}
     if form.is_valid() & formset.is_valid():
@@ -128,8 +128,9 @@ def _keep_new_uploads(form: mf.IntakeForm, user: Any) -> list[uploads.Kept]:
     field = form.fields["photos"]
     try:
         files = field.clean(form.files.getlist("photos"))
+        form.check_quota(files)
     except ValidationError:
-        return []  # the field shows its own error naming the file; nothing valid to keep
+        return []  # the field shows its own error (a file, or over a quota); nothing valid to keep
     return uploads.keep(files, user)
 
 

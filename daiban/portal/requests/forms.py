@@ -14,7 +14,7 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 
-from daiban.core import clock
+from daiban.core import clock, uploads
 from daiban.matters.attachments import sniff_type
 from daiban.matters.forms import MAX_UPLOAD_BYTES, MultipleFileField
 from daiban.pii.validators import validate_phone
@@ -164,6 +164,7 @@ class ApplyForm(forms.Form):
         files = self.cleaned_data.get("photos") or []
         if len(files) > MAX_PHOTOS:
             raise ValidationError(f"照片最多 {MAX_PHOTOS} 张，请删去多余的照片。")
+        uploads.check_upload(files, label="照片")  # anonymous: per submission (the throttle bounds the day)
         for f in files:
             if f.size > MAX_UPLOAD_BYTES:
                 raise ValidationError(f"照片“{f.name}”超过 10 MB，请压缩后上传。")
