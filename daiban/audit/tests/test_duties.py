@@ -303,3 +303,64 @@ def test_audit_page_headers(duties: dict[str, User]) -> None:
     assert "no-store" in response["Cache-Control"]
     export = _client(duties["audit_a"]).get("/audit/export.csv")
     assert "no-store" in export["Cache-Control"]
+
+
+def _devices(user: User) -> int:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()
+
+
+def _give_devices(user: User) -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
+    StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
+
+
+def test_system_admin_resets_a_lost_second_factor_from_the_account_list(
+    personas: Personas, duties: dict[str, User]
+) -> None:
+    target = personas.township_staff
+    _give_devices(target)
+    client = _client(duties["system_a"])
+    page = client.get(USERS)
+    assert "重置两步验证" in page.content.decode()
+    response = client.post(
+        USERS, {"action": "reset_second_factor", "_selected_action": [str(target.pk)]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "已重置 1 个账号的两步验证" in response.content.decode()
+    assert _devices(target) == 0
+    audit = AuditRecord.objects.filter(action="mfa.reset").get()
+    assert audit.target == f"user:{target.pk}"
+    assert audit.actor_id == duties["system_a"].pk
+
+
+def test_mfa_reset_is_not_for_oneself_the_security_admin_or_another_county(
+    tree: Tree, personas: Personas, duties: dict[str, User]
+) -> None:
+    # (The administrator has no device of their own here: with one, this session would first owe the code.)
+    system_a = duties["system_a"]
+    client = _client(system_a)
+    response = client.post(
+        USERS, {"action": "reset_second_factor", "_selected_action": [str(system_a.pk)]}, follow=True
+    )
+    assert "不能重置自己账号的两步验证" in response.content.decode()
+
+    # The security administrator manages grants, not accounts: no such action.
+    security_client = _client(duties["security_a"])
+    assert "重置两步验证" not in security_client.get(USERS).content.decode()
+    target = personas.township_staff
+    _give_devices(target)
+    security_client.post(USERS, {"action": "reset_second_factor", "_selected_action": [str(target.pk)]})
+    assert _devices(target) == 2
+
+    # An account of another county is outside the list's queryset: nothing is reset.
+    outsider = personas.outsider
+    _give_devices(outsider)
+    client.post(USERS, {"action": "reset_second_factor", "_selected_action": [str(outsider.pk)]})
+    assert _devices(outsider) == 2
+    assert not AuditRecord.objects.filter(action="mfa.reset").exists()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -14,6 +14,7 @@ from django.db.models import Field, QuerySet
 from django.forms import TypedChoiceField
 from django.http import HttpRequest, HttpResponse
 
+from daiban.accounts import security
 from daiban.accounts.models import DUTY_ROLES, Role, User
 from daiban.audit import record
 from daiban.console.scoping import ScopedAdminMixin, admin_user, area_filter
@@ -105,6 +106,37 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
             {"classes": ("wide",), "fields": ("display_name", "role", "region", "unit", "is_staff")},
         ),
     )
+
+    actions = ("reset_second_factor",)
+
+    @admin.action(description="重置两步验证（手机丢失或更换）")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Remove the chosen accounts' authenticators and recovery codes (they enrol again at the next
+        sign-in). The system administrator's duty, never on one's own account; each reset is audited."""
+        actor = admin_user(request)
+        if not may_manage_accounts(actor):
+            raise PermissionDenied
+        done: list[str] = []
+        for target in queryset:
+            if actor is not None and target.pk == actor.pk:
+                self.message_user(
+                    request, "不能重置自己账号的两步验证，请由另一位系统管理员办理。", messages.ERROR
+                )
+                continue
+            security.mfa_reset(target=target, actor=actor, request=request)
+            done.append(target.username)
+        if done:
+            self.message_user(
+                request,
+                f"已重置 {len(done)} 个账号的两步验证：{'、'.join(done)}。他们下次登录时重新绑定。",
+                messages.SUCCESS,
+            )
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not may_manage_accounts(admin_user(request)):
+            actions.pop("reset_second_factor", None)
+        return actions
 
     def scoped_queryset(self, user: User) -> QuerySet[User]:
         # Superusers are managed only by superusers; discipline supervisors (who read protected accusations)
