@@ -39,6 +39,20 @@ SECRET_KEY = _secret("DAIBAN_SECRET_KEY")
 # that makes them searchable. Rotating either needs a re-encryption command; keep them apart from SECRET_KEY.
 FIELD_ENCRYPTION_KEY = _secret("DAIBAN_FIELD_KEY")
 BLIND_INDEX_KEY = _secret("DAIBAN_HASH_KEY")
+# Algorithms (docs/adr/0026-sm4-gcm-sm3-key-rotation.md): DAIBAN_PII_CIPHER fernet (default) or sm4-gcm (商用密码,
+# also used for attachments, which are AES-256-GCM under fernet); DAIBAN_PII_INDEX hmac-sha256 (default) or
+# hmac-sm3. Rotation (README "运维：密钥轮换"): the former values go into DAIBAN_FIELD_OLD_KEYS / DAIBAN_HASH_OLD_KEYS
+# (comma-separated) and a former index algorithm into DAIBAN_PII_INDEX_OLD until `manage.py rotate_keys` is done.
+# Weak or repeated keys are refused at every start (daiban/pii/keycheck.py).
+PII_CIPHER = env_str("DAIBAN_PII_CIPHER", "fernet")
+if PII_CIPHER not in ("fernet", "sm4-gcm"):
+    raise ImproperlyConfigured("DAIBAN_PII_CIPHER must be fernet or sm4-gcm.")
+PII_INDEX = env_str("DAIBAN_PII_INDEX", "hmac-sha256")
+PII_INDEX_OLD = env_list("DAIBAN_PII_INDEX_OLD", [])
+if PII_INDEX not in ("hmac-sha256", "hmac-sm3") or not set(PII_INDEX_OLD) <= {"hmac-sha256", "hmac-sm3"}:
+    raise ImproperlyConfigured("DAIBAN_PII_INDEX and DAIBAN_PII_INDEX_OLD take hmac-sha256 or hmac-sm3.")
+FIELD_ENCRYPTION_OLD_KEYS = env_list("DAIBAN_FIELD_OLD_KEYS", [])
+BLIND_INDEX_OLD_KEYS = env_list("DAIBAN_HASH_OLD_KEYS", [])
 
 # The security audit log (daiban.audit): each record carries HMAC(key, record + previous hash), so an edit or a
 # deletion is found by `manage.py verify_audit`. DAIBAN_AUDIT_HASH: hmac-sha256 (default) or hmac-sm3 (商用密码).
@@ -260,7 +274,8 @@ STATICFILES_FINDERS = [
     "daiban.core.vendor_static.VendorFinder",
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Every uploaded or generated file is encrypted at rest with the personal-data key (daiban/pii/storage.py).
+    "default": {"BACKEND": "daiban.pii.storage.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

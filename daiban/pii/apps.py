@@ -9,3 +9,7 @@ class PiiConfig(AppConfig):
     def ready(self) -> None:
         # Connects the setting_changed receiver that drops cached keys (used by override_settings in tests).
         from daiban.pii import crypto  # noqa: F401
+        from daiban.pii.keycheck import check_key_set
+
+        # Every start (web, task consumer, any command) refuses weak or repeated keys.
+        check_key_set()

@@ -3,8 +3,8 @@
 Design: the model attribute always holds the **ciphertext**, never the plaintext. Each personal value is
 stored as a pair of columns named after one base name (``id_number``, ``phone``, ``contact_phone``, ...)::
 
-    <base>_enc   EncryptedTextField  Fernet token of the normalized value ("" = none)
-    <base>_hash  BlindIndexField     HMAC-SHA256 hex of the normalized value, indexed ("" = none)
+    <base>_enc   EncryptedTextField  Fernet or SM4-GCM token of the normalized value ("" = none)
+    <base>_hash  BlindIndexField     HMAC-SHA256 or HMAC-SM3 hex of the normalized value, indexed ("" = none)
 
 Why not a field that decrypts transparently on load: then every template, admin page, ``values()`` call,
 serializer or debug page would hold the plaintext, and showing it would not go through :func:`reveal`. Here
@@ -38,6 +38,11 @@ query string, so it stays out of URLs and access logs::
     q = search_q(term)                           # ID or phone, whichever the term is; None if neither
     results = Petitioner.objects.filter(q) if q is not None else Petitioner.objects.none()
 
+During a key rotation (``manage.py rotate_keys``) a row may still carry a hash made with an old key or
+algorithm. ``lookup_hash_for_*`` return an :class:`IndexDigest`: a ``str`` (the current hash, what is stored)
+that also carries every candidate hash, and ``BlindIndexField`` turns ``exact``/``in`` with it into
+``IN (current, old...)``, so every filter written as above keeps finding rows until the rotation is done.
+
 Showing: ``masked_id_number(obj)`` / ``masked_phone(obj)`` (or the mixins' ``id_number_masked`` /
 ``phone_masked`` properties in templates); ``age_of(obj)`` / ``sex_of(obj)`` for derived data; the full value
 only via ``reveal(actor=..., obj=..., field="id_number")`` after a permission check.
@@ -58,8 +63,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import Exact, In
 
-from daiban.pii.crypto import blind_index, decrypt, encrypt, is_ciphertext
+from daiban.pii.crypto import blind_index, blind_index_candidates, decrypt, encrypt, is_ciphertext
 from daiban.pii.masking import mask_id_number, mask_phone
 from daiban.pii.validators import (
     Sex,
@@ -74,6 +80,7 @@ __all__ = [
     "BlindIndexField",
     "EncryptedTextField",
     "IdNumberFieldsMixin",
+    "IndexDigest",
     "PhoneFieldsMixin",
     "age_of",
     "birth_date_of",
@@ -95,7 +102,7 @@ _HEX64 = re.compile(r"[0-9a-f]{64}", re.ASCII)
 
 
 class EncryptedTextField(models.TextField):
-    """A text column holding a Fernet token. The Python value is the token as well, never the plaintext.
+    """A text column holding a Fernet or SM4-GCM token. The Python value is the token as well, never the plaintext.
 
     Saving or filtering with anything that is not ``""``/``None`` or a token raises ``ValueError``.
     """
@@ -125,8 +132,50 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name)
 
 
+class IndexDigest(str):
+    """The current blind index of a searched value (``str`` value: what a new row stores), carrying every
+    hash an existing row may hold during a rotation (``candidates``, the current one first)."""
+
+    candidates: tuple[str, ...]
+
+    def __new__(cls, candidates: Sequence[str]) -> IndexDigest:
+        obj = super().__new__(cls, candidates[0])
+        obj.candidates = tuple(candidates)
+        return obj
+
+    def __getnewargs__(self) -> tuple[tuple[str, ...]]:  # type: ignore[override]
+        # copy, deepcopy and pickle (a queryset in a cache) rebuild it from the candidates.
+        return (self.candidates,)
+
+
+def _expand(values: Any) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        out.extend(value.candidates if isinstance(value, IndexDigest) else [value])
+    return out
+
+
+class BlindIndexExact(Exact):
+    """``field=IndexDigest`` matches any of its candidates (one ``=`` when there is only one)."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if isinstance(self.rhs, IndexDigest) and len(self.rhs.candidates) > 1:
+            return In(self.lhs, list(self.rhs.candidates)).as_sql(compiler, connection)
+        return super().as_sql(compiler, connection)
+
+
+class BlindIndexIn(In):
+    """``field__in=[IndexDigest, ...]`` matches any candidate of any of them."""
+
+    def get_prep_lookup(self) -> Any:
+        if isinstance(self.rhs, (list, tuple, set, frozenset)):
+            self.rhs = _expand(self.rhs)
+        return super().get_prep_lookup()
+
+
 class BlindIndexField(models.CharField):
-    """An indexed 64-character column holding an HMAC-SHA256 hex digest (or ``""`` for no value)."""
+    """An indexed 64-character column holding an HMAC-SHA256 or HMAC-SM3 hex digest (or ``""`` for no
+    value)."""
 
     description = "检索索引"
 
@@ -147,6 +196,10 @@ class BlindIndexField(models.CharField):
                 f"{self.name}: refusing a value that is not a blind index; use lookup_hash_for_* to search"
             )
         return value
+
+
+BlindIndexField.register_lookup(BlindIndexExact)
+BlindIndexField.register_lookup(BlindIndexIn)
 
 
 class IdNumberFieldsMixin(models.Model):
@@ -223,16 +276,17 @@ def set_phone(obj: models.Model, raw: object, *, field: str = "phone", allow_emp
 # ----------------------------------------------------------------------------------------------------
 
 
-def lookup_hash_for_id(raw: object) -> str:
+def lookup_hash_for_id(raw: object) -> IndexDigest:
     """The blind index to filter ``<field>_hash`` by. Raises ``ValidationError`` if ``raw`` is not a valid ID
-    (never returns ``None`` or ``""``, which would match rows without a value)."""
-    return blind_index("id", validate_id_number(raw))
+    (never returns ``None`` or ``""``, which would match rows without a value). Filtering with it also
+    matches rows hashed with an old key or algorithm while one is configured."""
+    return IndexDigest(blind_index_candidates("id", validate_id_number(raw)))
 
 
-def lookup_hash_for_phone(raw: object) -> str:
+def lookup_hash_for_phone(raw: object) -> IndexDigest:
     """The blind index to filter ``<field>_hash`` by. Raises ``ValidationError`` if ``raw`` is not a valid
-    phone number."""
-    return blind_index("phone", validate_phone(raw))
+    phone number. Filtering with it also matches rows hashed with an old key or algorithm."""
+    return IndexDigest(blind_index_candidates("phone", validate_phone(raw)))
 
 
 def search_q(
