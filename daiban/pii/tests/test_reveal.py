@@ -8,7 +8,7 @@ from django.contrib.admin.sites import site
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 
 from daiban.console.admin.pii import RevealLogAdmin
 from daiban.pii.fields import set_id_number, set_phone
@@ -106,7 +106,6 @@ def test_admin_is_read_only(actor: Any) -> None:
     assert model_admin.has_view_permission(request) is True
 
 
-@override_settings(ROOT_URLCONF="daiban.pii.tests.urls")
 def test_admin_pages(actor: Any, target: Any, client: Client) -> None:
     reveal(actor=actor, obj=target, field="id_number", reason="核实身份")
     entry = RevealLog.objects.get()
