@@ -28,6 +28,7 @@ from daiban.matters.tests.factories import WANG_ID, WANG_PHONE, Flow, id_with_ch
 from daiban.ops import archive, databases
 from daiban.ops.restore import check_versions, restore_archive, run_drill
 from daiban.pii.fields import lookup_hash_for_id, lookup_hash_for_phone
+from daiban.pii.storage import EncryptedFileSystemStorage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,7 +127,12 @@ def test_backup_restore_and_drill(data: dict[str, Any], tmp_path: Path, media: P
             assert (lookup_hash_for_id(WANG_ID), lookup_hash_for_phone(WANG_PHONE)) in hashes
             assert check_versions(conn).ok
         (stored,) = [p for p in restored_media.rglob("*") if p.is_file()]
-        assert stored.read_bytes() == PNG
+        # Attachments are encrypted at rest (daiban/pii/storage.py) and restored as they were stored.
+        assert MARKER not in stored.read_bytes()
+        with EncryptedFileSystemStorage(location=restored_media).open(
+            stored.relative_to(restored_media).as_posix()
+        ) as handle:
+            assert handle.read() == PNG
 
     report = run_drill(path, server=_server())
     assert report.ok, [c for c in report.checks if not c.ok]
