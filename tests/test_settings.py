@@ -52,9 +52,10 @@ def test_starts_with_secrets_and_is_secure_by_default() -> None:
             **{k: v for k, v in os.environ.items() if not k.startswith("DAIBAN_")},
             "DAIBAN_ENV_FILE": "/nonexistent",
             "DJANGO_SETTINGS_MODULE": "daiban.settings",
-            "DAIBAN_SECRET_KEY": "s" * 50,
-            "DAIBAN_FIELD_KEY": "f" * 50,
-            "DAIBAN_HASH_KEY": "h" * 50,
+            # Random-looking test-only values: weak or repeated keys are refused at start (daiban/pii/keycheck.py).
+            "DAIBAN_SECRET_KEY": "s3-Kq8Zr2mWx9LpV4nYb7cHd1sFj6gTe0uRiOk5-test-only",
+            "DAIBAN_FIELD_KEY": "f3-Xw7Lz9Kc4Vb1Nr8Tp5Yd3Gf6Js0UeHoQm2-test-only",
+            "DAIBAN_HASH_KEY": "h3-Rk7M2pQ9wZ4vL1cN8bT5yH3dF6gJ0sUeIoWaX-test-only",
         },
         capture_output=True,
         text=True,
