@@ -20,7 +20,7 @@ lines = [
     f"DAIBAN_HASH_KEY={secrets.token_urlsafe(48)}",
     f"DAIBAN_AUDIT_KEY={secrets.token_urlsafe(48)}",
     "# Personal-data algorithms: fernet + hmac-sha256, or sm4-gcm + hmac-sm3 (商用密码). Changing them, or a key,",
-    "# is a rotation: README \"运维：密钥轮换\". The old-key variables stay empty outside a rotation.",
+    '# is a rotation: README "运维：密钥轮换". The old-key variables stay empty outside a rotation.',
     "DAIBAN_PII_CIPHER=fernet",
     "DAIBAN_PII_INDEX=hmac-sha256",
     "DAIBAN_FIELD_OLD_KEYS=",
