@@ -17,6 +17,7 @@ the command can be stopped and run again at any time.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -160,8 +161,11 @@ def rotate_model(
     fields = [c.enc for c in plan.columns] + [c.hash for c in plan.columns if c.hash]
     manager = plan.model._base_manager
     for pks in _batches(plan, batch_size):
-        with transaction.atomic():
-            rows = list(manager.select_for_update().filter(pk__in=pks).only("pk", *fields).order_by("pk"))
+        # A dry run (and the verification pass) only reads: no transaction, no lock (SQLite's IMMEDIATE mode
+        # would take the database's write lock at BEGIN).
+        with contextlib.nullcontext() if dry_run else transaction.atomic():
+            qs = manager.filter(pk__in=pks).only("pk", *fields).order_by("pk")
+            rows = list(qs if dry_run else qs.select_for_update())
             for row in rows:
                 counts.rows += 1
                 new = _updates(row, plan.columns, counts)
