@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
 
 from daiban.portal.public import page, public
 
 
 @public
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
     return page(request, "portal/index.html")
