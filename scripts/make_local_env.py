@@ -36,6 +36,8 @@ lines = [
     "# The demo's accounts share a published password and are tried from screenshots and browsers by many people:",
     "# no second factor here. Production keeps the default (admins: city administrators must use one).",
     "DAIBAN_MFA_REQUIRED=none",
+    "# Nor a forced password change: the first visitor would change the shared password for everyone.",
+    "DAIBAN_PASSWORD_MAX_AGE_DAYS=0",
 ]
 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
 with os.fdopen(fd, "w", encoding="utf-8") as handle:

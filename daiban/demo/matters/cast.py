@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
+from daiban.core import clock
 from daiban.demo.accounts import DEMO_PASSWORD
 from daiban.demo.matters.config import (
     CITY_CODE,
@@ -123,6 +124,7 @@ class Cast:
             username=username, display_name=f"{person}（{post}）", role=role, region=region, unit=unit
         )
         user.password = self._password
+        user.password_changed_at = clock.now()  # set now: not sent to the change page at once
         user.full_clean()
         user.save()
         if agent is not None:

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from daiban.accounts.models import User
+from daiban.core import clock
 from daiban.demo.accounts import DEMO_PASSWORD, DemoAccount
 from daiban.demo.network.build import build_plan
 from daiban.demo.network.plans import AgentPlan, OrgPlan, Plan, UnitPlan
@@ -158,6 +159,7 @@ def _write_accounts(
             is_staff=account.is_staff,
         )
         user.password = encoded
+        user.password_changed_at = clock.now()  # set now: not sent to the change page at once
         user.full_clean()
         user.save()
         if user.is_agent:

@@ -304,3 +304,23 @@ def test_command_prints_a_summary(db: None) -> None:
     assert "已载入演示网络" in text
     assert "回民区" in text and "1180" in text
     assert "demo_logins" in text
+
+
+def test_demo_accounts_sign_in_without_being_sent_to_change_the_shared_password(
+    loaded: None, settings: Any
+) -> None:
+    # The production default (a 90-day password age) must not send a visitor of a freshly loaded demo to the
+    # change page, where the first one would change the published password for everyone.
+    from django.test import Client
+
+    from daiban.accounts.security import password_expired
+    from daiban.demo.accounts import DEMO_PASSWORD
+
+    settings.DAIBAN_PASSWORD_MAX_AGE_DAYS = 90
+    assert not any(password_expired(user) for user in User.objects.all())
+    client = Client()
+    username = User.objects.filter(role=Role.VILLAGE_AGENT).values_list("username", flat=True).first()
+    response = client.post("/login/", {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
