@@ -147,6 +147,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a person's own write their pages read the primary, not the replica (daiban.core.dbrouter).
+    "daiban.core.dbrouter.RecentWriteMiddleware",
     "daiban.audit.middleware.AuditContextMiddleware",  # the request's address for audit records
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with the second factor
@@ -194,6 +196,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# A PostgreSQL streaming replica (docs/deploy.md, docs/adr/0027-read-replica.md): only reads that ask for it
+# (list pages, statistics: daiban.core.dbrouter.replica_reads) go there; writes, transactions and everything
+# else stay on the primary. Tests use the primary in its place (MIRROR) unless a test sets up its own.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+READ_REPLICA_ALIAS = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a database of the kind DATABASE_URL is.")
+DATABASE_ROUTERS = ["daiban.core.dbrouter.ReplicaRouter"]
+# After a person's own write their pages read the primary this many seconds (the replica's lag must stay
+# below it: docs/deploy.md says how to watch it).
+READ_REPLICA_STICKY_SECONDS = env_int("DAIBAN_REPLICA_STICKY_SECONDS", 5)
+if READ_REPLICA_STICKY_SECONDS < 0:
+    raise ImproperlyConfigured("DAIBAN_REPLICA_STICKY_SECONDS must be 0 or more.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -418,6 +436,15 @@ if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "queue.sqlite3")}
+# The cache: shared by every web node through Redis when REDIS_URL is set; otherwise each process's memory.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("DAIBAN_QUEUE_NAME", "daiban"),
+        }
+    }
 
 # Early warnings (daiban.prevention.warnings), evaluated by a periodic task. The same person with at least
 # WARN_VISITS visits within WARN_VISITS_DAYS days; a village whose matters this month exceed its 6-month

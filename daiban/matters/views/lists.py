@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from daiban.accounts.http import AuthedRequest
 from daiban.core import clock
+from daiban.core.dbrouter import reads_from_replica
 from daiban.matters.choices import Status
 from daiban.matters.listing import MatterFilterForm, apply_filters, paginate
 from daiban.matters.models import Matter
@@ -25,6 +26,7 @@ from daiban.workcal.calendar import due_status
 
 
 @require_GET
+@reads_from_replica
 def matter_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = MatterFilterForm(request.GET or None, user=user)

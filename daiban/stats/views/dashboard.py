@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from daiban.accounts.http import AuthedRequest
 from daiban.core import clock
+from daiban.core.dbrouter import reads_from_replica
 from daiban.regions.models import Level, Region
 from daiban.stats import definitions as defs
 from daiban.stats.figures import (
@@ -273,6 +274,7 @@ LEVEL_CHILDREN = {
 
 
 @require_GET
+@reads_from_replica
 def dashboard(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require_viewer(user)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from daiban.accounts.http import AuthedRequest
 from daiban.accounts.models import Role
 from daiban.core import clock
+from daiban.core.dbrouter import reads_from_replica
 from daiban.matters.listing import paginate
 from daiban.matters.models import Matter
 from daiban.matters.views.lists import list_row
@@ -90,6 +91,7 @@ def _screening_page(qs: QuerySet[Screening], cursor: str | None) -> tuple[list[S
 
 
 @require_GET
+@reads_from_replica
 def dashboard_rows(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require_viewer(user)
