@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("daiban.stats.urls")),
     path("", include("daiban.exchange.urls")),
     path("", include("daiban.lifecycle.urls")),
+    path("", include("daiban.search.urls")),
 ]

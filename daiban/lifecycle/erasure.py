@@ -42,6 +42,7 @@ from daiban.mediation.models import Party
 from daiban.pii.fields import clear_pii
 from daiban.portal.models import OnlineRequest, OnlineRequestPhoto, RequestStatus
 from daiban.prevention.models import Screening, ScreeningEvent
+from daiban.search.index import reindex as reindex_search
 
 ANON = "（已匿名）"
 ATTACHMENT_GONE = "已按保存期限删除"
@@ -268,6 +269,9 @@ def _erase_matter_batch(matters: list[Matter], now: datetime.datetime, dry_run: 
     _record(report)
     # Files go only once the rows no longer point at them (a rollback must not leave rows without files).
     transaction.on_commit(partial(_delete_files, files))
+    # The search index holds the names' bigrams: rewrite it from the scrubbed text (no matter event here).
+    erased = MatterPetitioner.objects.filter(petitioner_id__in=[p.pk for p in erase_people])
+    transaction.on_commit(partial(reindex_search, ids | set(erased.values_list("matter_id", flat=True))))
     return report
 
 
