@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "daiban.exchange",  # Excel in and out: ledgers, monthly reports, roster and legacy-ledger imports
     "daiban.ops",  # operations: encrypted backup, restore and the restore drill (manage.py backup …)
     "daiban.lifecycle",  # PIPL: retention periods, erase_expired, the "what is held about me" report
+    "daiban.search",  # 检索: a bigram index of names, places, units and content; the search page
     "daiban.demo",  # development only: the demo network and matters (manage.py load_demo); nothing imports it
     "daiban.console",
 ]
