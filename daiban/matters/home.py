@@ -8,7 +8,7 @@ from typing import Any
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock, home
-from daiban.matters.queues import QUEUES, ROLE_QUEUES, queue_matters
+from daiban.matters.queues import QUEUES, ROLE_QUEUES, capped_count, queue_matters
 from daiban.matters.views.lists import list_row
 
 
@@ -19,7 +19,10 @@ def _intake(user: User) -> dict[str, Any] | None:
 def _queues(user: User) -> dict[str, Any] | None:
     today = clock.today()
     keys = ROLE_QUEUES.get(user.role, [])
-    queues = [{"queue": QUEUES[k], "count": queue_matters(user, k, today).count()} for k in keys]
+    queues = []
+    for k in keys:
+        count, more = capped_count(queue_matters(user, k, today))
+        queues.append({"queue": QUEUES[k], "count": count, "more": more})
     urgent = []
     if keys:
         first = (

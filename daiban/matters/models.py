@@ -186,6 +186,10 @@ class Matter(models.Model):  # 代办事项
             models.Index(fields=["region", "due_date", "id"], name="matter_village_due"),
             models.Index(fields=["status", "due_date"], name="matter_status_due"),
             models.Index(fields=["holder_path", "status"], name="matter_holder_status"),
+            # The work queues' ranges: what an office holds, what an agent answers for, what a unit holds.
+            models.Index(fields=["holder_region", "status"], name="matter_holder_region_status"),
+            models.Index(fields=["responsible_agent", "status"], name="matter_agent_status"),
+            models.Index(fields=["holder_unit", "status"], name="matter_holder_unit_status"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -229,12 +233,20 @@ class Matter(models.Model):  # 代办事项
 
 def office_label(region: Region) -> str:
     """The network office of a level: 苏雅拉社区代办点, 新城区代办中心, 呼和浩特市信访局."""
-    return {
-        Level.VILLAGE: f"{region.name}代办点",
-        Level.TOWNSHIP: f"{region.name}代办站",
-        Level.COUNTY: f"{region.name}代办中心",
-        Level.CITY: f"{region.name}信访局",
-    }.get(Level(region.level), region.name)
+    return office_label_of(region.name, region.level)
+
+
+_OFFICE_SUFFIX: dict[int, str] = {
+    Level.VILLAGE: "代办点",
+    Level.TOWNSHIP: "代办站",
+    Level.COUNTY: "代办中心",
+    Level.CITY: "信访局",
+}
+
+
+def office_label_of(name: str, level: int) -> str:
+    """``office_label`` from a region's name and level (for rows read as values, e.g. the CSV export)."""
+    return name + _OFFICE_SUFFIX.get(level, "")
 
 
 class MatterPetitioner(models.Model):

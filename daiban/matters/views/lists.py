@@ -20,6 +20,7 @@ from daiban.core.dbrouter import reads_from_replica
 from daiban.matters.choices import Status
 from daiban.matters.listing import MatterFilterForm, apply_filters, paginate
 from daiban.matters.models import Matter
+from daiban.matters.queues import capped_count
 from daiban.matters.selectors import matters_for
 from daiban.pii.fields import search_q as pii_search_q
 from daiban.workcal.calendar import due_status
@@ -49,10 +50,11 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
     filter_query = f"?{urlencode(params)}" if params else ""
     first_url = filter_query or "?"
     export_url = reverse("matter_export") + filter_query
-    queue_key = data.get("queue")
+    queue_count, queue_more = capped_count(qs) if data.get("queue") else (None, False)
     context = {
         "form": form,
-        "queue_count": qs.count() if queue_key else None,
+        "queue_count": queue_count,
+        "queue_more": queue_more,
         "rows": [list_row(m, today) for m in page.rows],
         "next_url": next_url,
         "first_url": first_url if page.has_previous else None,
