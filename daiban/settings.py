@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "daiban.documents",
     "daiban.supervision",
     "daiban.mediation",
+    "daiban.repeats",  # repeat petitions caught at intake: text signatures, candidates, the agent's decision
     "daiban.portal",  # the public pages (no login): lookup, rating, online request, agent directory
     "daiban.stats",  # figures and rates per level and period, rollups, dashboards
     "daiban.exchange",  # Excel in and out: ledgers, monthly reports, roster and legacy-ledger imports

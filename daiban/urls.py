@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("daiban.notify.urls")),
     path("", include("daiban.documents.urls")),
     path("", include("daiban.mediation.urls")),
+    path("", include("daiban.repeats.urls")),
     path("", include("daiban.portal.urls")),
     path("", include("daiban.stats.urls")),
     path("", include("daiban.exchange.urls")),

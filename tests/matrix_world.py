@@ -153,6 +153,7 @@ SOURCES: dict[str, Callable[[Tree, Personas], Any]] = {
     _P.format("prevention", "screenings."): _fixture(_P.format("prevention", "screenings."), "world"),
     _P.format("prevention", "sessions."): _fixture(_P.format("prevention", "sessions."), "session"),
     _P.format("prevention", "visits."): _fixture(_P.format("prevention", "visits."), "world"),
+    _P.format("repeats", ""): _fixture(_P.format("repeats", ""), "world"),
     _P.format("search", ""): _none,
     _P.format("stats", ""): _stats,
     _P.format("supervision", "consultations."): _fixture(_P.format("supervision", "consultations."), "world"),

@@ -87,3 +87,17 @@ def hints_for(user: User, matter: Matter, action: str) -> list[ShownHint]:
             if context is not None:
                 shown.append(ShownHint(hint, context))
     return shown
+
+
+# Templates that the apps around matters add inside the intake form (the likely repeat petitions shown
+# while the agent types …). Each is included with the page's context; it may only read.
+_intake_templates: list[str] = []
+
+
+def register_intake(template: str) -> None:
+    if template not in _intake_templates:
+        _intake_templates.append(template)
+
+
+def intake_templates() -> list[str]:
+    return list(_intake_templates)

@@ -11,6 +11,7 @@ from daiban.matters.actions.legacy import *  # noqa: F403
 from daiban.matters.actions.numbering import seeded_lookup_codes
 from daiban.matters.actions.objections import *  # noqa: F403
 from daiban.matters.actions.people import *  # noqa: F403
+from daiban.matters.actions.repeats import *  # noqa: F403
 from daiban.matters.actions.review import *  # noqa: F403
 from daiban.matters.actions.routing import *  # noqa: F403
 from daiban.matters.actions.service import *  # noqa: F403

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from daiban.accounts.http import AuthedRequest
 from daiban.accounts.models import AGENT_ROLES, Role
 from daiban.core import clock
-from daiban.matters import actions, origins, uploads
+from daiban.matters import actions, origins, panels, uploads
 from daiban.matters import forms as mf
 from daiban.matters.errors import ActionError, PersonInputError, RepeatVisitUndecided
 from daiban.matters.models import Matter, Petitioner
@@ -37,7 +37,7 @@ def matter_intake(request: AuthedRequest) -> HttpResponse:
         raise Http404  # an origin this user may not see, or none at all
     # On a POST the record may have changed meanwhile (resolved, cancelled, handed over): the intake
     # action refuses the origin on its field and the form is shown again with everything kept.
-    shown_origin = {"origin": came_from}
+    shown_origin = {"origin": came_from, "intake_panels": panels.intake_templates()}
     if request.method != "POST":
         form = mf.IntakeForm(
             user=user, initial={**(came_from.initial if came_from else {}), "origin": raw_origin}

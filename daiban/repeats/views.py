@@ -1,0 +1,91 @@
+"""The intake's likely-repeats panel (htmx, POST: the numbers typed never enter a URL) and the agent's
+answer on the matter page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from daiban.accounts.http import AuthedRequest
+from daiban.matters.errors import ActionError, OutOfScope
+from daiban.network import jurisdiction
+from daiban.pii.fields import search_q
+from daiban.repeats import actions, selectors
+from daiban.repeats.models import DecisionKind
+from daiban.repeats.wiring import may_decide
+
+MAX_ID = 2**63 - 1
+MAX_TEXT = 4000
+
+
+def _person_q(post: QueryDict) -> Q | None:
+    """The petitioners typed in the intake form, as a blind-index filter on matters (None: no number)."""
+    q = Q()
+    for key in list(post.keys())[:40]:
+        if key.endswith(("-id_number", "-phone")):
+            value = str(post.get(key, "")).strip()[:32]
+            found = search_q(value, prefix="petitioners__") if value else None
+            if found is not None:
+                q |= found
+    return q or None
+
+
+@require_POST
+def candidates(request: AuthedRequest) -> HttpResponse:
+    """htmx from the intake form: at most five likely repeats within the agent's jurisdiction."""
+    user = request.user
+    if not may_decide(user):
+        raise PermissionDenied("您的岗位不受理登记信访事项。")
+    post = request.POST
+    text = (str(post.get("title", "")) + str(post.get("content", "")))[:MAX_TEXT]
+    raw_region = str(post.get("region", ""))
+    region_id = None
+    if raw_region.isascii() and raw_region.isdigit() and len(raw_region) < 12:
+        region_id = (
+            jurisdiction.regions_for(user).filter(pk=int(raw_region)).values_list("pk", flat=True).first()
+        )
+    found = selectors.candidates(user, text=text, region_id=region_id, person_q=_person_q(post))
+    return render(request, "repeats/_candidates.html", {"candidates": found})
+
+
+class DecideForm(forms.Form):
+    kind = forms.ChoiceField(choices=DecisionKind.choices)
+    reason = forms.CharField(max_length=200, required=False)
+
+
+@require_POST
+def decide(request: AuthedRequest, pk: int, candidate: int) -> HttpResponse:
+    """是重复信访 / 不是重复: the agent's answer for one candidate shown on the matter page."""
+    if pk > MAX_ID or candidate > MAX_ID:
+        raise Http404
+    user = request.user
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("请选择确认结果。", status=400, content_type="text/plain; charset=utf-8")
+    action = (
+        actions.repeat_link if form.cleaned_data["kind"] == DecisionKind.LINK else actions.repeat_declare_new
+    )
+    try:
+        decision = action(
+            actor=user,
+            matter_id=pk,
+            candidate_id=candidate,
+            reason=form.cleaned_data["reason"],
+        )
+    except OutOfScope as exc:
+        raise Http404 from exc
+    except ActionError as exc:
+        if not may_decide(user):
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+        return redirect("matter_detail", pk=pk)
+    except forms.ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("matter_detail", pk=pk)
+    messages.success(request, f"已确认：{decision.get_kind_display()}（事项 {decision.candidate.number}）。")
+    return redirect("matter_detail", pk=pk)
