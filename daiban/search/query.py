@@ -4,8 +4,9 @@ Results come in tiers, each newest first: the petitioner's name exactly (王芳)
 (王芳芳), the summary, the place, the responsible unit, the content. A matter is shown once, in the first
 tier whose stored text contains the term.
 
-Each tier reads the postings of the term's rarest bigram in that tier, within the user's region (one range
-of ``search_gram_county`` or ``search_gram_city``), newest first, in batches; keeps the matters that also
+Each tier reads the postings, in that tier and the user's region, of the term's rarest bigram (fewest
+postings in the region, all tiers together): one range of ``search_gram_county`` or ``search_gram_city``,
+newest first, in batches; keeps the matters that also
 have the term's other bigrams; keeps of those only what ``matters_for(user)`` lets the user see (the one
 jurisdiction selector: a unit's handler sees only the matters assigned to the unit); and checks the term
 against the stored text. At most ``SCAN_LIMIT`` postings are read per request: the page then offers to go on.
@@ -133,13 +134,17 @@ class _Searcher:
         self.where = where
         self.codes = list(dict.fromkeys(code(w[i : i + 2]) for w in words for i in range(len(w) - 1)))
         self.scanned = 0
+        # Per request: what the user may see and the stored texts, so the tiers reading the same postings
+        # (an exact name, then names containing the term) do not ask again.
+        self.visible: dict[int, bool] = {}
+        self.texts: dict[int, Texts] = {}
 
-    def rarest(self, kind: Kind) -> tuple[int, list[int]]:
+    def rarest(self) -> tuple[int, list[int]]:
+        """The bigram with the fewest postings in the user's region, all kinds together (one capped count
+        per bigram: a wrong guess for one kind costs reading, never a hit), and the others."""
         if len(self.codes) == 1:
             return self.codes[0], []
-        counts = {
-            g: Gram.objects.filter(gram=g, kind=kind, **self.where)[:RARITY_PROBE].count() for g in self.codes
-        }
+        counts = {g: Gram.objects.filter(gram=g, **self.where)[:RARITY_PROBE].count() for g in self.codes}
         rare = min(self.codes, key=lambda g: counts[g])
         return rare, [g for g in self.codes if g != rare]
 
@@ -161,21 +166,26 @@ class _Searcher:
                 .filter(n=len(others))
                 .values_list("matter_id", flat=True)
             )
-        if not ids:
-            return set()
-        return set(matters_for(self.user).filter(pk__in=ids).values_list("pk", flat=True))
+        unknown = [pk for pk in ids if pk not in self.visible]
+        if unknown:
+            seen = set(matters_for(self.user).filter(pk__in=unknown).values_list("pk", flat=True))
+            self.visible.update((pk, pk in seen) for pk in unknown)
+        return {pk for pk in ids if self.visible[pk]}
+
+    def texts_of(self, ids: set[int]) -> dict[int, Texts]:
+        missing = [pk for pk in ids if pk not in self.texts]
+        if missing:
+            self.texts.update((pk, found[0]) for pk, found in texts_for(missing).items())
+        return {pk: self.texts[pk] for pk in ids if pk in self.texts}
 
     def run(self, after: Cursor | None) -> Result:
         hits: list[Hit] = []
         start = after.tier if after else 0
-        rare_by_kind: dict[Kind, tuple[int, list[int]]] = {}
+        rare, others = self.rarest()
         for tier in range(start, len(TIERS)):
             _, kind, exact = TIERS[tier]
             if exact and len(self.words) != 1:
                 continue
-            if kind not in rare_by_kind:
-                rare_by_kind[kind] = self.rarest(kind)
-            rare, others = rare_by_kind[kind]
             position = (after.received_at, after.matter_id) if after and tier == start else None
             while True:
                 batch = self.postings(rare, kind, position)
@@ -183,7 +193,7 @@ class _Searcher:
                     break
                 self.scanned += len(batch)
                 keep = self.survivors([pk for pk, _ in batch], kind, others)
-                texts = {pk: found[0] for pk, found in texts_for(keep).items()} if keep else {}
+                texts = self.texts_of(keep)
                 for pk, at in batch:
                     if pk in texts and _best_tier(texts[pk], self.words) == tier:
                         hits.append(Hit(pk, tier))
