@@ -74,3 +74,24 @@ def test_backfill_signs_missing_matters_and_is_safe_twice(flow: Flow, everything
 
 def _bands_of(sig: MatterSignature) -> tuple[int, ...]:
     return tuple(getattr(sig, f"band{i}") for i in range(signatures.BANDS))
+
+
+def test_an_upgraded_installation_gets_its_existing_matters_signed(flow: Flow) -> None:
+    # Matters taken in before the repeats app existed: its migration 0002 signs them, so the intake does not
+    # silently offer no earlier matter by text. (Without on-commit hooks here, the intake leaves none.)
+    import importlib
+
+    from django.apps import apps as real_apps
+    from django.db import connection
+
+    backfill = importlib.import_module("daiban.repeats.migrations.0002_backfill_existing_matters").backfill
+    a = flow.intake(content=LEAK, **LI)
+    assert not MatterSignature.objects.exists()
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection  # type: ignore[attr-defined]
+    backfill(real_apps, editor)
+    assert set(MatterSignature.objects.values_list("matter_id", flat=True)) == {a.pk}

@@ -199,3 +199,25 @@ def test_the_page_posts_the_term(flow: Flow, tree: Tree, personas: Personas) -> 
     assert "请至少输入两个字" in client.post("/search/", {"q": "王"}).content.decode()
     outsider = login(personas.outsider).post("/search/", {"q": "王芳"}).content.decode()
     assert m.number not in outsider and "没有找到" in outsider
+
+
+def test_an_upgraded_installation_gets_its_existing_matters_indexed(flow: Flow, personas: Personas) -> None:
+    # Matters taken in before the search app existed (an upgrade): its migration 0002 indexes them, so the
+    # page does not silently find nothing older than the upgrade. On an empty database it does nothing.
+    import importlib
+
+    from django.apps import apps as real_apps
+    from django.db import connection
+
+    backfill = importlib.import_module("daiban.search.migrations.0002_backfill_existing_matters").backfill
+    m = flow.at_county(petitioners=person("王芳", 14))
+    Gram.objects.all().delete()
+    assert numbers(personas.county_staff, "王芳") == []
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection  # type: ignore[attr-defined]
+    backfill(real_apps, editor)
+    assert numbers(personas.county_staff, "王芳") == [m.number]
