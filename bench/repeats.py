@@ -13,13 +13,10 @@ Rows are written with bulk_create (only the shape of the data matters here).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ISSUES = [
@@ -68,18 +65,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{root / 'var' / 'repeats_bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "daiban.settings")
-    import django
+    from _django import start
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_demo_network", verbosity=0)
+    start("repeats_bench.sqlite3")
     _fill(args.rows)
     _measure(args.repeat)
 

@@ -12,14 +12,11 @@ here; the demo data, which people read, is made through the actions.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 
@@ -29,18 +26,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{root / 'var' / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "daiban.settings")
-    import django
+    from _django import start
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_demo_network", verbosity=0)
+    start("bench.sqlite3")
     _fill(args.rows)
     _measure(args.repeat)
 

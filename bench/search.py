@@ -12,13 +12,10 @@ var/search_bench.sqlite3 without DATABASE_URL).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 SURNAMES = "王王王李李李张张张刘刘陈陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -71,18 +68,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{root / 'var' / 'search_bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "daiban.settings")
-    import django
+    from _django import start
 
-    django.setup()
+    start("search_bench.sqlite3")
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo_network", verbosity=0)
     if _fill(args.rows):
         t = time.perf_counter()
         call_command("reindex_search", batch=1000)
