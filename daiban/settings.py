@@ -127,8 +127,15 @@ INSTALLED_APPS = [
     "daiban.supervision",
     "daiban.mediation",
     "daiban.repeats",  # repeat petitions caught at intake: text signatures, candidates, the agent's decision
+    "daiban.urgent",  # 重大紧急 (art. 25): marking, reporting up to the city, the pinned queue
+    "daiban.hearings",  # 听证 (arts. 31(6), 36): hearing records; their days off the re-examination clock
+    "daiban.assistance",  # 救助转介 (art. 37): social or judicial assistance referrals and outcomes
+    "daiban.cadres",  # art. 30: accusations about cadres notified to the organisation department
+    "daiban.execution",  # 支持 opinions carried out (arts. 32, 42(4)): items, execution, overdue ones supervised
+    "daiban.accountability",  # arts. 43–45: the failures the regulation names, per level; 责令改正
     "daiban.portal",  # the public pages (no login): lookup, rating, online request, agent directory
     "daiban.stats",  # figures and rates per level and period, rollups, dashboards
+    "daiban.annual",  # art. 41: the annual report per level and year (DOCX, PDF)
     "daiban.exchange",  # Excel in and out: ledgers, monthly reports, roster and legacy-ledger imports
     "daiban.ops",  # operations: encrypted backup, restore and the restore drill (manage.py backup …)
     "daiban.lifecycle",  # PIPL: retention periods, erase_expired, the "what is held about me" report

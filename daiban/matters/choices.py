@@ -206,3 +206,13 @@ class EventKind(models.TextChoices):
     REISSUE_CODE = "reissue_code", "重新生成查询码"
     # A matter brought in from an office's Excel ledger (台账) by daiban.exchange: its first event.
     IMPORT = "import", "台账导入"
+    # Registered by the apps built around matters (``workflow.OUTER_KINDS``).
+    URGENT_MARK = "urgent_mark", "标记重大紧急"  # daiban.urgent (art. 25)
+    URGENT_DOWNGRADE = "urgent_downgrade", "解除重大紧急"  # daiban.urgent
+    HEARING_RECORD = "hearing_record", "听证记录"  # daiban.hearings (arts. 31(6), 36)
+    SUPPORT_ITEMS = "support_items", "列明支持事项"  # daiban.execution (art. 32)
+    EXECUTION = "execution", "登记落实情况"  # daiban.execution (arts. 32, 42(4))
+    ASSISTANCE_REFERRAL = "assistance_referral", "转介救助"  # daiban.assistance (art. 37)
+    ASSISTANCE_OUTCOME = "assistance_outcome", "登记救助结果"  # daiban.assistance
+    CADRE_NOTICE = "cadre_notice", "通报组织（人事）部门"  # daiban.cadres (art. 30)
+    CORRECTION_ORDER = "correction_order", "责令改正"  # daiban.accountability (arts. 43–45)

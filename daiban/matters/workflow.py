@@ -324,7 +324,37 @@ _ACTIONS = [
 ]
 
 REGISTRY: dict[str, Action] = {a.key.value: a for a in _ACTIONS}
-assert set(REGISTRY) == set(EventKind.values), "every event kind is one registered action"
+# Kinds whose action an app built around matters registers (``register`` from its AppConfig.ready): the
+# regulation's further steps (arts. 25, 30, 31–32, 36, 37, 43–45) live in their own apps, which matters
+# never imports; their event kinds are named here so the timeline's one table holds every step.
+OUTER_KINDS = frozenset(
+    {
+        EventKind.URGENT_MARK,
+        EventKind.URGENT_DOWNGRADE,
+        EventKind.HEARING_RECORD,
+        EventKind.SUPPORT_ITEMS,
+        EventKind.EXECUTION,
+        EventKind.ASSISTANCE_REFERRAL,
+        EventKind.ASSISTANCE_OUTCOME,
+        EventKind.CADRE_NOTICE,
+        EventKind.CORRECTION_ORDER,
+    }
+)
+assert set(REGISTRY) | OUTER_KINDS == set(EventKind.values), "every event kind is one registered action"
+
+
+def register(action: Action) -> None:
+    """An app built around matters adds its action to the registry (once, from its AppConfig.ready): the
+    matter page offers its button, the action page takes it, the tests iterate it like every other."""
+    key = action.key.value
+    if key not in OUTER_KINDS:
+        raise ValueError(f"{key!r} is not a kind reserved for an outer app (OUTER_KINDS)")
+    if key in REGISTRY:
+        if REGISTRY[key] is action:
+            return
+        raise ValueError(f"action {key!r} is already registered")
+    REGISTRY[key] = action
+    _ACTIONS.append(action)
 
 
 def get(key: str) -> Action | None:

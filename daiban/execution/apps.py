@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExecutionConfig(AppConfig):
+    name = "daiban.execution"
+    verbose_name = "支持意见落实"

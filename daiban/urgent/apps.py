@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UrgentConfig(AppConfig):
+    name = "daiban.urgent"
+    verbose_name = "重大紧急事项"
