@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 
+from daiban.execution.selectors import unexecuted_exists
 from daiban.matters.choices import Category, Channel, ClosureKind, Purpose, Satisfaction, Status, Step
 from daiban.matters.models import Deadline, Matter, MatterPetitioner
 from daiban.network.models import Agent
@@ -51,6 +52,12 @@ def _day(field: str, start: datetime.date, end: datetime.date) -> Q:
 
 
 # ------------------------------------------------------------------------------------------ matter rules
+
+
+def resolved_q() -> Q:
+    """化解: confirmed resolved at closure, and no 支持事项 of a 支持 opinion still (partly) unexecuted — a
+    supported request is not resolved until it is carried out (art. 32; ``daiban.execution``)."""
+    return Q(resolved=True) & ~Q(unexecuted_exists())
 
 
 def replied_q() -> Q:
@@ -239,7 +246,7 @@ COUNTS: list[CountDef] = [
         "matter",
         "办结时间在期内，办结时确认矛盾已化解",
         "案结事了（化解与办结分列）",
-        lambda qs, s, e, t: qs.filter(_day("closed_at", s, e), resolved=True),
+        lambda qs, s, e, t: qs.filter(_day("closed_at", s, e)).filter(resolved_q()),
     ),
     CountDef(
         "closed_unresolved",
@@ -247,7 +254,7 @@ COUNTS: list[CountDef] = [
         "matter",
         "办结时间在期内，未确认化解",
         "案结事了（化解与办结分列）",
-        lambda qs, s, e, t: qs.filter(_day("closed_at", s, e)).exclude(resolved=True),
+        lambda qs, s, e, t: qs.filter(_day("closed_at", s, e)).exclude(resolved_q()),
     ),
     CountDef(
         "replied",
@@ -388,7 +395,7 @@ RATES: list[RateDef] = [
         "受理事项",
         "受理登记时间在期内（该期受理的事项中，已化解的比例）",
         "案结事了：办结时确认矛盾已化解",
-        _cohort(lambda: Q(resolved=True)),
+        _cohort(resolved_q),
         _taken_up,
         "resolution.num",
         "taken_up",

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from daiban.core import clock
+from daiban.execution.selectors import unexecuted_matter_ids
 from daiban.matters.models import Deadline, Matter
 from daiban.portal.models import OnlineRating
 from daiban.prevention.models import Screening, ScreeningStatus
@@ -135,6 +136,7 @@ def matter_items(ids: Sequence[int], today: datetime.date) -> dict[int, tuple[st
     ):
         online[(matter_id, reply_at)] = (service, unit)
     bypass = set(Matter.objects.filter(pk__in=found).filter(defs.bypass_q()).values_list("pk", flat=True))
+    unexecuted = unexecuted_matter_ids(found)  # a supported request not yet carried out is not resolved
 
     out: dict[int, tuple[str, list[Item]]] = {}
     for m in matters:
@@ -143,10 +145,11 @@ def matter_items(ids: Sequence[int], today: datetime.date) -> dict[int, tuple[st
         items.append(("taken_up", "", received))
         for prefix, (field, _choices) in defs.BREAKDOWNS.items():
             items.append(("taken_up", f"{prefix}:{m[field]}", received))
+        resolved = m["resolved"] is True and m["id"] not in unexecuted
         closed = _local_day(m["closed_at"]).isoformat() if m["closed_at"] else None
         if closed:
             items.append(("closed", "", closed))
-            items.append(("resolved" if m["resolved"] is True else "closed_unresolved", "", closed))
+            items.append(("resolved" if resolved else "closed_unresolved", "", closed))
         replied_at = m["replied_at"]
         replied = _local_day(replied_at).isoformat() if replied_at else None
         if replied:
@@ -178,7 +181,7 @@ def matter_items(ids: Sequence[int], today: datetime.date) -> dict[int, tuple[st
                         items.append((f"{name}.num", "", replied))
         if m["repeat_visits"] > 0:
             items.append(("repeat.num", "", received))
-        if m["resolved"] is True:
+        if resolved:
             items.append(("resolution.num", "", received))
         if m["id"] in bypass:
             items.append(("skip_level.num", "", received))
