@@ -57,6 +57,7 @@ __all__ = [
     "order_escalate",
     "order_feedback",
     "order_issue",
+    "order_issue_for",
     "order_record_discipline",
 ]
 
@@ -228,6 +229,54 @@ def order_issue(*, deadline_id: int) -> SupervisionOrder | None:
             url=order_url(order),
             urgent=True,
         )
+    return order
+
+
+def order_issue_for(
+    *,
+    matter: Matter,
+    unit_id: int | None,
+    issued_by: Region,
+    reason: str,
+    summary: str,
+    details: dict[str, Any] | None = None,
+    also_tell: Iterable[User] = (),
+) -> SupervisionOrder:
+    """督办 of a duty that is not a unit's clock (a 支持 opinion not carried out by its date, art. 32):
+    a 督办单 from ``issued_by`` to the unit ``unit_id`` (or to no unit), wanting written feedback within
+    SUPERVISION_FEEDBACK_WORKDAYS working days, and climbing the same ladder (``order_escalate``) when it is
+    not answered. Call it inside the caller's transaction, under the caller's own claim of the duty (a row
+    lock or a unique row): no unit task makes this order unique, so the caller decides "once"."""
+    today, now = clock.today(), clock.now()
+    order = SupervisionOrder(
+        matter=matter,
+        region_path=matter.region_path,
+        rung=Rung.ORDER,
+        unit_id=unit_id,
+        issued_by=issued_by,
+        issued_at=now,
+        reason=reason,
+        feedback_due=workdays_ahead(today, settings.SUPERVISION_FEEDBACK_WORKDAYS),
+    )
+    order.number = next_number(order.rung, order.region_path, now.year)
+    order.save(force_insert=True)
+    record(
+        order,
+        None,
+        "issue",
+        summary[:200],
+        {**(details or {}), "feedback_due": order.feedback_due.isoformat()},
+    )
+    people = who_may_see(matter.pk, [*unit_handlers(unit_id), *leaders_of(matter), *also_tell])
+    services.notify(
+        recipients=people,
+        kind="supervision_order",
+        key=f"supervision:{order.number}",
+        text=f"督办单 {order.number}：{reason} 请于 {order.feedback_due:%m月%d日} 前书面反馈。",
+        matter_id=matter.pk,
+        url=order_url(order),
+        urgent=True,
+    )
     return order
 
 
