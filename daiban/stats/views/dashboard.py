@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from daiban.accounts.http import AuthedRequest
+from daiban.assistance import selectors as assistance
 from daiban.core import clock
 from daiban.core.dbrouter import reads_from_replica
 from daiban.regions.models import Level, Region
@@ -341,6 +342,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "overdue_more": overdue[OVERDUE_SHOWN:],
             "overdue_unit_count": len(overdue),
             "overdue_url": rows_url(region, period, "overdue_open"),
+            # 救助转介 (art. 37): the referrals of the period in the region (figures_for checked scope).
+            "assistance": assistance.counts(region.path, period.start, period.end),
         }
     )
     return render(request, "stats/dashboard.html", context)
