@@ -9,6 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from daiban.audit import record
 from daiban.core import clock
 from daiban.matters.choices import Category, Status
 from daiban.matters.listing import MatterFilterForm, apply_filters
-from daiban.matters.models import Matter, MatterPetitioner, office_label_of
+from daiban.matters.models import _OFFICE_SUFFIX, Matter, MatterPetitioner, office_label_of
 from daiban.matters.selectors import matters_for
 
 
@@ -37,8 +39,11 @@ def matter_export(request: AuthedRequest) -> StreamingHttpResponse:
     data = form.cleaned_data if form.is_bound else {}
     qs = apply_filters(matters_for(user), data, user, clock.today())
 
-    def rows() -> Iterator[str]:
+    def rows() -> Iterator[str | bytes]:
         yield "\ufeff" + _csv([HEADER])
+        if COPY_ON_POSTGRESQL and connections[qs.db].vendor == "postgresql":
+            yield from _copy_rows(qs)
+            return
         for batch in _batches(qs):
             yield _csv(_line(row, names) for row, names in batch)
 
@@ -86,6 +91,7 @@ COLUMNS = (
     "resolved",
 )
 BATCH = 2000
+COPY_ON_POSTGRESQL = True  # PostgreSQL formats and streams the rows itself (``_copy_rows``); tests switch it
 _CATEGORY = dict(Category.choices)
 _STATUS = dict(Status.choices)
 _RESOLVED = {True: "已化解", False: "未化解", None: ""}
@@ -159,3 +165,78 @@ def _csv(lines: Iterable[list[str]]) -> str:
 
 def clock_local(value: datetime.datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+# ----------------------------------------------------------------------------- PostgreSQL: COPY … TO STDOUT
+# The same rows, formatted by the database and streamed as CSV by COPY: no row is decoded into Python
+# objects and written again (most of the Python path's time; issue 15 asks a county's year at ≥ 20,000
+# rows/s). Each cell is the Python path's cell — the tests compare the two row by row on PostgreSQL.
+_FORMULA_START = "('=', '+', '-', '@', chr(9), chr(13))"
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _labels(column: str, labels: dict[Any, str]) -> str:
+    whens = " ".join(f"WHEN {_lit(str(k))} THEN {_lit(v)}" for k, v in labels.items())
+    return f"CASE {column} {whens} ELSE {column} END"
+
+
+def _esc(expr: str) -> str:
+    """``_cell`` in SQL; an empty cell becomes NULL, which COPY writes as nothing (it quotes "")."""
+    quote = _lit("'")
+    return f"NULLIF(CASE WHEN left({expr}, 1) IN {_FORMULA_START} THEN {quote} || {expr} ELSE {expr} END, '')"
+
+
+_ALIASES = (
+    "id, received_at, number, title, region, category, status, unit, holder, level, due, provisional, "
+    "agent_name, agent_username, resolved"
+)  # COLUMNS, in order
+
+
+def _copy_sql(qs: QuerySet[Matter]) -> tuple[str, tuple[Any, ...]]:
+    inner, params = qs.order_by("-received_at", "-id").values_list(*COLUMNS).query.sql_with_params()
+    names = (
+        "(SELECT string_agg(p.name, '、' ORDER BY mp.id) FROM matters_matterpetitioner mp "
+        "JOIN matters_petitioner p ON p.id = mp.petitioner_id WHERE mp.matter_id = t.id)"
+    )
+    suffix = " ".join(f"WHEN {int(k)} THEN {_lit(v)}" for k, v in _OFFICE_SUFFIX.items())
+    holder = (
+        "CASE WHEN COALESCE(unit, '') <> '' THEN unit "
+        f"WHEN COALESCE(holder, '') <> '' THEN holder || CASE level {suffix} ELSE '' END ELSE '—' END"
+    )
+    due = (
+        "CASE WHEN due IS NULL THEN '' "
+        "ELSE to_char(due, 'YYYY-MM-DD') || CASE WHEN provisional THEN '（暂定）' ELSE '' END END"
+    )
+    cells = [
+        "number",
+        f"to_char(received_at AT TIME ZONE {_lit(settings.TIME_ZONE)}, 'YYYY-MM-DD HH24:MI')",
+        "title",
+        f"COALESCE({names}, '')",
+        "region",
+        _labels("category", _CATEGORY),
+        _labels("status", _STATUS),
+        holder,
+        due,
+        "COALESCE(NULLIF(agent_name, ''), agent_username, '')",
+        "CASE WHEN resolved THEN '已化解' WHEN NOT resolved THEN '未化解' ELSE '' END",
+    ]
+    select = ", ".join(_esc(c) for c in cells)
+    sql = (
+        # Only code constants (labels, the time zone) and the ORM's own parameterised query go in.
+        f"COPY (SELECT {select} FROM ({inner}) AS t({_ALIASES}) ORDER BY t.received_at DESC, t.id DESC) "  # noqa: S608
+        "TO STDOUT WITH (FORMAT csv)"
+    )
+    return sql, tuple(params)
+
+
+def _copy_rows(qs: QuerySet[Matter]) -> Iterator[bytes]:
+    """The rows as CSV bytes, streamed in the chunks the server sends (one statement, whatever the size)."""
+    sql, params = _copy_sql(qs)
+    connection = connections[qs.db]
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, cursor.copy(sql, params or None) as copy:
+        for chunk in copy:
+            yield bytes(chunk)

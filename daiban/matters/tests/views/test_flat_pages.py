@@ -8,6 +8,8 @@ a batch of rows per query, never a row.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -118,6 +120,7 @@ def _export(client: Client, **params: str) -> list[str]:
 def test_export_reads_a_batch_per_query(
     tree: Tree, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(exports, "COPY_ON_POSTGRESQL", False)  # the Python path, on either database
     made = _make(personas, tree, 7)
     newest_first = [m.number for m in sorted(made, key=lambda m: (m.received_at, m.pk), reverse=True)]
     client = _client(personas.county_staff)
@@ -136,3 +139,43 @@ def test_export_date_filter_keeps_whole_local_days(tree: Tree, personas: Persona
     client = _client(personas.county_staff)
     shown = _export(client, date_from="2026-11-02", date_to="2026-11-04")
     assert sorted(shown) == sorted(m.number for m in made[1:4])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY … TO STDOUT is PostgreSQL's")
+def test_export_copy_on_postgresql_gives_the_python_paths_cells(
+    tree: Tree, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL streams the export with COPY, formatting each cell in SQL: the same cells as the Python
+    path — labels, local time, names joined in order, the holder's office, provisional dates, 化解, formula
+    guards, empty cells — and one statement however many rows."""
+    made = _make(personas, tree, 4)
+    Matter.objects.filter(pk=made[0].pk).update(title="=SUM(A1)", resolved=True, due_provisional=True)
+    Matter.objects.filter(pk=made[1].pk).update(title="-1 元", resolved=False)
+    Matter.objects.filter(pk=made[2].pk).update(title='说"明",另附', holder_unit=tree.unit_housing_a)
+    with frozen(2026, 11, 25, hour=9):
+        intake(
+            personas.village_agent,
+            tree.village_a1x,
+            petitioners=[
+                PetitionerInput(name="张一", phone="13904711111", group="resident"),
+                PetitionerInput(name="张二", phone="13904722222", group="resident"),
+            ],
+            title="两人同来\n第二行",
+            new_matter_reason="新问题",
+        )
+    client = _client(personas.county_staff)
+
+    def cells() -> list[list[str]]:
+        response = client.get("/matters/export.csv")
+        text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+        return list(csv.reader(io.StringIO(text)))
+
+    with CaptureQueriesContext(connection) as ctx:
+        by_copy = cells()
+    assert not _matter_sql(ctx)  # the rows came by COPY, not by a batch query
+    monkeypatch.setattr(exports, "COPY_ON_POSTGRESQL", False)
+    by_python = cells()
+    assert by_copy == by_python
+    assert len(by_copy) == 6
+    assert by_copy[1][2] == "两人同来\n第二行" and by_copy[1][3] == "张一、张二"
+    assert {r[2] for r in by_copy} >= {"'=SUM(A1)", "'-1 元", '说"明",另附'}
