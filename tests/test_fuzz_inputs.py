@@ -586,7 +586,7 @@ ACTION_CASES: dict[str, tuple[str, str]] = {
     "submit_part": ("co_accepted", "hr_handler"),
     "extend": ("handling", "unit_handler"),
     "reply": ("handling", "unit_handler"),
-    "hearing": ("in_reexam", "city_gov_handler"),
+    "hearing_record": ("in_reexam", "city_gov_handler"),
     "decide_review": ("in_review", "city_housing_handler"),
     "feedback": ("replied", "county_staff"),
     "follow_up": ("fed_back", "county_staff"),

@@ -222,7 +222,8 @@ _ACTIONS = [
         texts=(("reason", "延期理由"),),
     ),
     Action(EventKind.REPLY, "出具处理意见书", actions.matter_reply, mf.OpinionForm, rules.reply, rank=2),
-    Action(EventKind.HEARING, "记录听证", actions.matter_hearing, mf.HearingForm, rules.hearing),
+    # Retired by daiban.hearings (听证记录, HEARING_RECORD): kept so old events still render; no button.
+    Action(EventKind.HEARING, "记录听证", actions.matter_hearing, None, rules.hearing),
     Action(
         EventKind.DECIDE_REVIEW,
         "出具复查（复核）意见书",
