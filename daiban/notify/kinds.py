@@ -33,6 +33,8 @@ KINDS: dict[str, Kind] = {
         Kind("consultation", "专家研判"),
         Kind("mediation", "调解协议（司法确认、履行提醒）"),
         Kind("online_request", "网上代办申请", sms_default=True),
+        # 责令改正 (arts. 42–45): to the unit or level ordered to correct a failure, and back to the orderer.
+        Kind("correction_order", "责令改正", sms_default=True),
         # 重大紧急 (art. 25): sent with urgent=True, so its SMS ignores quiet hours whatever the kind says.
         Kind("urgent_matter", "重大紧急事项", sms_default=True),
     )
