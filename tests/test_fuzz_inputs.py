@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 
 from conftest import PASSWORD, Personas, Tree, make_user
 from daiban.accounts.models import Role, User
+from daiban.assistance.tests import helpers as assistance_helpers
 from daiban.core import clock
 from daiban.matters import actions, workflow
 from daiban.matters.actions import PetitionerInput, attachments_add
@@ -48,6 +49,7 @@ from daiban.matters.listing import MatterFilterForm
 from daiban.matters.models import Matter
 from daiban.matters.tests.factories import Flow, id_with_check
 from daiban.network.models import ResponsibleUnit, UnitDomain
+from daiban.urgent.tests import helpers as urgent_helpers
 from tests.app_cases import case_names
 from tests.test_url_permissions import _route_names
 
@@ -567,6 +569,12 @@ STATES: dict[str, Callable[[World], Matter]] = {
     "followed_up": lambda w: w.flow.followed_up(**OTHER),
     "in_review": lambda w: w.flow.in_review(**OTHER),
     "in_reexam": lambda w: w.flow.in_reexam(w.people["city_housing_handler"], **OTHER),
+    # Accepted and left unanswered past its 60 days: a failure a superior may order corrected (责令改正).
+    "handling_overdue": lambda w: (w.flow.handling(**OTHER), w.flow.later(days=75))[0],
+    "urgent": lambda w: urgent_helpers.mark(w.flow, w.personas.county_staff, w.flow.at_village(**OTHER)),
+    "assistance_ready": lambda w: assistance_helpers.ready(w.flow, **OTHER),
+    "assistance_referred": lambda w: assistance_helpers.referred(w.flow, **OTHER),
+    "accusation": lambda w: w.flow.at_county(purpose="accusation", **OTHER),
 }
 
 ACTION_CASES: dict[str, tuple[str, str]] = {
@@ -598,6 +606,12 @@ ACTION_CASES: dict[str, tuple[str, str]] = {
     "recuse": ("at_village", "village_agent"),
     "press": ("at_village", "county_staff"),
     "reissue_code": ("handling", "county_staff"),
+    "correction_order": ("handling_overdue", "county_staff"),
+    "urgent_mark": ("at_village", "village_agent"),
+    "urgent_downgrade": ("urgent", "county_staff"),
+    "assistance_referral": ("assistance_ready", "village_agent"),
+    "assistance_outcome": ("assistance_referred", "village_agent"),
+    "cadre_notice": ("accusation", "supervisor"),
 }
 
 

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from conftest import Personas, Tree
 from daiban.accounts.models import User
+from daiban.assistance.tests import helpers as assistance_helpers
+from daiban.cadres.tests import helpers as cadre_helpers
 from daiban.core import clock
 from daiban.matters import actions, workflow
 from daiban.matters.errors import ActionError, OutOfScope
@@ -22,6 +24,7 @@ from daiban.matters.tests.conftest import More
 from daiban.matters.tests.factories import Flow, intake
 from daiban.network.models import ResponsibleUnit
 from daiban.regions.models import Level, Region
+from daiban.urgent.tests import helpers as urgent_helpers
 
 
 class Rollback(Exception):
@@ -73,8 +76,17 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
     if name == "request_review":
         kind = "reexam" if m.reviews.filter(kind="review").exists() else "review"
         return {"kind": kind, "requested_on": today, "reason": "r"}
+    if name == "correction_order":
+        # The failures on offer come from the form (the registry's), so the first one present is chosen.
+        form = workflow.REGISTRY[name].form(user=actor, matter=m)  # type: ignore[misc]
+        offered = [value for value, _ in form.fields["failure"].choices]  # type: ignore[attr-defined]
+        return {"failure": offered[0] if offered else "handling_late", "instructions": "i", "due_date": today + datetime.timedelta(days=10)}
     if name == "attach":
         return {"uploads": [SimpleUploadedFile("p.png", PNG, content_type="image/png")], "note": ""}
+    if name.startswith("assistance_"):
+        return assistance_helpers.referral_inputs(name, m)
+    if name == "cadre_notice":
+        return cadre_helpers.notice_inputs(m)
     return {
         "start_local": {"note": ""},
         "reply_local": OPINION,
@@ -114,6 +126,8 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
         "press": {"note": "n"},
         "serve": {"served_on": today, "manner": "direct", "note": ""},
         "reissue_code": {"note": ""},
+        "urgent_mark": {"category": "group", "reason": "r"},
+        "urgent_downgrade": {"reason": "r"},
     }[name]
 
 
@@ -232,4 +246,6 @@ def test_buttons_agree_with_actions(flow: Flow, tree: Tree, personas: Personas, 
     run("review_decided", review_decided)
     run("in_reexam", lambda: flow.in_reexam(more.city_housing_handler))
     run("city_leader_day", city_leader_day)
+    run("urgent_marked_by_county", lambda: urgent_helpers.mark(flow, p.county_staff, flow.at_village()))
+    run("assistance_referred", lambda: assistance_helpers.referred(flow))
     assert found == [], "\n" + "\n".join(found)
