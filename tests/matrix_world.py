@@ -136,7 +136,9 @@ _P = "daiban.{}.tests.{}test_url_permissions"
 SOURCES: dict[str, Callable[[Tree, Personas], Any]] = {
     "tests.test_url_permissions": _fixture("tests.test_url_permissions", "world"),
     _P.format("accounts", ""): _none,
+    _P.format("assistance", ""): _fixture(_P.format("assistance", ""), "world"),
     _P.format("audit", ""): _none,
+    _P.format("cadres", ""): _fixture(_P.format("cadres", ""), "world"),
     _P.format("documents", ""): _fixture(_P.format("documents", ""), "world"),
     _P.format("exchange", "exports."): _fixture(_P.format("exchange", "exports."), "export_world"),
     _P.format("exchange", "imports."): _imports,
@@ -159,6 +161,7 @@ SOURCES: dict[str, Callable[[Tree, Personas], Any]] = {
     _P.format("supervision", "consultations."): _fixture(_P.format("supervision", "consultations."), "world"),
     _P.format("supervision", "inspections."): _fixture(_P.format("supervision", "inspections."), "world"),
     _P.format("supervision", "ladder."): _ladder,
+    _P.format("urgent", ""): _fixture(_P.format("urgent", ""), "world"),
 }
 
 

@@ -65,3 +65,10 @@ def client_for(user: User) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client
+
+
+def ready(flow: Flow, **overrides: Any) -> Matter:
+    """A matter held by 苏雅拉社区 whose county has a 民政局 to refer to."""
+    m = flow.at_village(**overrides)
+    organ(m)
+    return m
