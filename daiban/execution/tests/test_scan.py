@@ -60,7 +60,7 @@ def test_carried_out_items_are_not_supervised(flow: Flow) -> None:
 
 
 def test_an_unanswered_order_climbs_the_ladder(flow: Flow, tree: Tree) -> None:
-    m, items = supported(flow, days=3)
+    m, _ = supported(flow, days=3)
     flow.later(days=4)  # the first item is overdue (the second is due in 8 days)
     with clock.frozen(flow.now):
         scan.scan()
