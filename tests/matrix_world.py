@@ -135,6 +135,7 @@ _P = "daiban.{}.tests.{}test_url_permissions"
 # Module of CASES → how to build the world its URL builders take.
 SOURCES: dict[str, Callable[[Tree, Personas], Any]] = {
     "tests.test_url_permissions": _fixture("tests.test_url_permissions", "world"),
+    _P.format("accountability", ""): _fixture(_P.format("accountability", ""), "world"),
     _P.format("accounts", ""): _none,
     _P.format("assistance", ""): _fixture(_P.format("assistance", ""), "world"),
     _P.format("audit", ""): _none,

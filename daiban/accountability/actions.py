@@ -69,8 +69,8 @@ def correction_order(
     today = clock.today()
     if due_date is None:
         raise fail("due_date", "请填写整改期限。")
-    if not today < due_date <= today + datetime.timedelta(days=MAX_DAYS):
-        raise fail("due_date", f"整改期限应在明天至 {MAX_DAYS} 天内。")
+    if not today <= due_date <= today + datetime.timedelta(days=MAX_DAYS):
+        raise fail("due_date", f"整改期限应在今天至 {MAX_DAYS} 天内（今天即“即日整改”）。")
     with locked(actor, matter_id, expected_version) as m:
         rule_order(actor, m)
         found = next((f for f in failures.findings(actor, m, today) if f.kind == failure), None)

@@ -142,7 +142,7 @@ def test_one_pending_order_per_failure_and_a_stale_version_is_a_conflict(
         ("instructions", {"instructions": "  "}),
         ("instructions", {"instructions": "字" * 1001}),
         ("due_date", {"due_date": None}),
-        ("due_date", {"due_date": CHECK_DAY}),
+        ("due_date", {"due_date": CHECK_DAY - datetime.timedelta(days=1)}),
         ("due_date", {"due_date": CHECK_DAY + datetime.timedelta(days=400)}),
     ],
 )

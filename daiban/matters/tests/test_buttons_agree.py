@@ -80,7 +80,11 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
         # The failures on offer come from the form (the registry's), so the first one present is chosen.
         form = workflow.REGISTRY[name].form(user=actor, matter=m)  # type: ignore[misc]
         offered = [value for value, _ in form.fields["failure"].choices]  # type: ignore[attr-defined]
-        return {"failure": offered[0] if offered else "handling_late", "instructions": "i", "due_date": today + datetime.timedelta(days=10)}
+        return {
+            "failure": offered[0] if offered else "handling_late",
+            "instructions": "i",
+            "due_date": today + datetime.timedelta(days=10),
+        }
     if name == "attach":
         return {"uploads": [SimpleUploadedFile("p.png", PNG, content_type="image/png")], "note": ""}
     if name.startswith("assistance_"):
