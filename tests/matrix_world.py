@@ -137,6 +137,7 @@ SOURCES: dict[str, Callable[[Tree, Personas], Any]] = {
     "tests.test_url_permissions": _fixture("tests.test_url_permissions", "world"),
     _P.format("accountability", ""): _fixture(_P.format("accountability", ""), "world"),
     _P.format("accounts", ""): _none,
+    _P.format("annual", ""): _fixture(_P.format("annual", ""), "world"),
     _P.format("assistance", ""): _fixture(_P.format("assistance", ""), "world"),
     _P.format("audit", ""): _none,
     _P.format("cadres", ""): _fixture(_P.format("cadres", ""), "world"),

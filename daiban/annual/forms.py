@@ -23,7 +23,20 @@ class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(required=False, min_value=0, max_value=2**31 - 1, **kwargs)
+        # Required: a post without the version it was loaded with could overwrite someone else's change.
+        message = "页面版本缺失或无效，请刷新页面后再提交。"
+        super().__init__(
+            required=True,
+            min_value=0,
+            max_value=2**31 - 1,
+            error_messages={
+                "required": message,
+                "invalid": message,
+                "min_value": message,
+                "max_value": message,
+            },
+            **kwargs,
+        )
 
 
 class ProposalForm(forms.Form):

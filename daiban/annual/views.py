@@ -160,7 +160,7 @@ def foreword(request: AuthedRequest) -> HttpResponse:
                     region=region,
                     year=year,
                     foreword=data["foreword"],
-                    expected_version=data["version"] if data["version"] is not None else 0,
+                    expected_version=data["version"],
                 ),
                 conflict=FOREWORD_CONFLICT,
             )
