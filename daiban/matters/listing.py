@@ -40,10 +40,18 @@ class MatterFilterForm(forms.Form):
     category = forms.ChoiceField(label="内容分类", required=False, choices=[("", "全部"), *Category.choices])
     channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部"), *Channel.choices])
     region = formfields.ModelChoiceField(
-        label="区域", required=False, queryset=Region.objects.none(), to_field_name="code"
+        label="区域",
+        required=False,
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        widget=formfields.QuickSelect,  # hundreds of options at city scope: no template per option
     )
-    unit = formfields.ModelChoiceField(label="交办单位", required=False, queryset=Region.objects.none())
-    leader = formfields.ModelChoiceField(label="包案领导", required=False, queryset=User.objects.none())
+    unit = formfields.ModelChoiceField(
+        label="交办单位", required=False, queryset=Region.objects.none(), widget=formfields.QuickSelect
+    )
+    leader = formfields.ModelChoiceField(
+        label="包案领导", required=False, queryset=User.objects.none(), widget=formfields.QuickSelect
+    )
     due = forms.ChoiceField(
         label="期限", required=False, choices=[("", "全部"), ("due_soon", "临期"), ("overdue", "已超期")]
     )
