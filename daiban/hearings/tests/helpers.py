@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.test import Client
+
+from conftest import PASSWORD
 from daiban.accounts.models import User
 from daiban.hearings.actions import hearing_record
 from daiban.matters.models import Matter
@@ -34,3 +37,9 @@ def record(
 def form_data(m: Matter, first: datetime.date, last: datetime.date | None = None) -> dict[str, str]:
     data = {k: str(v) for k, v in inputs(first, last).items()}
     return {**data, "version": str(m.version)}
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
