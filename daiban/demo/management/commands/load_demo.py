@@ -35,4 +35,6 @@ class Command(BaseCommand):
             call_command("load_demo_supervision", stdout=self.stdout)
             call_command("load_demo_mediation", stdout=self.stdout)
             call_command("load_demo_portal", stdout=self.stdout)
+            call_command("load_demo_assistance", stdout=self.stdout)
+            call_command("load_demo_cadres", stdout=self.stdout)
         call_command("demo_logins", stdout=self.stdout)
