@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--only", default="", help="run only the cases whose name contains this")
+    parser.add_argument("--http", action="store_true", help="also time each page over HTTP through gunicorn")
     args = parser.parse_args()
 
     root = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ def main() -> None:
 
     _fill(args.rows)
     _tasks()
-    _measure(args.repeat, args.explain, args.only)
+    _measure(args.repeat, args.explain, args.only, args.http)
 
 
 def _tasks() -> None:
@@ -114,7 +115,7 @@ def _plan(sql: str, params: Any) -> str:
         return "\n".join("    " + " ".join(str(c) for c in row) for row in cursor.fetchall())
 
 
-def _measure(repeat: int, explain: bool, only: str) -> None:
+def _measure(repeat: int, explain: bool, only: str, http: bool) -> None:
     from django.db import connection
     from django.test import Client
 
@@ -122,6 +123,7 @@ def _measure(repeat: int, explain: bool, only: str) -> None:
     from daiban.matters.models import Matter, UnitTask
 
     users = {
+        "village": User.objects.get(username="suyala_daiban"),
         "unit": User.objects.get(username="xinchengqu_zhujian"),
         "county": User.objects.get(username="xinchengqu_zhongxin"),
         "city": User.objects.get(username="shi_admin"),
@@ -138,11 +140,20 @@ def _measure(repeat: int, explain: bool, only: str) -> None:
         f"tasks: {UnitTask.objects.count():,} (the unit's: {unit_tasks:,})"
     )
     year = "region=150102&date_from=2025-01-01&date_to=2025-12-31"
+    matter_id = Matter.objects.filter(scope_county="150102").order_by("id").values_list("id", flat=True)[1000]
     cases = [
+        ("village agent: home", "village", "/"),
+        ("village agent: list", "village", "/matters/"),
         ("unit handler: home", "unit", "/"),
         ("unit handler: list", "unit", "/matters/"),
         ("county centre: home", "county", "/"),
+        ("county centre: list", "county", "/matters/"),
+        ("county centre: matter page", "county", f"/matters/{matter_id}/"),
+        ("county centre: statistics", "county", "/stats/"),
+        ("county centre: screening register", "county", "/screenings/"),
         ("city admin: home", "city", "/"),
+        ("city admin: list", "city", "/matters/"),
+        ("city admin: statistics", "city", "/stats/"),
         ("city: overdue queue with count", "city", "/matters/?queue=overdue"),
         ("county: search by number", "county", f"/matters/?q={sample['number']}"),
         ("county: search by lookup code", "county", f"/matters/?q={sample['lookup_code']}"),
@@ -150,10 +161,10 @@ def _measure(repeat: int, explain: bool, only: str) -> None:
         ("city: search by lookup code", "city", f"/matters/?q={sample['lookup_code']}"),
         ("city: CSV, one county's year", "city", f"/matters/export.csv?{year}"),
     ]
-    print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>8} {'stmts':>6}")
+    cases = [c for c in cases if not only or only in c[0]]
+    print(f"{'page (in process)':34} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>8} {'raw SQL':>8} {'stmts':>6}")
+    replayed: dict[str, float] = {}
     for name, who, url in cases:
-        if only and only not in name:
-            continue
         client = clients[who]
 
         def get(client: Client = client, url: str = url) -> bytes:
@@ -176,9 +187,10 @@ def _measure(repeat: int, explain: bool, only: str) -> None:
             sql.append(sum(s[0] for s in timer.statements))
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        replayed[name] = _replay(timer.statements)
         print(
             f"{name:34} {statistics.median(times):8.1f} {p95:8.1f} {statistics.median(sql):8.1f} "
-            f"{len(timer.statements):6d}"
+            f"{replayed[name]:8.1f} {len(timer.statements):6d}"
         )
         if "CSV" in name:
             lines = body.count(b"\n") - 1
@@ -187,6 +199,77 @@ def _measure(repeat: int, explain: bool, only: str) -> None:
             slowest = max(timer.statements, key=lambda s: s[0])
             print(f"  slowest statement ({slowest[0]:.1f} ms): {slowest[1][:600]}\n  params: {slowest[2]}")
             print("  plan:\n" + _plan(slowest[1], slowest[2]))
+    if http:
+        _over_http(cases, {k: u.username for k, u in users.items()}, repeat, replayed)
+
+
+def _replay(statements: list[tuple[float, str, Any]], times: int = 5) -> float:
+    """The page's statements run again straight through the driver (no ORM, no view): median total ms."""
+    from django.db import connection
+
+    raw = connection.connection
+    totals = []
+    for _ in range(times):
+        t = time.perf_counter()
+        with raw.cursor() as cursor:
+            for _, sql, params in statements:
+                cursor.execute(sql, params)
+                if cursor.description is not None:
+                    cursor.fetchall()
+        totals.append((time.perf_counter() - t) * 1000)
+    return statistics.median(totals)
+
+
+def _over_http(
+    cases: list[tuple[str, str, str]], usernames: dict[str, str], repeat: int, replayed: dict[str, float]
+) -> None:
+    """Each page as a user feels it: gunicorn (the project's config, two workers) on the same database, a
+    logged-in keep-alive client per persona, warm-up, then ``repeat`` requests (CSV: a fifth)."""
+    import subprocess
+    import tempfile
+
+    from bench.soak import Session, Stats, _environment, _free_port, _start_server, _stop
+
+    root = Path(__file__).resolve().parent.parent
+    var_dir = Path(tempfile.mkdtemp(prefix="daiban-pages-"))
+    env = _environment(os.environ["DATABASE_URL"], var_dir)
+    subprocess.run(
+        [str(root / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=root,
+        env=env,
+        check=True,
+    )
+    port = _free_port()
+    procs = _start_server(env, port, 2, var_dir / "server.log", consumer=False)
+    try:
+        stats = Stats()
+        sessions = {}
+        for who, username in usernames.items():
+            sessions[who] = Session("127.0.0.1", port, stats)
+            sessions[who].login(username)
+        print(f"\n{'page (HTTP, gunicorn)':34} {'p50 ms':>8} {'p95 ms':>8} {'raw SQL':>8} {'page/SQL':>8}")
+        for name, who, url in cases:
+            session = sessions[who]
+            for _ in range(3):
+                status, _, _ = session.request(name, "GET", url)
+                assert status == 200, (url, status)
+            times = []
+            for _ in range(repeat if "CSV" not in name else max(3, repeat // 5)):
+                t = time.perf_counter()
+                status, _, body = session.request(name, "GET", url)
+                times.append((time.perf_counter() - t) * 1000)
+                assert status == 200, (url, status)
+            times.sort()
+            p50 = statistics.median(times)
+            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            sql = replayed.get(name, 0.0)
+            ratio = f"{p50 / sql:8.1f}" if sql else f"{'—':>8}"
+            print(f"{name:34} {p50:8.1f} {p95:8.1f} {sql:8.1f} {ratio}")
+            if "CSV" in name:
+                lines = body.count(b"\n") - 1
+                print(f"  {lines:,} rows, {lines / (p50 / 1000):,.0f} rows/s")
+    finally:
+        _stop(procs)
 
 
 if __name__ == "__main__":
