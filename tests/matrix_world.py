@@ -144,6 +144,7 @@ SOURCES: dict[str, Callable[[Tree, Personas], Any]] = {
     _P.format("documents", ""): _fixture(_P.format("documents", ""), "world"),
     _P.format("exchange", "exports."): _fixture(_P.format("exchange", "exports."), "export_world"),
     _P.format("exchange", "imports."): _imports,
+    _P.format("execution", ""): _fixture(_P.format("execution", ""), "world"),
     _P.format("hearings", ""): _fixture(_P.format("hearings", ""), "world"),
     _P.format("lifecycle", ""): _none,
     _P.format("mediation", ""): _fixture(_P.format("mediation", ""), "world"),

@@ -552,6 +552,15 @@ def _co_accepted(w: World) -> Matter:
     return Flow.fresh(m)
 
 
+def _support_listed(w: World) -> Matter:
+    """Replied 支持 by 新城区住建局, its items listed (daiban.execution)."""
+    from daiban.execution.tests.helpers import list_items
+
+    m = w.flow.replied(**OTHER)
+    list_items(w.flow, m)
+    return Flow.fresh(m)
+
+
 # The state in which each action is offered, and to whom (checked below: a rule change that takes the
 # action away from that state fails loudly here instead of fuzzing a 403).
 STATES: dict[str, Callable[[World], Matter]] = {
@@ -569,6 +578,7 @@ STATES: dict[str, Callable[[World], Matter]] = {
     "followed_up": lambda w: w.flow.followed_up(**OTHER),
     "in_review": lambda w: w.flow.in_review(**OTHER),
     "in_reexam": lambda w: w.flow.in_reexam(w.people["city_housing_handler"], **OTHER),
+    "support_listed": _support_listed,
     # Accepted and left unanswered past its 60 days: a failure a superior may order corrected (责令改正).
     "handling_overdue": lambda w: (w.flow.handling(**OTHER), w.flow.later(days=75))[0],
     "urgent": lambda w: urgent_helpers.mark(w.flow, w.personas.county_staff, w.flow.at_village(**OTHER)),
@@ -606,6 +616,8 @@ ACTION_CASES: dict[str, tuple[str, str]] = {
     "recuse": ("at_village", "village_agent"),
     "press": ("at_village", "county_staff"),
     "reissue_code": ("handling", "county_staff"),
+    "support_items": ("replied", "unit_handler"),
+    "execution": ("support_listed", "unit_handler"),
     "correction_order": ("handling_overdue", "county_staff"),
     "urgent_mark": ("at_village", "village_agent"),
     "urgent_downgrade": ("urgent", "county_staff"),

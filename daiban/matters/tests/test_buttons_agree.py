@@ -87,6 +87,15 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
         }
     if name == "attach":
         return {"uploads": [SimpleUploadedFile("p.png", PNG, content_type="image/png")], "note": ""}
+    if name == "support_items":  # daiban.execution
+        return {"items": [{"what": "w", "unit_id": None, "who": "x", "due_date": today}]}
+    if name == "execution":  # daiban.execution: the first item not yet carried out, if any
+        from django.apps import apps
+
+        item = (
+            apps.get_model("execution", "SupportItem").objects.filter(matter_id=m.pk).exclude(status="done")
+        )
+        return {"item_id": item.values_list("pk", flat=True).first(), "status": "partly", "note": "n"}
     if name.startswith("assistance_"):
         return assistance_helpers.referral_inputs(name, m)
     if name == "cadre_notice":
@@ -220,6 +229,13 @@ def test_buttons_agree_with_actions(flow: Flow, tree: Tree, personas: Personas, 
         flow.act_task(actions.task_objection_refuse, p.county_staff, m.tasks.get(role="lead"), reasons="r")
         return m
 
+    def support_listed() -> Matter:  # daiban.execution: two 支持 items listed
+        m = flow.replied()
+        day = flow.today + datetime.timedelta(days=5)
+        items = [{"what": "w", "unit_id": t.unit_housing_a.pk, "who": "", "due_date": day}]
+        flow.act(workflow.REGISTRY["support_items"].service, p.unit_handler, m, items=items * 2)
+        return m
+
     def city_leader_day() -> Matter:
         with clock.frozen(flow.now):
             return intake(more.city_leader, t.village_a1x, channel="leader_day")
@@ -250,6 +266,7 @@ def test_buttons_agree_with_actions(flow: Flow, tree: Tree, personas: Personas, 
     run("review_decided", review_decided)
     run("in_reexam", lambda: flow.in_reexam(more.city_housing_handler))
     run("city_leader_day", city_leader_day)
+    run("support_listed", support_listed)
     run("urgent_marked_by_county", lambda: urgent_helpers.mark(flow, p.county_staff, flow.at_village()))
     run("assistance_referred", lambda: assistance_helpers.referred(flow))
     assert found == [], "\n" + "\n".join(found)
