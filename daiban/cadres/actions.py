@@ -94,7 +94,7 @@ def cadre_notify(
             m,
             actor,
             EventKind.CADRE_NOTICE,
-            f"经纪检监察渠道通报{level.name}{department}（《信访工作条例》第三十条）",
+            f"经纪检监察渠道通报{department}（{level.name}；《信访工作条例》第三十条）",
             {"notice": notice.pk, "level": level.name, "department": department},
             refresh_due=False,
         )
