@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -10,6 +9,7 @@ from django.db.models import QuerySet
 
 from daiban.annual.actions import MAX_FOREWORD, MAX_TEXT
 from daiban.annual.models import AnswerOutcome, ProposalKind
+from daiban.matters.forms import BoundedDateField
 from daiban.network.models import ResponsibleUnit
 
 REQUIRED = "{}：请填写。"
@@ -82,9 +82,10 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=_messages("答复结果", invalid_choice="答复结果：请选择采纳、部分采纳或不采纳。"),
     )
-    answered_on = forms.DateField(
+    answered_on = BoundedDateField(
         label="答复日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        past=365 * 5,
+        future=0,
         error_messages=_messages("答复日期", invalid="答复日期：请按 2026-11-03 的格式填写。"),
     )
     answer_text = forms.CharField(
@@ -94,12 +95,6 @@ class AnswerForm(forms.Form):
         help_text="被建议机关书面答复的要点（是否采纳、采取的措施或不采纳的理由）。",
         error_messages=_messages("答复内容", max_length=f"答复内容：最多 {MAX_TEXT} 字。"),
     )
-
-    def clean_answered_on(self) -> datetime.date:
-        value = self.cleaned_data["answered_on"]
-        if not datetime.date(2000, 1, 1) <= value <= datetime.date(2099, 12, 31):
-            raise forms.ValidationError("答复日期：请填写 2000 年至 2099 年之间的日期。")
-        return value
 
 
 class ForewordForm(forms.Form):

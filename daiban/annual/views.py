@@ -73,7 +73,6 @@ def _chooser(request: AuthedRequest, region: Region, year: int | None, error: st
     return {
         "region": region,
         "year": year,
-        "year_raw": str(request.GET.get("year") or "")[:8],
         "year_error": error,
         "regions": list(selectors.report_regions(request.user)),
         "years": _years(),

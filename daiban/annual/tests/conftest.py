@@ -5,3 +5,10 @@ from __future__ import annotations
 
 from daiban.stats.tests.engine.conftest import _fresh_calendar_cache  # noqa: F401  (autouse)
 from daiban.stats.tests.views.conftest import client_for, quiet, summer  # noqa: F401  (fixtures)
+from tests.browser.conftest import (  # noqa: F401  (the browser fixtures, for test_phone)
+    browser,
+    new_context,
+    server,
+    static_watch,
+    time_limits,
+)

@@ -144,7 +144,7 @@ def test_bad_answers_name_the_field(
     for data, message in [
         (
             {"outcome": "adopted", "answered_on": "2026-12-01", "answer_text": "x", "version": "0"},
-            "不能晚于今天",
+            "答复日期应在",
         ),
         (
             {"outcome": "adopted", "answered_on": "2026-13-01", "answer_text": "x", "version": "0"},
