@@ -154,7 +154,13 @@ def hearing_record(
             review.hearing_days = total
             review.save(update_fields=["hearing_days"])
             deadlines.adjust_clock(clock_row, excluded_days=total)
-            summary += f"；听证时间不计入复核期限，复核期限由 {due_before:%Y-%m-%d} 顺延至 {clock_row.due_date:%Y-%m-%d}"
+            if clock_row.due_date != due_before:
+                summary += (
+                    f"；听证时间不计入复核期限，复核期限由 {due_before:%Y-%m-%d} "
+                    f"顺延至 {clock_row.due_date:%Y-%m-%d}"
+                )
+            else:  # the days fell where the old end had already been carried past rest days
+                summary += f"；听证时间不计入复核期限，复核期限仍为 {due_before:%Y-%m-%d}（见期限说明）"
             details |= {
                 "review": review.pk,
                 "excluded_days": total,

@@ -82,6 +82,10 @@ def _inputs(step: Step) -> dict[str, Any]:
         inputs["requested_on"] = clock.today()
     if step.kind == "serve":
         inputs["served_on"] = clock.today()
+    if step.kind == "hearing_record":
+        days = inputs.pop("hearing_days")
+        inputs["last_day"] = clock.today()
+        inputs["first_day"] = clock.today() - datetime.timedelta(days=days - 1)
     return inputs
 
 

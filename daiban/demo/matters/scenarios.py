@@ -4,9 +4,11 @@ must be reached (the anchor step and its day)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 
+from daiban.demo.files import read_json
 from daiban.demo.matters.builder import StepBuilder, gap_days, gap_min, gap_workdays, weighted
 from daiban.demo.matters.config import HISTORY_DAYS, REVIEWING, TEXTS
 from daiban.demo.matters.steps import Step
@@ -20,6 +22,9 @@ from daiban.matters.choices import (
 )
 from daiban.regions.models import Level
 from daiban.workcal import calendar as workcal
+
+# What the re-examination organ records of its hearing (the hearings demo's data file).
+HEARING_TEXTS: dict[str, Any] = read_json("hearings/hearings.json")["reexam_step"]
 
 Steps = tuple[list[Step], int, datetime.date]  # the steps, the state-defining step, the day it falls on
 
@@ -378,7 +383,11 @@ class MatterBuilder(StepBuilder):
         reexam_unit = review_unit.superior
         assert reexam_unit is not None
         reexam_handler = self.cast.handler(reexam_unit)
-        hearing = self.add("hearing", gap_days(rng, 3, 9), actor=reexam_handler, days=rng.randint(3, 10))
+        # 听证 in re-examination (daiban.hearings): its days end the day it is recorded, after the request.
+        gap = gap_days(rng, 3, 9)
+        said: dict[str, Any] = {k: str(v).format(unit=reexam_unit.name) for k, v in HEARING_TEXTS.items()}
+        said["hearing_days"] = min(rng.randint(3, 10), gap[1])
+        hearing = self.add("hearing_record", gap, actor=reexam_handler, **said)
         if scenario == "reexam":
             return self.out, hearing, ago(1, 12)
         decided = self.add(

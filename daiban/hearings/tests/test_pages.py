@@ -111,7 +111,13 @@ def test_the_record_page_prints_the_whole_record(flow: Flow, personas: Personas,
     html = response.content.decode()
     for text in SAID.values():
         assert text in html
-    assert "复核阶段" in html and "第三十六条" in html and "共 5 日" in html and "window.print()" in html
+    assert (
+        "复核阶段" in html
+        and "第三十六条" in html
+        and "共 5 日" in html
+        and "data-print" in html
+        and "onclick" not in html
+    )
     assert "hearings/hearings.css" in html
 
 

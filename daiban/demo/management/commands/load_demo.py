@@ -34,6 +34,7 @@ class Command(BaseCommand):
             call_command("load_demo_prevention", stdout=self.stdout)
             call_command("load_demo_supervision", stdout=self.stdout)
             call_command("load_demo_mediation", stdout=self.stdout)
+            call_command("load_demo_hearings", stdout=self.stdout)
             call_command("load_demo_portal", stdout=self.stdout)
             call_command("load_demo_assistance", stdout=self.stdout)
             call_command("load_demo_cadres", stdout=self.stdout)
