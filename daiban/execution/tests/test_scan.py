@@ -9,7 +9,7 @@ from conftest import Personas, Tree
 from daiban.core import clock
 from daiban.execution import scan, selectors, tasks
 from daiban.execution.models import SupportItem
-from daiban.execution.tests.helpers import record, supported
+from daiban.execution.tests.helpers import client_for, record, supported
 from daiban.matters.tests.factories import Flow
 from daiban.notify.models import Message
 from daiban.supervision import scan as supervision_scan
@@ -39,6 +39,9 @@ def test_an_overdue_item_gets_exactly_one_order_however_often_the_task_runs(
         == 1
     )
     assert order.events.get().kind == "issue"
+    for user in (personas.unit_handler, personas.county_staff, personas.supervisor):
+        page = client_for(user).get(f"/supervision/orders/{order.pk}/")  # the order's own page
+        assert page.status_code == 200 and order.number in page.content.decode()
     flow.later(days=5)  # now the second item too; the first is not ordered again
     with clock.frozen(flow.now):
         assert tasks.run_scan() == {"supervised": 1}

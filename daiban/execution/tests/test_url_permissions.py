@@ -36,7 +36,7 @@ def world(tree: Tree, personas: Personas) -> World:
     flow = Flow(tree, personas)
     m, items = supported(flow)
     record(flow, m, items[0], "done")
-    return World(m.pk, Evidence.objects.get().pk)
+    return World(m.pk, Evidence.objects.get(record__item__matter_id=m.pk).pk)
 
 
 @pytest.mark.parametrize("route", sorted(CASES))
