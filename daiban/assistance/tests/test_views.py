@@ -95,3 +95,33 @@ def test_the_statistics_count_equals_the_referrals_in_scope(
     page = response.content.decode()
     assert 'data-testid="assistance-total">2<' in page
     assert 'data-testid="assistance-granted">1<' in page
+
+
+def test_outside_scope_the_action_pages_are_404_and_nothing_changes(flow: Flow, personas: Personas) -> None:
+    m = flow.at_village()
+    r = refer(flow, personas.village_agent, m)
+    version = flow.fresh(m).version
+    for user in (personas.outsider, personas.outsider_village_agent, personas.outsider_unit_handler):
+        client = client_for(user)
+        for action, data in (
+            ("assistance_referral", {"kind": "social", "organ": organ(m).pk, "hardship": "h"}),
+            ("assistance_outcome", {"referral": r.pk, "outcome": "granted"}),
+        ):
+            url = f"/matters/{m.pk}/act/{action}/"
+            assert client.get(url).status_code == 404
+            assert client.post(url, {"version": version, **data}).status_code == 404
+    assert flow.fresh(m).version == version
+    assert (
+        Referral.objects.filter(matter=m).count() == 1 and Referral.objects.get(pk=r.pk).outcome == "pending"
+    )
+
+
+def test_in_scope_but_not_an_agent_gets_403(flow: Flow, personas: Personas) -> None:
+    m = flow.routed()
+    for user in (personas.unit_handler, personas.leader, personas.supervisor):
+        client = client_for(user)
+        url = f"/matters/{m.pk}/act/assistance_referral/"
+        assert client.get(url).status_code == 403
+        data = {"version": m.version, "kind": "social", "organ": organ(m).pk, "hardship": "h"}
+        assert client.post(url, data).status_code == 403
+    assert not Referral.objects.exists() and flow.fresh(m).version == m.version

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conftest import Personas, Tree, make_user
 from daiban.accounts.models import Role
+from daiban.cadres.models import CadreNotice
 from daiban.cadres.tests.helpers import CADRE, POST, accusation, client_for, discipline_handler, notify
 from daiban.matters.tests.factories import Flow
 
@@ -84,3 +85,29 @@ def test_the_network_does_not_read_notices(flow: Flow, personas: Personas, tree:
         body = client.get(f"/matters/{m.pk}/").content.decode()
         assert CADRE not in body and "matter-cadre-notices" not in body
         assert client.get("/cadres/").status_code == 403
+
+
+def test_the_action_page_outside_scope_is_404_and_on_an_ordinary_matter_403(
+    flow: Flow, personas: Personas, tree: Tree
+) -> None:
+    m = accusation(flow, tree)
+    data = {
+        "version": m.version,
+        "cadre_name": CADRE,
+        "cadre_post": POST,
+        "level": tree.county_a.pk,
+        "department": "新城区委组织部",
+        "accused_unit": tree.unit_housing_a.pk,
+    }
+    url = f"/matters/{m.pk}/act/cadre_notice/"
+    for user in (personas.outsider, personas.outsider_village_agent, personas.unit_handler):
+        client = client_for(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, data).status_code == 404
+    for user in (personas.county_staff, personas.city_admin):
+        assert client_for(user).post(url, data).status_code == 403
+    ordinary = flow.at_county(new_matter=True)
+    supervisor = client_for(personas.supervisor)
+    assert supervisor.get(f"/matters/{ordinary.pk}/act/cadre_notice/").status_code == 403
+    assert not CadreNotice.objects.exists()
+    assert flow.fresh(m).version == m.version
