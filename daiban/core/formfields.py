@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 _MAX_ID = 2**63 - 1
 
@@ -58,7 +58,9 @@ class QuickSelect(forms.Select):
     attributes) is Django's own, so the option values, labels and selection are exactly those of ``Select``.
     """
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         out = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
         for group_name, group_choices, _ in widget["optgroups"]:
