@@ -8,8 +8,8 @@ urlpatterns: list[URLPattern] = [
     path("annual/", views.report_page, name="report"),
     path("annual/report.docx", views.report_docx, name="docx"),
     path("annual/report.pdf", views.report_pdf, name="pdf"),
-    path("annual/foreword/", views.foreword, name="foreword"),
+    path("annual/<str:code>/<int:year>/foreword/", views.foreword, name="foreword"),
     path("annual/proposals/", views.proposals, name="proposals"),
-    path("annual/proposals/new/", views.proposal_new, name="proposal_new"),
+    path("annual/<str:code>/<int:year>/proposals/new/", views.proposal_new, name="proposal_new"),
     path("annual/proposals/<int:pk>/answer/", views.proposal_answer, name="proposal_answer"),
 ]

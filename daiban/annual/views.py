@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,6 +60,19 @@ def _level(request: AuthedRequest) -> tuple[Region, int | None, str]:
         return region, None, " ".join(exc.messages)
 
 
+def _level_at(request: AuthedRequest, code: str, year: int) -> Region:
+    """The level and year of a writing page, named in its path (a form's fields never replace them):
+    403/404 as ``selectors.region_for``; a year out of range is 404 like an unknown level."""
+    region = selectors.region_for(request.user, code or "-")
+    if not selectors.FIRST_YEAR <= year <= selectors.LAST_YEAR:
+        raise Http404
+    return region
+
+
+def _write_url(name: str, region: Region, year: int) -> str:
+    return reverse(name, kwargs={"code": region.code, "year": year})
+
+
 def _bad_year(error: str) -> HttpResponse:
     return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
 
@@ -98,7 +111,7 @@ def report_page(request: AuthedRequest) -> HttpResponse:
             "docx_url": _url("annual:docx", region, year),
             "pdf_url": _url("annual:pdf", region, year),
             "proposals_url": _url("annual:proposals", region, year),
-            "foreword_url": _url("annual:foreword", region, year),
+            "foreword_url": _write_url("annual:foreword", region, year),
             "stats_url": f"{reverse('stats:dashboard')}?"
             + urlencode({"region": region.code, "period": "year", "year": str(year)}),
         }
@@ -141,10 +154,8 @@ def report_pdf(request: AuthedRequest) -> HttpResponseBase:
 
 
 @require_http_methods(["GET", "POST"])
-def foreword(request: AuthedRequest) -> HttpResponse:
-    region, year, error = _level(request)
-    if year is None:
-        return _bad_year(error)
+def foreword(request: AuthedRequest, code: str, year: int) -> HttpResponse:
+    region = _level_at(request, code, year)
     selectors.require_writer(request.user, region)
     current = selectors.report_text(region, year)
     status = None
@@ -181,7 +192,7 @@ def foreword(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "current": current,
         "report_url": _url("annual:report", region, year),
-        "action_url": _url("annual:foreword", region, year),
+        "action_url": _write_url("annual:foreword", region, year),
     }
     return render(request, "annual/foreword.html", context, status=status or 200)
 
@@ -199,7 +210,7 @@ def proposals(request: AuthedRequest) -> HttpResponse:
         {
             "proposals": list(selectors.proposals_of(request.user, region, year)),
             "can_write": selectors.can_write(request.user, region),
-            "new_url": _url("annual:proposal_new", region, year),
+            "new_url": _write_url("annual:proposal_new", region, year),
             "report_url": _url("annual:report", region, year),
             "events": selectors.recent_events(region, year),
         }
@@ -216,10 +227,8 @@ def _units(request: AuthedRequest, region: Region) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
-def proposal_new(request: AuthedRequest) -> HttpResponse:
-    region, year, error = _level(request)
-    if year is None:
-        return _bad_year(error)
+def proposal_new(request: AuthedRequest, code: str, year: int) -> HttpResponse:
+    region = _level_at(request, code, year)
     selectors.require_writer(request.user, region)
     units = _units(request, region)
     status = None
@@ -251,7 +260,7 @@ def proposal_new(request: AuthedRequest) -> HttpResponse:
         "year": year,
         "form": form,
         "list_url": _url("annual:proposals", region, year),
-        "action_url": _url("annual:proposal_new", region, year),
+        "action_url": _write_url("annual:proposal_new", region, year),
     }
     return render(request, "annual/proposal_new.html", context, status=status or 200)
 

@@ -36,8 +36,20 @@ ROUTES: dict[str, Route] = {
         lambda w, p: "/annual/report.pdf", personas=("county_staff",), fields=("region", "year")
     ),
     "annual:proposals": Route(lambda w, p: "/annual/proposals/", personas=READERS),
-    "annual:foreword": Route(lambda w, p: "/annual/foreword/", "post", personas=READERS),
-    "annual:proposal_new": Route(lambda w, p: "/annual/proposals/new/", "post", personas=READERS),
+    "annual:foreword": Route(
+        lambda w, p: f"/annual/{p.get('code', w.tree.county_a.code)}/{p.get('year', w.today.year)}/foreword/",
+        "post",
+        personas=READERS,
+        path_params={"code": "str", "year": "int"},
+    ),
+    "annual:proposal_new": Route(
+        lambda w, p: (
+            f"/annual/{p.get('code', w.tree.county_a.code)}/{p.get('year', w.today.year)}/proposals/new/"
+        ),
+        "post",
+        personas=READERS,
+        path_params={"code": "str", "year": "int"},
+    ),
     "annual:proposal_answer": Route(
         lambda w, p: f"/annual/proposals/{p.get('pk', _proposal(w))}/answer/",
         "post",

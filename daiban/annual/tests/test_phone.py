@@ -43,7 +43,7 @@ def test_the_annual_report_on_a_phone(new_context: Any, server: str, tree: Tree,
     assert pdf.value.suggested_filename.endswith(".pdf")
 
     page.get_by_role("link", name="撰写 / 修改前言").tap()
-    page.wait_for_url("**/annual/foreword/**")
+    page.wait_for_url("**/foreword/**")
     _fits(page, "foreword")
     page.get_by_label("报告前言").fill("本年度代办网络覆盖全区。")
     with page.expect_navigation():
@@ -54,7 +54,7 @@ def test_the_annual_report_on_a_phone(new_context: Any, server: str, tree: Tree,
     page.wait_for_url("**/annual/proposals/**")
     _fits(page, "proposals")
     page.get_by_test_id("proposal-new").tap()
-    page.wait_for_url("**/annual/proposals/new/**")
+    page.wait_for_url("**/proposals/new/**")
     _fits(page, "proposal-new")
     page.get_by_label("改进工作建议").check()
     page.get_by_label("建议对象（事权单位）").select_option(label=tree.unit_housing_a.name)

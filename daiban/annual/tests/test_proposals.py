@@ -29,7 +29,7 @@ def _state() -> tuple[object, ...]:
 
 
 def _new_url(tree: Tree) -> str:
-    return f"/annual/proposals/new/?region={tree.county_a.code}&year={YEAR}"
+    return f"/annual/{tree.county_a.code}/{YEAR}/proposals/new/"
 
 
 def test_a_proposal_and_its_answer_reach_the_report(
@@ -174,7 +174,7 @@ def test_refusals_change_nothing(
         client = client_for(name)
         assert client.post(f"/annual/proposals/{proposal.pk}/answer/", answer).status_code == status, name
         assert client.post(_new_url(tree), new).status_code == status, name
-        foreword = f"/annual/foreword/?region={tree.county_a.code}&year={YEAR}"
+        foreword = f"/annual/{tree.county_a.code}/{YEAR}/foreword/"
         assert client.post(foreword, {"foreword": "x", "version": "0"}).status_code == status, name
     assert client_for("county_staff").post("/annual/proposals/99999999/answer/", answer).status_code == 404
     assert _state() == before

@@ -213,7 +213,7 @@ def test_the_foreword_is_kept_and_shown(
     quiet: datetime.date, client_for: Callable[[str], Client], tree: Tree, personas: Personas
 ) -> None:
     client = client_for("county_staff")
-    url = f"/annual/foreword/?region={tree.county_a.code}&year={YEAR}"
+    url = f"/annual/{tree.county_a.code}/{YEAR}/foreword/"
     _get(client, url)
     response = client.post(url, {"foreword": "第一段。\n第二段。", "version": "0"})
     assert response.status_code == 302

@@ -46,14 +46,14 @@ CASES: dict[str, Case] = {
     "annual:pdf": Case(lambda w: f"/annual/report.pdf?{_q(w)}", READ),
     "annual:proposals": Case(lambda w: f"/annual/proposals/?{_q(w)}", READ),
     "annual:foreword": Case(
-        lambda w: f"/annual/foreword/?{_q(w)}",
+        lambda w: f"/annual/{w.code}/{YEAR}/foreword/",
         WRITE,
         default=302,
         method="post",
         data={"foreword": "本年度工作概况。", "version": "0"},
     ),
     "annual:proposal_new": Case(
-        lambda w: f"/annual/proposals/new/?{_q(w)}",
+        lambda w: f"/annual/{w.code}/{YEAR}/proposals/new/",
         WRITE,
         default=302,
         method="post",
@@ -98,7 +98,7 @@ def test_the_city_writes_its_own_report_and_reads_a_countys(tree: Tree, personas
 
     client = Client()
     assert client.login(username=personas.city_admin.username, password=PASSWORD)
-    assert client.get(f"/annual/foreword/?region={tree.city.code}&year={YEAR}").status_code == 200
+    assert client.get(f"/annual/{tree.city.code}/{YEAR}/foreword/").status_code == 200
     assert client.get(f"/annual/?region={tree.county_b.code}&year={YEAR}").status_code == 200
     assert client.get(f"/annual/?region={tree.town_a1.code}&year={YEAR}").status_code == 404  # not a level
     assert client.get("/annual/?region=999999&year=2026").status_code == 404
