@@ -41,4 +41,5 @@ class Command(BaseCommand):
             call_command("load_demo_urgent", stdout=self.stdout)
             call_command("load_demo_execution", stdout=self.stdout)
             call_command("load_demo_annual", stdout=self.stdout)
+            call_command("load_demo_accountability", stdout=self.stdout)
         call_command("demo_logins", stdout=self.stdout)
