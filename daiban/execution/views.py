@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from daiban.accounts.http import AuthedRequest
-from daiban.accounts.models import User
+from daiban.accounts.models import Role, User
 from daiban.core import clock
 from daiban.execution import rules, selectors
 from daiban.execution.models import UNEXECUTED_STATUSES, Evidence, ExecutionRecord, SupportItem
@@ -155,3 +155,32 @@ def close_hint(user: User, matter: Matter) -> dict[str, Any] | None:
     if not unexecuted and not no_items:
         return None
     return {"unexecuted": unexecuted, "no_items": no_items}
+
+
+HOME_SHOWN = 5
+
+
+def home_items(user: Any) -> dict[str, Any] | None:
+    """待落实的支持事项 on the home page of unit handlers and county centres: the earliest due of their
+    scope not carried out (at most five, on the scope index); nothing shown when there are none."""
+    if not isinstance(user, User) or not user.is_active or not can_read(user):
+        return None
+    if user.role not in (Role.UNIT_HANDLER, Role.COUNTY_STAFF):
+        return None
+    found = list(
+        selectors.items_for(user)
+        .filter(status__in=UNEXECUTED_STATUSES)
+        .select_related("unit")
+        .order_by("due_date", "id")[: HOME_SHOWN + 1]
+    )
+    if not found:
+        return None
+    today = clock.today()
+    numbers = dict(Matter.objects.filter(pk__in={i.matter_id for i in found}).values_list("pk", "number"))
+    return {
+        "rows": [
+            {"item": i, "number": numbers.get(i.matter_id, ""), "overdue": i.due_date < today}
+            for i in found[:HOME_SHOWN]
+        ],
+        "more": len(found) > HOME_SHOWN,
+    }

@@ -31,7 +31,7 @@ def evidence_stored(user_id: Any, start: datetime.datetime, end: datetime.dateti
 
 
 def connect() -> None:
-    from daiban.core import nav
+    from daiban.core import home, nav
     from daiban.execution import actions, forms, rules, tasks, views
     from daiban.matters import panels, workflow
     from daiban.matters.choices import EventKind
@@ -65,6 +65,7 @@ def connect() -> None:
     panels.register_hint(
         panels.Hint("execution.close", frozenset({"close"}), "execution/_close_hint.html", views.close_hint)
     )
+    home.register(home.Panel("execution.items", 15, "execution/_home.html", views.home_items))
     nav.register(
         nav.Item(
             "execution",

@@ -40,11 +40,19 @@ def test_matter_page_warns_while_unexecuted(flow: Flow, personas: Personas) -> N
     with clock.frozen(flow.now):
         page = client.get(f"/matters/{m.pk}/").content.decode()
     assert 'data-testid="execution-warning"' in page and "不计为已化解" in page and "补发维修资金" in page
+    with clock.frozen(flow.now):
+        for user in (personas.county_staff, personas.unit_handler):  # the home panel of who must act
+            home = client_for(user).get("/").content.decode()
+            assert 'data-testid="home-execution"' in home and "补发维修资金" in home
+        for user in (personas.outsider, personas.outsider_unit_handler, personas.village_agent):
+            assert 'data-testid="home-execution"' not in client_for(user).get("/").content.decode()
     for item in items:
         record(flow, m, item, "done")
     with clock.frozen(flow.now):
         page = client.get(f"/matters/{m.pk}/").content.decode()
     assert 'data-testid="execution-warning"' not in page and 'data-testid="execution-item"' in page
+    with clock.frozen(flow.now):
+        assert 'data-testid="home-execution"' not in client.get("/").content.decode()
     assert "/execution/evidence/" in page
 
 
