@@ -20,7 +20,7 @@ from daiban.accountability.actions import correction_report
 from daiban.accountability.forms import ReportForm
 from daiban.accountability.models import CorrectionOrder, FailureKind, OrderStatus
 from daiban.accounts.http import AuthedRequest
-from daiban.accounts.models import User
+from daiban.accounts.models import Role, User
 from daiban.core import clock
 from daiban.matters.errors import Conflict
 from daiban.matters.models import Matter
@@ -278,3 +278,28 @@ def matter_panel(user: User, matter: Matter) -> dict[str, Any] | None:
     if not found and not orders:
         return None
     return {"findings": found, "orders": orders}
+
+
+HOME_SHOWN = 5
+
+
+def home_orders(user: Any) -> dict[str, Any] | None:
+    """责令改正 on the home page of those ordered to correct: the pending orders addressed to their unit
+    or their own level (index ranges on (to_unit, status) / (to_region, status)); None when there are none."""
+    if not isinstance(user, User) or not user.is_active or not failures.can_read_orders(user):
+        return None
+    mine = failures.orders_for(user).filter(status=OrderStatus.PENDING)
+    if user.role == Role.UNIT_HANDLER:
+        mine = mine.filter(to_unit_id=user.unit_id)
+    elif user.region_id is not None:
+        mine = mine.filter(to_region_id=user.region_id)
+    else:
+        return None
+    shown = list(
+        mine.select_related("to_unit", "to_region", "ordered_by_region", "matter").order_by("due_date", "id")[
+            : HOME_SHOWN + 1
+        ]
+    )
+    if not shown:
+        return None
+    return {"orders": shown[:HOME_SHOWN], "more": len(shown) > HOME_SHOWN}

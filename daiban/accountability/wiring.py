@@ -5,7 +5,7 @@ page, and the navigation entries."""
 from __future__ import annotations
 
 from daiban.accountability import actions, failures, forms, views
-from daiban.core import nav
+from daiban.core import home, nav
 from daiban.matters import panels, workflow
 from daiban.matters.choices import EventKind
 
@@ -30,6 +30,7 @@ def connect() -> None:
             context=views.matter_panel,
         )
     )
+    home.register(home.Panel("accountability.orders", 15, "accountability/_home.html", views.home_orders))
     nav.register(
         nav.Item(
             "accountability",

@@ -148,3 +148,15 @@ def test_no_personal_data_on_the_lists(flow: Flow, personas: Personas) -> None:
         )
     assert m.number in html
     assert "王建国" not in html and "13904711234" not in html
+
+
+def test_the_home_page_shows_the_unit_what_it_must_correct(flow: Flow, personas: Personas) -> None:
+    m, order = _ordered(flow, personas)
+    home = client_for(personas.unit_handler).get("/").content.decode()
+    assert 'data-testid="home-corrections"' in home and f"/accountability/orders/{order.pk}/" in home
+    assert m.number in home
+    # The orderer is not the one ordered: no such panel for the county centre.
+    assert 'data-testid="home-corrections"' not in client_for(personas.county_staff).get("/").content.decode()
+    order.status = OrderStatus.DONE
+    order.save(update_fields=["status"])
+    assert 'data-testid="home-corrections"' not in client_for(personas.unit_handler).get("/").content.decode()
