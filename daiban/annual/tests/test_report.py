@@ -223,3 +223,37 @@ def test_the_foreword_is_kept_and_shown(
     response = client.post(url, {"foreword": "另一个版本。", "version": "0"})
     assert response.status_code == 409 and "另一个版本。" in response.content.decode()
     assert ctx["r"].foreword == "第一段。\n第二段。"
+
+
+def test_the_report_reads_a_fixed_number_of_queries(
+    tree: Tree, personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from daiban.matters.tests.factories import Flow
+
+    flow = Flow(tree, personas)
+    client = client_for("county_staff")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/annual/?year={YEAR}").status_code == 200
+        return len(captured)
+
+    flow.routed()
+    actions.proposal_make(
+        actor=personas.county_staff, region=tree.county_a, year=YEAR, kind="improve", text="一", organ="某局"
+    )
+    first = queries()
+    flow.routed(co_units=[tree.unit_hr_a], new_matter=True)
+    flow.routed(new_matter=True)
+    actions.proposal_make(
+        actor=personas.county_staff,
+        region=tree.county_a,
+        year=YEAR,
+        kind="improve",
+        text="二",
+        unit=tree.unit_hr_a,
+    )
+    assert queries() == first <= 30
