@@ -36,7 +36,7 @@ def load_demo_annual() -> int | None:
     writers = list(User.objects.filter(role=Role.CITY_ADMIN, is_active=True, region__level=Level.CITY)[:1])
     seen: set[int] = set()
     for user in staff.select_related("region").order_by("region__path", "username"):
-        if user.region_id not in seen:
+        if user.region_id is not None and user.region_id not in seen:
             seen.add(user.region_id)
             writers.append(user)
     with transaction.atomic():
