@@ -17,7 +17,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 
 from daiban.accountability.models import CorrectionOrder, FailureKind, OrderStatus
 from daiban.accounts.models import AGENT_ROLES, Role, User
@@ -246,7 +246,12 @@ def _responsible(
 
 def findings(user: User, matter: Matter, today: datetime.date) -> list[Finding]:
     """The failures of ``matter`` (any year), each with its responsible party: the latest failing clock of
-    each clock kind, and 支持 not carried out when execution reports it overdue."""
+    each clock kind, and 支持 not carried out when execution reports it overdue. Two queries (kept on the
+    matter instance for the rest of the request: the button's rule and the page's section both ask)."""
+    memo_key = (user.pk, matter.version, today)
+    memo: dict[tuple[object, ...], list[Finding]] = matter.__dict__.setdefault("_accountability_findings", {})
+    if memo_key in memo:
+        return memo[memo_key]
     found: list[Finding] = []
     clocks = failing_clocks_of_matter(matter, today)
     for kind in FailureKind.values:
@@ -259,21 +264,30 @@ def findings(user: User, matter: Matter, today: datetime.date) -> list[Finding]:
         if d is not None:
             unit, region = _responsible(kind, matter, d)
             found.append(Finding(kind, unit, region, d))
+    memo[memo_key] = found
     return found
 
 
 def failing_clocks_of_matter(matter: Matter, today: datetime.date) -> dict[str, Deadline]:
-    """The latest failing clock of each clock kind of one matter (one small query per kind)."""
+    """The latest failing clock of each clock kind of one matter, in one query: each clock is labelled
+    with the kind it fails as (the kinds are disjoint: by step, and for the acceptance clock by open/met)."""
+    label = Case(
+        *(
+            When(make(today), then=Value(kind, output_field=CharField()))
+            for kind, make in CLOCK_KINDS.items()
+        ),
+        default=None,
+    )
+    rows = (
+        Deadline.objects.filter(matter=matter)
+        .annotate(failure=label)
+        .exclude(failure=None)
+        .select_related("task__unit")
+        .order_by("-due_date", "-id")
+    )
     out: dict[str, Deadline] = {}
-    for kind, make in CLOCK_KINDS.items():
-        d = (
-            Deadline.objects.filter(make(today), matter=matter)
-            .select_related("task__unit")
-            .order_by("-due_date", "-id")
-            .first()
-        )
-        if d is not None:
-            out[kind] = d
+    for d in rows:
+        out.setdefault(d.failure, d)
     return out
 
 
