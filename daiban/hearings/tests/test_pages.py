@@ -41,6 +41,7 @@ def test_the_handling_unit_records_a_hearing_through_the_action_page(flow: Flow,
     with frozen(2026, 6, 10):
         html = client.get(f"/matters/{m.pk}/").content.decode()
     assert f"/hearings/{row.pk}/" in html and 'data-testid="matter-hearings"' in html
+    assert 'href="/hearings/"' in html  # the jurisdiction's list
     assert "听证结论" in html and SAID["conclusion"] in html  # the timeline's texts
     assert "2026-06-08 至 2026-06-09（2 日）" in html
 
