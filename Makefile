@@ -63,6 +63,7 @@ runtime-deps:
 	@scripts/install_system_deps.sh --runtime
 
 ## make bench: the matter list (bench/run.py); BENCH=screenings for the screening register (bench/screenings.py).
+## BENCH=soak: load and soak over HTTP against gunicorn (bench/soak.py; BENCH_ARGS="--agents 50 --seconds 300").
 BENCH ?= run
 bench: setup
 	$(BIN)/python bench/$(BENCH).py $(BENCH_ARGS)
