@@ -822,6 +822,11 @@ def main() -> None:
     world = _build_world(args.agents)
     if args.profile_intake:
         profile_intake(world, args.profile_intake)
+        from django.db import connections
+
+        connections.close_all()
+        if args.database == "postgres" and not args.keep:
+            _drop_database()
         return
     from django.db import connections
 
