@@ -16,8 +16,14 @@ from daiban.urgent.models import UrgentMarking
 MARKER_ROLES = frozenset({*AGENT_ROLES, Role.LEADER, Role.CITY_ADMIN})
 
 
+_ACTIVE = "_urgent_active_marking"  # read once per matter instance: both buttons' rules ask on every page
+
+
 def active_marking(m: Matter) -> UrgentMarking | None:
-    return UrgentMarking.objects.filter(matter_id=m.pk, active=True).first()
+    if _ACTIVE not in m.__dict__:
+        m.__dict__[_ACTIVE] = UrgentMarking.objects.filter(matter_id=m.pk, active=True).first()
+    found: UrgentMarking | None = m.__dict__[_ACTIVE]
+    return found
 
 
 def _require_marker(actor: User) -> None:
