@@ -73,7 +73,14 @@ def test_the_local_demo_environment_loads_the_demo_and_prints_its_logins(
         "load_demo_prevention",
         "load_demo_supervision",
         "load_demo_mediation",
+        "load_demo_hearings",
         "load_demo_portal",
+        "load_demo_assistance",
+        "load_demo_cadres",
+        "load_demo_urgent",
+        "load_demo_execution",
+        "load_demo_annual",
+        "load_demo_accountability",
         "demo_logins",
     ]
 

@@ -193,7 +193,9 @@ def test_audit_admin_reaches_the_audit_log_and_nothing_else(
             reached.append((name, response.status_code))
     assert client.get("/admin/").status_code in (302, 403)
     assert not reached, reached
-    assert checked > 50 and checked > skipped, (checked, skipped)  # the loop really covered the site's routes
+    # The loop really covered the site's routes: the cases whose objects this world lacks (most of the apps
+    # around matters build their own) are skipped, the rest — at least half — are asked.
+    assert checked > 50 and checked >= skipped, (checked, skipped)
 
 
 def test_audit_page_scope(tree: Tree, personas: Personas, duties: dict[str, User]) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from daiban.accounts.models import User
 from daiban.demo.matters import DemoNetworkMissing, LoadResult, People, load_demo_matters
 from daiban.demo.network import load_demo_network
+from daiban.hearings.models import HearingRecord
 from daiban.matters.choices import ClosureKind, NotAcceptedReason, ReviewKind, Status, Step, TaskStatus
 from daiban.matters.models import (
     Deadline,
@@ -292,6 +293,7 @@ def _fingerprint() -> list[tuple[object, ...]]:
 def test_same_seed_and_day_give_the_same_matters(loaded: LoadResult) -> None:
     first = _fingerprint()
     with transaction.atomic():
+        HearingRecord.objects.all().delete()  # hearing records protect their reviews
         Review.objects.all().delete()  # reviews protect their opinions; the rest goes with the matters
         Matter.objects.all().delete()
         Petitioner.objects.all().delete()
