@@ -213,6 +213,8 @@ def _replay(statements: list[tuple[float, str, Any]], times: int = 5) -> float:
         t = time.perf_counter()
         with raw.cursor() as cursor:
             for _, sql, params in statements:
+                if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    continue  # reads only: the audit record and the session save are not replayed
                 cursor.execute(sql, params)
                 if cursor.description is not None:
                     cursor.fetchall()
