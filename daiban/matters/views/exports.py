@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
@@ -234,7 +235,10 @@ def _copy_sql(qs: QuerySet[Matter]) -> tuple[str, tuple[Any, ...]]:
 
 def _copy_rows(qs: QuerySet[Matter]) -> Iterator[bytes]:
     """The rows as CSV bytes, streamed in the chunks the server sends (one statement, whatever the size)."""
-    sql, params = _copy_sql(qs)
+    try:
+        sql, params = _copy_sql(qs)
+    except EmptyResultSet:  # a scope or filter that can match nothing (e.g. ``none()``): no rows, no query
+        return
     connection = connections[qs.db]
     connection.ensure_connection()
     with connection.connection.cursor() as cursor, cursor.copy(sql, params or None) as copy:
