@@ -18,10 +18,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from daiban.accounts.models import Role, User
 from daiban.documents import kinds
+from daiban.documents.common import base_data, cn_date, region_issuer, unit_issuer, user_office
 from daiban.documents.kinds import Issuer, Kind, Source
 from daiban.matters import rules
 from daiban.matters.actions.service import matter_serve
@@ -37,151 +37,7 @@ from daiban.matters.choices import (
 )
 from daiban.matters.errors import ActionError
 from daiban.matters.models import Event, Matter, Opinion, Review, UnitTask, office_label
-from daiban.network.models import ResponsibleUnit, ServiceOrganization
-from daiban.pii.fields import masked_id_number, masked_phone
-from daiban.regions import geometry
-from daiban.regions.models import Level, Region
 from daiban.workcal import calendar as workcal
-
-
-def cn_date(day: datetime.date | datetime.datetime | None) -> str:
-    if day is None:
-        return ""
-    if isinstance(day, datetime.datetime):
-        day = timezone.localdate(day)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-# ------------------------------------------------------------------------------------------ issuers
-
-
-def unique_prefix(name: str, others: list[str], minimum: int = 1) -> str:
-    """The shortest start of ``name`` (at least ``minimum`` characters) that starts none of ``others``:
-    东街街道 beside 东风路街道 and 东河街道 → 东街. A name that is another's start is used whole."""
-    others = [o for o in others if o != name]
-    for n in range(minimum, len(name) + 1):
-        if not any(o.startswith(name[:n]) for o in others):
-            return name[:n]
-    return name
-
-
-def _chain(region: Region) -> str:
-    """Each level below the city, by the shortest start of its name that its siblings do not share:
-    新城区 → 新; 东街街道 in 新城区 → 新东街 (beside 东风路街道). So no two offices share a 机关代字, and no
-    two of their documents print the same number."""
-    codes = geometry.codes(region.path)
-    rows = list(Region.objects.filter(code__in=codes[1:]).values_list("code", "name", "parent_id"))
-    by_code: dict[str, tuple[str, int | None]] = {code: (name, parent) for code, name, parent in rows}
-    parents = {parent for _, _, parent in rows}
-    siblings: dict[int, list[str]] = {}
-    for parent, name in Region.objects.filter(parent_id__in=parents).values_list("parent_id", "name"):
-        siblings.setdefault(parent, []).append(name)
-    parts = []
-    for code in codes[1:]:
-        name, parent_id = by_code.get(code, ("", None))
-        if name:
-            parts.append(unique_prefix(name, siblings.get(parent_id, []) if parent_id is not None else []))
-    return "".join(parts)
-
-
-def _abbr(region: Region) -> str:
-    """The 机关代字 of a network office: its chain of levels below the city, then 信代 (新城区 → 新信代;
-    苏雅拉社区 of 呼伦路街道 → 新呼苏信代); the city's own office: 呼信."""
-    chain = _chain(region)
-    return f"{chain}信代" if chain else f"{region.name[:1]}信"
-
-
-def region_issuer(region: Region) -> Issuer:
-    return Issuer(
-        key=f"region:{region.code}",
-        name=office_label(region),
-        abbr_of=lambda: _abbr(region),
-        county_code=geometry.county_code(region.path),
-    )
-
-
-def _short_name(unit_name: str, region: Region) -> str:
-    short = unit_name
-    for prefix in (region.name, "呼和浩特市"):
-        short = short.removeprefix(prefix)
-    return short or unit_name
-
-
-def unit_issuer(unit: ResponsibleUnit) -> Issuer:
-    """A unit numbers as its region's chain (the city's first character for a city unit) and the shortest
-    start (two characters at least) of its name that the other units of its region do not share:
-    新住房信 (新城区住建局), 托住房信, 呼住房信, 新呼司法信 (呼伦路街道司法所)."""
-    region = unit.region
-    county = geometry.county_code(region.path) if region.level >= Level.COUNTY else ""
-
-    def abbr() -> str:
-        others = [
-            _short_name(n, region)
-            for n in ResponsibleUnit.objects.filter(region=region)
-            .exclude(pk=unit.pk)
-            .values_list("name", flat=True)
-        ]
-        short = unique_prefix(_short_name(unit.name, region), others, minimum=2)
-        return (_chain(region) or region.name[:1]) + short + "信"
-
-    return Issuer(key=f"unit:{unit.pk}", name=unit.name, abbr_of=abbr, county_code=county)
-
-
-def _user_office(user: User, fallback: Region) -> Region:
-    return (
-        user.region
-        if user.region_id and user.region is not None and user.role != Role.UNIT_HANDLER
-        else fallback
-    )
-
-
-# ------------------------------------------------------------------------------------------ common data
-
-
-def _office_of(region: Region) -> dict[str, str]:
-    org = ServiceOrganization.objects.filter(region=region).order_by("level", "id").first()
-    return {
-        "office_phone": org.phone if org else "",
-        "office_address": org.address if org else "",
-        "office_hours": org.opening_hours if org else "",
-    }
-
-
-def base_data(m: Matter) -> dict[str, Any]:
-    """The matter's common part of every kind's data (see the module's docstring); other apps' kinds reuse it."""
-    links = list(m.petitioner_links.select_related("petitioner").order_by("-is_representative", "id"))
-    people = [
-        {
-            "name": link.petitioner.name,
-            "id_masked": masked_id_number(link.petitioner),
-            "phone_masked": masked_phone(link.petitioner),
-            "address": link.petitioner.address,
-            "representative": link.is_representative,
-        }
-        for link in links
-    ]
-    names = "、".join(str(p["name"]) for p in people)
-    agent = m.responsible_agent
-    agent_region = _user_office(agent, m.region)
-    return {
-        "matter_number": m.number,
-        "title": m.title,
-        "content": m.content,
-        "request": m.request,
-        "received_on": cn_date(m.received_at),
-        "region_name": m.region.full_name(),
-        "category": m.get_category_display(),
-        "purpose": m.get_purpose_display(),
-        "headcount": m.headcount,
-        "is_group": m.is_group,
-        "petitioners": people,
-        "petitioner_names": names,
-        "recipient": people[0]["name"] if people else "",
-        "agent_name": str(agent),
-        "agent_office": office_label(agent_region),
-        **_office_of(agent_region),
-    }
-
 
 _base = base_data
 
@@ -325,7 +181,7 @@ def _acceptance_sources(m: Matter) -> list[Source]:
 def _acceptance_issuer(m: Matter, source_key: str) -> Issuer:
     if source_key.startswith("task:"):
         return unit_issuer(_task(m, source_key).unit)
-    return region_issuer(_user_office(_event(m, source_key).actor, m.region))
+    return region_issuer(user_office(_event(m, source_key).actor, m.region))
 
 
 def _acceptance_data(m: Matter, source_key: str) -> dict[str, Any]:
@@ -337,7 +193,7 @@ def _acceptance_data(m: Matter, source_key: str) -> dict[str, Any]:
         data["notice_method"] = ContactMethod(task.notice_method).label if task.notice_method else ""
     else:
         event = Event.objects.select_related("actor__region").get(pk=_pk(source_key, "event"), matter=m)
-        data["handler"] = office_label(_user_office(event.actor, m.region))
+        data["handler"] = office_label(user_office(event.actor, m.region))
         data["accepted_on"] = cn_date(event.at)
         data["notice_method"] = ""
     data["simple_procedure"] = m.simple_procedure
@@ -369,7 +225,7 @@ def _not_accepted_sources(m: Matter) -> list[Source]:
 
 
 def _event_issuer(m: Matter, source_key: str) -> Issuer:
-    return region_issuer(_user_office(_event(m, source_key).actor, m.region))
+    return region_issuer(user_office(_event(m, source_key).actor, m.region))
 
 
 def _not_accepted_data(m: Matter, source_key: str) -> dict[str, Any]:
@@ -437,7 +293,7 @@ def _extension_issuer(m: Matter, source_key: str) -> Issuer:
     event = _event(m, source_key)
     if event.actor.role == Role.UNIT_HANDLER and event.actor.unit is not None:
         return unit_issuer(event.actor.unit)
-    return region_issuer(_user_office(event.actor, m.region))
+    return region_issuer(user_office(event.actor, m.region))
 
 
 def _extension_data(m: Matter, source_key: str) -> dict[str, Any]:
@@ -476,7 +332,7 @@ def _opinion_issuer(m: Matter, source_key: str) -> Issuer:
     op = _opinion(m, source_key)
     if op.unit is not None:
         return unit_issuer(op.unit)
-    return region_issuer(_user_office(op.issued_by, m.region))
+    return region_issuer(user_office(op.issued_by, m.region))
 
 
 def _window_end(op: Opinion) -> str:
@@ -494,7 +350,7 @@ def _opinion_data(m: Matter, source_key: str) -> dict[str, Any]:
     op = Opinion.objects.select_related("unit", "issued_by__region").get(
         pk=_pk(source_key, "opinion"), matter=m
     )
-    data["handler"] = op.unit.name if op.unit else office_label(_user_office(op.issued_by, m.region))
+    data["handler"] = op.unit.name if op.unit else office_label(user_office(op.issued_by, m.region))
     data["outcome"] = Outcome(op.outcome).label
     data["facts"] = op.facts
     data["reasons"] = op.reasons
@@ -586,7 +442,7 @@ def _follow_up_data(m: Matter, source_key: str) -> dict[str, Any]:
     lead = rules.lead_task(m)
     if latest is not None:
         data["handler"] = (
-            latest.unit.name if latest.unit else office_label(_user_office(latest.issued_by, m.region))
+            latest.unit.name if latest.unit else office_label(user_office(latest.issued_by, m.region))
         )
     else:
         data["handler"] = lead.unit.name if lead else m.holder_label
@@ -601,7 +457,7 @@ def _matter_itself(m: Matter) -> list[Source]:
 
 
 def _agent_office_issuer(m: Matter, source_key: str) -> Issuer:
-    return region_issuer(_user_office(m.responsible_agent, m.region))
+    return region_issuer(user_office(m.responsible_agent, m.region))
 
 
 def register_all() -> None:

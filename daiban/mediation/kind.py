@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from daiban.accounts.models import User
 from daiban.documents import kinds
-from daiban.documents.matter_kinds import region_issuer
+from daiban.documents.common import region_issuer
 from daiban.matters.errors import WrongState
 from daiban.matters.models import Matter, office_label
 from daiban.mediation.actions.signing import JUDICIAL_DAYS, agreement_id_of, agreement_signed

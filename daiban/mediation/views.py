@@ -1,7 +1,8 @@
 """Pages of the mediation dossier: the dossier of a matter (sessions, agreements with their 调解协议书,
 司法确认, each obligation's performance, the dossier's events), recording a session, drafting and editing an
 agreement (parties and obligations as repeated rows), a change after signing (变更协议), 司法确认 and
-performance records; and the matter page's 调解卷宗 section and the hint shown to whoever closes the matter.
+performance records. The matter page's 调解卷宗 section and the hint shown to whoever closes the matter are in
+``reading``.
 
 Every page fetches the matter through ``matters_for`` (outside scope 404); writing needs
 ``selectors.may_write`` (else 403, so supervisors and leaders not on the matter only read); a form loaded
@@ -16,10 +17,8 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -46,11 +45,10 @@ from daiban.mediation.models import (
     AgreementStatus,
     Dossier,
     MediationSession,
-    Obligation,
     ObligationStatus,
-    Party,
     PartyRole,
 )
+from daiban.mediation.reading import agreement_views, dossier_url
 
 T = TypeVar("T")
 MAX_ID = 2**63 - 1
@@ -98,10 +96,6 @@ def _run(form: forms.Form, call: Callable[[], T]) -> tuple[T | None, int | None]
     return run_action(form, call)
 
 
-def dossier_url(matter_id: int) -> str:
-    return reverse("mediation:dossier", args=[matter_id])
-
-
 def _versioned_page(
     request: AuthedRequest,
     *,
@@ -137,68 +131,6 @@ def _versioned_page(
 
 
 # ------------------------------------------------------------------------------------------ reading
-
-
-def _agreements(matter_id: int) -> list[Agreement]:
-    return list(
-        Agreement.objects.filter(matter_id=matter_id)
-        .select_related("office", "supersedes")
-        .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.select_related("petitioner")),
-            Prefetch(
-                "obligations",
-                queryset=Obligation.objects.select_related("party").prefetch_related("performances"),
-            ),
-            "mediators",
-        )
-        .order_by("ordinal", "revision")
-    )
-
-
-def agreement_views(matter_id: int, can_write: bool = False, can_start: bool = False) -> list[dict[str, Any]]:
-    """Each agreement with its document, state, 司法确认 line, obligations (with their state) and
-    performance, newest first; what the reader may do with it (``can_write``: record on this matter;
-    ``can_start``: also change its agreements, which needs an open matter)."""
-    today = clock.today()
-    rows = _agreements(matter_id)
-    documents = selectors.valid_documents(matter_id, rows)
-    revised = {a.supersedes_id for a in rows if a.supersedes_id}
-    has_draft = any(a.status == AgreementStatus.DRAFT for a in rows)
-    shown = []
-    for a in reversed(rows):
-        doc = documents.get(a.pk)
-        obligations = list(a.obligations.all())
-        in_force = a.status == AgreementStatus.SIGNED
-        shown.append(
-            {
-                "agreement": a,
-                "document": doc,
-                "state": selectors.agreement_state(a, doc),
-                "judicial": selectors.judicial_text(a, today),
-                "obligations": [
-                    {
-                        "row": ob,
-                        "state": selectors.obligation_state(ob, today),
-                        "label": selectors.STATE_LABELS[selectors.obligation_state(ob, today)],
-                        "can_perform": can_write
-                        and in_force
-                        and ob.status not in (ObligationStatus.DONE, ObligationStatus.LATE),
-                    }
-                    for ob in obligations
-                ],
-                "performance": selectors.performance(obligations, today) if a.is_signed else None,
-                "mediators": [str(u) for u in a.mediators.all()]
-                + ([a.mediator_names] if a.mediator_names else []),
-                "stale_document": doc is not None
-                and a.status == AgreementStatus.DRAFT
-                and (doc.data or {}).get("content_rev") != a.content_rev,
-                "can_edit": can_start and a.status == AgreementStatus.DRAFT,
-                "can_issue": can_write and doc is None and a.status != AgreementStatus.SUPERSEDED,
-                "can_judicial": can_write and in_force and a.judicial_status not in JUDICIAL_DECIDED,
-                "can_revise": can_start and in_force and a.pk not in revised and not has_draft,
-            }
-        )
-    return shown
 
 
 def _sessions(dossier: Dossier | None) -> list[MediationSession]:
@@ -602,50 +534,3 @@ def perform(request: AuthedRequest, pk: int) -> HttpResponse:
         done="已登记履行情况。",
         done_url=dossier_url(matter.pk),
     )
-
-
-# ---------------------------------------------------------------------- the matter page and closing
-
-
-def matter_panel(user: User, matter: Matter) -> dict[str, Any] | None:
-    """The matter page's 调解卷宗 section: sessions, agreements with their documents, 司法确认 and each
-    obligation's state; the button to open the dossier for whoever may record. Shown when there is
-    something in the dossier, when the matter has an old 调解 record, or when the reader may start one."""
-    facts = selectors.panel_facts(user, matter)
-    can_start = facts.may_write and selectors.may_start(matter) is None
-    if facts.dossier_id is None and not can_start and not facts.has_old_record:
-        return None
-    sessions = (
-        list(MediationSession.objects.filter(dossier_id=facts.dossier_id).order_by("-held_at", "-id"))
-        if facts.dossier_id is not None
-        else []
-    )
-    return {
-        "sessions": len(sessions),
-        "last_session": sessions[0] if sessions else None,
-        "agreements": agreement_views(matter.pk) if facts.dossier_id is not None else [],
-        "has_old_record": facts.has_old_record,
-        "can_start": can_start,
-        "url": dossier_url(matter.pk),
-    }
-
-
-def close_hint(user: User, matter: Matter) -> dict[str, Any] | None:
-    """Shown above the 办结 form: how the parties performed the agreements in force, so that whoever
-    closes the matter weighs it when saying whether it is resolved (化解)."""
-    today = clock.today()
-    rows = [
-        a
-        for a in Agreement.objects.filter(matter_id=matter.pk, status=AgreementStatus.SIGNED)
-        .prefetch_related(Prefetch("obligations", queryset=Obligation.objects.select_related("party")))
-        .order_by("ordinal")
-    ]
-    if not rows:
-        return None
-    items = []
-    unfinished = False
-    for a in rows:
-        perf = selectors.performance(a.obligations.all(), today)
-        unfinished = unfinished or perf.state != "performed"
-        items.append({"agreement": a, "performance": perf, "judicial": selectors.judicial_text(a, today)})
-    return {"items": items, "unfinished": unfinished, "url": dossier_url(matter.pk)}

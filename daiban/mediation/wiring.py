@@ -6,11 +6,11 @@ from __future__ import annotations
 
 def connect() -> None:
     from daiban.matters import panels
-    from daiban.mediation import kind, tasks, views
+    from daiban.mediation import kind, reading, tasks
 
     kind.register()
-    panels.register(panels.Panel("mediation.dossier", 20, "mediation/_matter.html", views.matter_panel))
+    panels.register(panels.Panel("mediation.dossier", 20, "mediation/_matter.html", reading.matter_panel))
     panels.register_hint(
-        panels.Hint("mediation.close", frozenset({"close"}), "mediation/_close_hint.html", views.close_hint)
+        panels.Hint("mediation.close", frozenset({"close"}), "mediation/_close_hint.html", reading.close_hint)
     )
     assert tasks.scan_mediation is not None  # registers the periodic task with the queue

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.documents import kinds
+from daiban.documents.common import base_data, cn_date, region_issuer
 from daiban.documents.kinds import Issuer, Kind, Source
-from daiban.documents.matter_kinds import base_data, cn_date, region_issuer
 from daiban.matters.models import Matter, office_label
 from daiban.supervision.models import Rung, SupervisionOrder
 from daiban.workcal import calendar as workcal

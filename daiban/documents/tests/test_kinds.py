@@ -21,7 +21,7 @@ from conftest import Personas, Tree
 from daiban.accounts.models import User
 from daiban.core import clock
 from daiban.documents import actions, kinds, render, rendering, selectors, templating
-from daiban.documents.matter_kinds import cn_date
+from daiban.documents.common import cn_date
 from daiban.documents.models import Document, DocumentStatus
 from daiban.documents.tests.conftest import ReviewOrgans
 from daiban.matters import actions as matter_actions

@@ -295,12 +295,12 @@ def test_the_panel_costs_the_same_however_many_agreements_and_obligations(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from daiban.mediation import views
+    from daiban.mediation import reading
     from daiban.mediation.actions import ObligationInput
 
     def cost(matter: Any) -> int:
         with clock.frozen(flow.now), CaptureQueriesContext(connection) as ctx:
-            views.matter_panel(personas.county_staff, matter)
+            reading.matter_panel(personas.county_staff, matter)
         return len(ctx.captured_queries)
 
     small = flow.local()
@@ -319,7 +319,7 @@ def test_the_panel_costs_the_same_however_many_agreements_and_obligations(
     assert cost(big) == cost(small)
     plain = flow.at_county(new_matter_reason="第三个问题")
     with clock.frozen(flow.now), CaptureQueriesContext(connection) as ctx:
-        assert views.matter_panel(personas.supervisor, plain) is None
+        assert reading.matter_panel(personas.supervisor, plain) is None
     assert len(ctx.captured_queries) == 1  # nothing to show: one query decides it
 
 
