@@ -3,9 +3,9 @@
 
 What is rotated is found, not listed: every concrete model's ``EncryptedTextField`` columns, each with its
 ``<base>_hash`` ``BlindIndexField`` when there is one (the kind follows the base name: ``…id_number`` → "id",
-``…phone`` → "phone"), and every file of the default storage when it encrypts (``EncryptedStorageMixin``: on disk or in a bucket).
-A ``BlindIndexField`` without a ciphertext beside it (a short-lived SMS code's phone hash) cannot be
-recomputed and is reported as skipped.
+``…phone`` → "phone"), and every file of the default storage when it encrypts (``EncryptedStorageMixin``: on
+disk or in an S3 bucket, docs/adr/0041-encrypted-object-storage.md). A ``BlindIndexField`` without a
+ciphertext beside it (a short-lived SMS code's phone hash) cannot be recomputed and is reported as skipped.
 
 Safety while the site writes: rows are taken in primary-key order, ``batch_size`` at a time, each batch in its
 own short transaction that locks its rows (``select_for_update``; SQLite serialises writers anyway) and writes

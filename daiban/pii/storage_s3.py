@@ -14,6 +14,7 @@ under the same name opens as it did. Differences from django-storages' defaults,
   one's ETag, so a file replaced meanwhile (key rotation) fails cleanly instead of mixing two versions;
 - key rotation rewrites an object under the same key with one PUT (or multipart upload), which S3 makes
   visible atomically.
+- a store that does not answer fails a request within seconds (bounded timeouts and retries).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any, Final, cast
 
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.utils.deconstruct import deconstructible
 from storages.backends.s3 import S3Storage
@@ -110,6 +112,12 @@ class EncryptedS3Storage(EncryptedStorageMixin, S3Storage):
         super().__init__(**settings)
         self.file_overwrite = False
         self.gzip = False
+        if "client_config" not in settings:
+            # A store that does not answer fails a request in seconds, not after botocore's 60 s default.
+            base: Config = self.client_config  # type: ignore[has-type]  # set by setattr in S3Storage
+            self.client_config = base.merge(
+                Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"})
+            )
 
     def get_object_parameters(self, name: str) -> dict[str, Any]:
         params: dict[str, Any] = super().get_object_parameters(name)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 import os
 import runpy
+import socket
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -245,3 +248,16 @@ def test_settings_choose_the_bucket_from_the_environment(
     name = s3.save("a.txt", ContentFile(b"clear text"))
     assert s3.open(name).read() == b"clear text"
     assert b"clear" not in _body(client, bucket, f"daiban/{name}")
+
+
+def test_a_store_that_does_not_answer_fails_fast(endpoint: str) -> None:
+    """Nothing listens on the port: the request fails within seconds (bounded retries and timeouts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    down = EncryptedS3Storage(**_options(f"http://127.0.0.1:{closed}", "nowhere"))
+    assert down.client_config.connect_timeout == 5 and down.client_config.retries["max_attempts"] == 3
+    started = time.monotonic()
+    with pytest.raises(EndpointConnectionError):
+        down.save("a.txt", ContentFile(b"x"))
+    assert time.monotonic() - started < 10
