@@ -225,7 +225,7 @@ def test_settings_choose_the_bucket_from_the_environment(
 ) -> None:
     """With DAIBAN_S3_* set, settings.py makes the encrypted S3 storage the default; without, the disk."""
     path = str(Path(__file__).resolve().parents[2] / "settings.py")
-    assert "DAIBAN_S3_BUCKET" not in os.environ
+    monkeypatch.delenv("DAIBAN_S3_BUCKET", raising=False)
     on_disk = runpy.run_path(path)["STORAGES"]["default"]
     assert on_disk == {"BACKEND": "daiban.pii.storage.EncryptedFileSystemStorage"}
 
