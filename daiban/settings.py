@@ -6,6 +6,7 @@ Local demo defaults are safe; production mode (DEBUG off) refuses to start witho
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -300,8 +301,9 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "daiban.core.vendor_static.VendorFinder",
 ]
-STORAGES = {
-    # Every uploaded or generated file is encrypted at rest with the personal-data key (daiban/pii/storage.py).
+STORAGES: dict[str, dict[str, Any]] = {
+    # Every uploaded or generated file is encrypted at rest with the personal-data key (daiban/pii/storage.py);
+    # on a disk (DAIBAN_MEDIA_ROOT) unless DAIBAN_S3_BUCKET is set (below).
     "default": {"BACKEND": "daiban.pii.storage.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -312,6 +314,28 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("DAIBAN_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Past one machine the files may live in an S3-compatible object store (MinIO, Ceph, a government cloud's
+# object service) instead of a shared volume: set DAIBAN_S3_BUCKET (docs/deploy.md "Files", ADR 0041). They are
+# encrypted in the web process as on disk, so the bucket holds ciphertext only. The access key pair comes from
+# the environment (or boto3's own chain: AWS_* variables, an instance role), never from a committed file.
+DAIBAN_S3_BUCKET = env_str("DAIBAN_S3_BUCKET", "")
+if DAIBAN_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "daiban.pii.storage_s3.EncryptedS3Storage",
+        "OPTIONS": {
+            "bucket_name": DAIBAN_S3_BUCKET,
+            "endpoint_url": env_str("DAIBAN_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("DAIBAN_S3_REGION", "") or None,
+            "access_key": env_str("DAIBAN_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("DAIBAN_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("DAIBAN_S3_PREFIX", ""),
+            # path-style (https://endpoint/bucket/key) is what MinIO and most private clouds answer to.
+            "addressing_style": env_str("DAIBAN_S3_ADDRESSING_STYLE", "path"),
+            "verify": env_str("DAIBAN_S3_CA_BUNDLE", "") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
 # Backups (daiban.ops, README "运维：备份与恢复"): `manage.py backup` writes encrypted archives into BACKUP_DIR.
 # DAIBAN_BACKUP_KEY (base64 of 32 random bytes) is checked when a backup or restore runs, not at start, so web
 # nodes need not hold it; keep it apart from the archives.

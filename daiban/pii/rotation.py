@@ -3,9 +3,9 @@
 
 What is rotated is found, not listed: every concrete model's ``EncryptedTextField`` columns, each with its
 ``<base>_hash`` ``BlindIndexField`` when there is one (the kind follows the base name: ``…id_number`` → "id",
-``…phone`` → "phone"), and every file of the default storage when it is ``EncryptedFileSystemStorage``.
-A ``BlindIndexField`` without a ciphertext beside it (a short-lived SMS code's phone hash) cannot be
-recomputed and is reported as skipped.
+``…phone`` → "phone"), and every file of the default storage when it encrypts (``EncryptedStorageMixin``: on
+disk or in an S3 bucket, docs/adr/0041-encrypted-object-storage.md). A ``BlindIndexField`` without a
+ciphertext beside it (a short-lived SMS code's phone hash) cannot be recomputed and is reported as skipped.
 
 Safety while the site writes: rows are taken in primary-key order, ``batch_size`` at a time, each batch in its
 own short transaction that locks its rows (``select_for_update``; SQLite serialises writers anyway) and writes
@@ -27,7 +27,7 @@ from django.db import IntegrityError, models, transaction
 
 from daiban.pii import crypto
 from daiban.pii.fields import ENC_SUFFIX, HASH_SUFFIX, BlindIndexField, EncryptedTextField
-from daiban.pii.storage import EncryptedFileSystemStorage
+from daiban.pii.storage import EncryptedStorageMixin
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def rotate_model(
 
 def rotate_files(report: Report, *, dry_run: bool, progress: Callable[[str], None] = lambda _: None) -> None:
     storage = default_storage
-    if not isinstance(storage, EncryptedFileSystemStorage):
+    if not isinstance(storage, EncryptedStorageMixin):
         return
     for name in storage.walk():
         report.files += 1

@@ -1,5 +1,10 @@
 """Files at rest encrypted with the personal-data keys: the project's default storage.
 
+The encryption is a mixin over any Django storage (``EncryptedStorageMixin``): ``EncryptedFileSystemStorage``
+on a disk or shared volume, ``daiban.pii.storage_s3.EncryptedS3Storage`` on an S3-compatible object store
+(docs/adr/0041-encrypted-object-storage.md). Either way the file is encrypted in the web process, before it
+leaves the node, and the store only ever holds ciphertext.
+
 Attachments, signed-copy scans, photos sent with an online request, agents' photos and export files all go
 through ``default_storage`` (``STORAGES["default"]``), so each is written encrypted and read back in clear
 through ``storage.open()``. Nothing serves MEDIA_ROOT directly (settings: MEDIA_URL is never routed).
@@ -25,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import struct
 import tempfile
 from collections.abc import Iterator
@@ -34,7 +40,7 @@ from typing import IO, Any, Final, cast
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.deconstruct import deconstructible
 
 from daiban.pii import crypto
@@ -110,7 +116,7 @@ def _read_full(source: IO[bytes], n: int) -> bytes:
 
 
 class _EncryptingReader(io.RawIOBase):
-    """A read-only stream of the encrypted form of a file, for ``FileSystemStorage._save``."""
+    """A read-only stream of the encrypted form of a file, for the wrapped storage's ``_save``."""
 
     def __init__(self, source: IO[bytes]) -> None:
         self._parts = encrypt_stream(source)
@@ -138,6 +144,16 @@ def is_encrypted(handle: IO[bytes]) -> bool:
     return magic == MAGIC
 
 
+def plaintext_size(stored: int) -> int:
+    """The plaintext size of an encrypted file of ``stored`` bytes (no decryption needed)."""
+    body = stored - HEADER_SIZE
+    chunks = max(1, -(-body // SEALED_CHUNK))
+    last = body - (chunks - 1) * SEALED_CHUNK - TAG_SIZE
+    if last < 0:
+        raise EncryptedFileError("encrypted file truncated")
+    return (chunks - 1) * CHUNK_SIZE + last
+
+
 class DecryptingReader(io.RawIOBase):
     """Random-access plaintext view of an encrypted file; ``size`` is the plaintext size."""
 
@@ -160,12 +176,9 @@ class DecryptingReader(io.RawIOBase):
             raise EncryptedFileError("the file was encrypted with a key that is not configured")
         kdf = "sm4-gcm" if self.algorithm == "sm4-gcm" else "fernet"
         self._key = crypto.derive_file_key(key.secret, kdf, salt)
-        body = raw.seek(0, io.SEEK_END) - HEADER_SIZE
-        self._chunks = max(1, -(-body // SEALED_CHUNK))
-        last = body - (self._chunks - 1) * SEALED_CHUNK - TAG_SIZE
-        if last < 0:
-            raise EncryptedFileError("encrypted file truncated")
-        self.size = (self._chunks - 1) * CHUNK_SIZE + last
+        stored = raw.seek(0, io.SEEK_END)
+        self.size = plaintext_size(stored)
+        self._chunks = max(1, -(-(stored - HEADER_SIZE) // SEALED_CHUNK))
         self._pos = 0
         self._cached: tuple[int, bytes] | None = None
 
@@ -223,7 +236,7 @@ class _StoredFile(File):
     """A file opened through the storage; reopening it (``FieldFile.open`` twice) goes through the storage
     again, since its name is the storage name, not a path ``File.open`` could find."""
 
-    def __init__(self, file: IO[bytes], name: str, storage: EncryptedFileSystemStorage) -> None:
+    def __init__(self, file: IO[bytes], name: str, storage: EncryptedStorageMixin) -> None:
         super().__init__(file, name)
         self._storage = storage
 
@@ -235,9 +248,32 @@ class _StoredFile(File):
         return self
 
 
-@deconstructible(path="daiban.pii.storage.EncryptedFileSystemStorage")
-class EncryptedFileSystemStorage(FileSystemStorage):
-    """``FileSystemStorage`` that encrypts on save and decrypts on open (see the module docstring)."""
+class EncryptedStorageMixin(Storage):
+    """Encrypt on save, decrypt on open, over the storage class that follows it in the bases
+    (``class X(EncryptedStorageMixin, SomeStorage)``). That storage's own ``_save`` receives the encrypted
+    stream, so whatever it writes to (a disk, a bucket) never sees the plaintext. The subclass gives the four
+    raw operations below; everything else (names, ``exists``, ``delete``, listing) is the storage's own."""
+
+    # ------------------------------------------------------------------------- raw operations (per store)
+
+    def _raw_reader(self, name: str) -> IO[bytes]:
+        """The stored bytes of ``name``, seekable; ``FileNotFoundError`` when there is no such file."""
+        raise NotImplementedError
+
+    def _raw_head(self, name: str, n: int) -> tuple[bytes, int]:
+        """The first ``n`` stored bytes of ``name`` and its stored size."""
+        raise NotImplementedError
+
+    def _raw_replace(self, name: str, encrypted: IO[bytes]) -> None:
+        """Replace ``name``'s stored bytes by ``encrypted`` atomically: a reader sees the old or the new file,
+        never a mix or a half-written one."""
+        raise NotImplementedError
+
+    def _raw_names(self) -> Iterator[str]:
+        """Every stored file's name."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------------------ the storage API
 
     def _save(self, name: str, content: Any) -> str:
         if hasattr(content, "seek"):
@@ -250,26 +286,29 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     def _open(self, name: str, mode: str = "rb") -> File:
         if mode not in ("r", "rb"):
             raise ValueError("encrypted storage files are read-only once written; save a new file instead")
-        raw = open(self.path(name), "rb")  # noqa: SIM115 - closed by the returned File
+        raw = self._raw_reader(name)
         try:
-            handle: IO[bytes] = (
-                io.BufferedReader(DecryptingReader(raw), buffer_size=CHUNK_SIZE) if is_encrypted(raw) else raw
-            )
+            handle: IO[bytes]
+            if is_encrypted(raw):
+                handle = io.BufferedReader(DecryptingReader(raw), buffer_size=CHUNK_SIZE)
+            elif isinstance(raw, io.RawIOBase):
+                handle = io.BufferedReader(raw)
+            else:
+                handle = raw
         except BaseException:
             raw.close()
             raise
         return _StoredFile(handle, name, self)
 
     def size(self, name: str) -> int:
-        with open(self.path(name), "rb") as raw:
-            return DecryptingReader(raw).size if is_encrypted(raw) else os.fstat(raw.fileno()).st_size
+        head, stored = self._raw_head(name, HEADER_SIZE)
+        return plaintext_size(stored) if head[: len(MAGIC)] == MAGIC else stored
 
     # ---------------------------------------------------------------------------------- rotation support
 
     def key_state(self, name: str) -> str:
         """``current``, ``old`` (another key or algorithm) or ``clear`` (written before encryption)."""
-        with open(self.path(name), "rb") as raw:
-            header = raw.read(HEADER_SIZE)
+        header, _ = self._raw_head(name, HEADER_SIZE)
         if header[: len(MAGIC)] != MAGIC:
             return "clear"
         code = header[len(MAGIC) + 1] if len(header) > len(MAGIC) + 1 else 0
@@ -280,13 +319,33 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     def reencrypt(self, name: str) -> None:
         """Rewrite one file under the current key and algorithm, atomically (a reader holding the old file
         keeps reading it; the name never points at a half-written file)."""
+        with self.open(name, "rb") as clear:
+            self._raw_replace(name, cast("IO[bytes]", _EncryptingReader(clear)))
+
+    def walk(self) -> Iterator[str]:
+        """Every stored file's name, our own temporary files excepted."""
+        return self._raw_names()
+
+
+@deconstructible(path="daiban.pii.storage.EncryptedFileSystemStorage")
+class EncryptedFileSystemStorage(EncryptedStorageMixin, FileSystemStorage):
+    """``FileSystemStorage`` that encrypts on save and decrypts on open (see the module docstring)."""
+
+    def _raw_reader(self, name: str) -> IO[bytes]:
+        return open(self.path(name), "rb")  # closed by the returned File
+
+    def _raw_head(self, name: str, n: int) -> tuple[bytes, int]:
+        with open(self.path(name), "rb") as raw:
+            return raw.read(n), os.fstat(raw.fileno()).st_size
+
+    def _raw_replace(self, name: str, encrypted: IO[bytes]) -> None:
+        """A temporary file beside it, synced, then renamed over it (atomic on one filesystem)."""
         path = Path(self.path(name))
         mode = path.stat().st_mode & 0o777
         fd, tmp = tempfile.mkstemp(prefix=".rotating-", dir=path.parent)
         try:
-            with self.open(name, "rb") as clear, os.fdopen(fd, "wb") as out:
-                for part in encrypt_stream(clear):
-                    out.write(part)
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(encrypted, out, CHUNK_SIZE)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, mode)
@@ -295,8 +354,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def walk(self) -> Iterator[str]:
-        """Every stored file's name (relative to the storage root), our own temporary files excepted."""
+    def _raw_names(self) -> Iterator[str]:
         root = Path(self.location)
         if not root.is_dir():
             return
