@@ -229,3 +229,21 @@ def test_the_merge_is_atomic(flow: Flow, personas: Personas, linked: tuple[Matte
     with mock.patch.object(repeat_actions, "record", side_effect=failing), pytest.raises(RuntimeError):
         flow.act(repeat_actions.repeat_merge, personas.village_agent, later, into=earlier.pk, reason=REASON)
     assert _state() == before
+
+
+def test_the_merge_page_for_every_persona(personas: Personas, linked: tuple[Matter, Matter]) -> None:
+    """The permission matrix of the confirmation page: the holder only; outside the county (and the unit,
+    which sees no unrouted matter) 404; every other reader in scope 403. Nothing changes."""
+    _earlier, later = linked
+    expected = {
+        "village_agent": 200,
+        "unit_handler": 404,
+        "outsider": 404,
+        "outsider_village_agent": 404,
+        "outsider_unit_handler": 404,
+    }
+    before = _state()
+    for name, user in personas.all().items():
+        got = client_for(user).get(_url(later)).status_code
+        assert got == expected.get(name, 403), name
+    assert _state() == before
