@@ -120,6 +120,8 @@ def repeat_merge(
             matter_id=m.pk, candidate_id=into, kind=DecisionKind.LINK
         )
         earlier = Matter.objects.select_for_update().get(pk=into)
+        if earlier.closure_kind == ClosureKind.MERGED:  # merged elsewhere while we waited for its lock
+            raise fail("into", "原事项刚刚并入了其他事项，请刷新后并入该事项。")
         before = m.status
         close_matter(m, ClosureKind.MERGED, resolved=False)
         event = record(

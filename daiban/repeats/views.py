@@ -145,21 +145,24 @@ def merge_hint(user: User, matter: Matter) -> dict[str, Any] | None:
 def merged_panel(user: User, matter: Matter) -> dict[str, Any] | None:
     """并入本事项的事项 on the earlier matter's page (each opens with its petitioners, content and files), or
     on the merged matter's page the matter it went into."""
-    decisions = RepeatDecision.objects.filter(merged_at__isnull=False)
-    into = list(
-        decisions.filter(matter_id=matter.pk).values_list("candidate_id", "merged_at", "merge_reason")
+    rows = list(
+        RepeatDecision.objects.filter(merged_at__isnull=False)
+        .filter(Q(matter_id=matter.pk) | Q(candidate_id=matter.pk))
+        .values_list("matter_id", "candidate_id", "merged_at", "merge_reason")
     )
-    merged = list(
-        decisions.filter(candidate_id=matter.pk).values_list("matter_id", "merged_at", "merge_reason")
-    )
-    if not into and not merged:
+    if not rows:
         return None
-    visible = matters_for(user).select_related("region")
-    at = {pk: when for pk, when, _ in into + merged}
-    why = {pk: reason for pk, _, reason in into + merged}
-    into_rows = list(visible.filter(pk__in=[pk for pk, _, _ in into]))
-    merged_rows = list(visible.filter(pk__in=[pk for pk, _, _ in merged]).order_by("received_at", "id"))
+    # The other matter of each merge: where this one went, or what went into this one.
+    other = {(c if m == matter.pk else m): (m == matter.pk, at, why) for m, c, at, why in rows}
+    visible = list(
+        matters_for(user).filter(pk__in=other).select_related("region").order_by("received_at", "id")
+    )
+    if not visible:
+        return None
+    at = {pk: when for pk, (_, when, _) in other.items()}
+    why = {pk: reason for pk, (_, _, reason) in other.items()}
+    shown = _briefs(visible, merged_at=at, reason=why)
     return {
-        "into": _briefs(into_rows, merged_at=at, reason=why),
-        "merged": _briefs(merged_rows, merged_at=at, reason=why),
+        "into": [b for b in shown if other[b.matter.pk][0]],
+        "merged": [b for b in shown if not other[b.matter.pk][0]],
     }
