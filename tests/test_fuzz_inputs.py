@@ -49,6 +49,7 @@ from daiban.matters.listing import MatterFilterForm
 from daiban.matters.models import Matter
 from daiban.matters.tests.factories import Flow, id_with_check
 from daiban.network.models import ResponsibleUnit, UnitDomain
+from daiban.repeats.tests import helpers as repeat_helpers
 from daiban.urgent.tests import helpers as urgent_helpers
 from tests.app_cases import case_names
 from tests.test_url_permissions import _route_names
@@ -585,6 +586,7 @@ STATES: dict[str, Callable[[World], Matter]] = {
     "assistance_ready": lambda w: assistance_helpers.ready(w.flow, **OTHER),
     "assistance_referred": lambda w: assistance_helpers.referred(w.flow, **OTHER),
     "accusation": lambda w: w.flow.at_county(purpose="accusation", **OTHER),
+    "linked_repeat": lambda w: repeat_helpers.linked(w.flow),
 }
 
 ACTION_CASES: dict[str, tuple[str, str]] = {
@@ -624,6 +626,7 @@ ACTION_CASES: dict[str, tuple[str, str]] = {
     "assistance_referral": ("assistance_ready", "village_agent"),
     "assistance_outcome": ("assistance_referred", "village_agent"),
     "cadre_notice": ("accusation", "supervisor"),
+    "merge": ("linked_repeat", "village_agent"),
 }
 
 

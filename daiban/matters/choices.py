@@ -76,6 +76,7 @@ class ClosureKind(models.TextChoices):
     HANDLED = "handled", "办理答复后办结"
     GUIDED = "guided", "引导至法定途径"
     NOT_ACCEPTED = "not_accepted", "不予受理"
+    MERGED = "merged", "并案（并入原事项）"  # daiban.repeats: a repeat merged into its earlier matter
 
 
 class NotAcceptedReason(models.TextChoices):
@@ -216,3 +217,6 @@ class EventKind(models.TextChoices):
     ASSISTANCE_OUTCOME = "assistance_outcome", "登记救助结果"  # daiban.assistance
     CADRE_NOTICE = "cadre_notice", "通报组织（人事）部门"  # daiban.cadres (art. 30)
     CORRECTION_ORDER = "correction_order", "责令改正"  # daiban.accountability (arts. 43–45)
+    REPEAT_LINK = "repeat_link", "确认为重复信访"  # daiban.repeats (art. 19), on the later matter
+    MERGE = "merge", "并入原事项"  # daiban.repeats (并案), on the matter merged
+    MERGE_RECEIVE = "merge_receive", "并入事项"  # daiban.repeats (并案), on the matter merged into

@@ -326,7 +326,7 @@ _ACTIONS = [
 
 REGISTRY: dict[str, Action] = {a.key.value: a for a in _ACTIONS}
 # Kinds whose action an app built around matters registers (``register`` from its AppConfig.ready): the
-# regulation's further steps (arts. 25, 30, 31–32, 36, 37, 43–45) live in their own apps, which matters
+# regulation's further steps (arts. 19, 25, 30, 31–32, 36, 37, 43–45) live in their own apps, which matters
 # never imports; their event kinds are named here so the timeline's one table holds every step.
 OUTER_KINDS = frozenset(
     {
@@ -339,6 +339,9 @@ OUTER_KINDS = frozenset(
         EventKind.ASSISTANCE_OUTCOME,
         EventKind.CADRE_NOTICE,
         EventKind.CORRECTION_ORDER,
+        EventKind.REPEAT_LINK,
+        EventKind.MERGE,
+        EventKind.MERGE_RECEIVE,
     }
 )
 assert set(REGISTRY) | OUTER_KINDS == set(EventKind.values), "every event kind is one registered action"

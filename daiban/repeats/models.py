@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class MatterSignature(models.Model):  # 事项内容指纹
@@ -48,10 +49,25 @@ class RepeatDecision(models.Model):  # 重复信访确认
     reason = models.CharField("相似原因", max_length=80, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="确认人")
     at = models.DateTimeField("确认时间")
+    # 越级 (ADR 0040), decided when the link is made: the earlier matter was still in handling when this one
+    # was received, and this one was registered at a level above the one holding the earlier matter.
+    skip_level = models.BooleanField("越级", default=False)
+    # 并案: this matter was merged into the candidate (closed as 并案; at most one per matter).
+    merged_at = models.DateTimeField("并案时间", null=True, blank=True)
+    merge_reason = models.CharField("并案理由", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "重复信访确认"
         verbose_name_plural = verbose_name
         constraints = [
-            models.UniqueConstraint(fields=["matter", "candidate"], name="repeats_one_decision_per_pair")
+            models.UniqueConstraint(fields=["matter", "candidate"], name="repeats_one_decision_per_pair"),
+            models.UniqueConstraint(
+                fields=["matter"], condition=Q(merged_at__isnull=False), name="repeats_merged_once"
+            ),
+        ]
+        indexes = [
+            # The matters merged into one (its page lists them; 越级 of a merged repeat counts on it).
+            models.Index(
+                fields=["candidate"], condition=Q(merged_at__isnull=False), name="repeats_merged_into"
+            ),
         ]

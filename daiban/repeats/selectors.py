@@ -37,6 +37,8 @@ class Candidate:
     masked_names: str
     excerpt: str
     decision: str = ""  # DecisionKind value once the agent answered, else ""
+    skip_level: bool = False  # the link was 越级 (ADR 0040)
+    merged: bool = False  # the matter was merged into this candidate (并案)
 
     @property
     def reason(self) -> str:
@@ -127,7 +129,7 @@ def candidates(
         if m.pk not in person_pks
     ]
     ordered = ordered[:SHOWN]
-    names = _names([m.pk for m in ordered])
+    names = names_of([m.pk for m in ordered])
     return [
         Candidate(
             matter=m,
@@ -141,7 +143,7 @@ def candidates(
     ]
 
 
-def _names(matter_ids: list[int]) -> dict[int, str]:
+def names_of(matter_ids: list[int]) -> dict[int, str]:
     from daiban.matters.models import MatterPetitioner
 
     names: dict[int, list[str]] = {}
@@ -163,16 +165,24 @@ def for_matter(user: User, matter: Matter) -> list[Candidate]:
         exclude_id=matter.pk,
         before=matter,
     )
-    decided = dict(
-        RepeatDecision.objects.filter(matter=matter, candidate__in=matters_for(user)).values_list(
-            "candidate_id", "kind"
-        )
-    )
-    shown = [replace(c, decision=decided.get(c.matter.pk, "")) for c in found]
+    decided = {
+        pk: (kind, skip, merged_at is not None)
+        for pk, kind, skip, merged_at in RepeatDecision.objects.filter(
+            matter=matter, candidate__in=matters_for(user)
+        ).values_list("candidate_id", "kind", "skip_level", "merged_at")
+    }
+    none = ("", False, False)
+    shown = [replace(c, **_answer(decided.get(c.matter.pk, none))) for c in found]
     missing = set(decided) - {c.matter.pk for c in found}
     if missing:
-        names = _names(list(missing))
+        names = names_of(list(missing))
         for m in matters_for(user).filter(pk__in=missing).select_related("region"):
             same_place = m.region_id == matter.region_id
-            shown.append(Candidate(m, False, same_place, 0, names.get(m.pk, ""), _excerpt(m), decided[m.pk]))
+            shown.append(
+                Candidate(m, False, same_place, 0, names.get(m.pk, ""), _excerpt(m), **_answer(decided[m.pk]))
+            )
     return shown
+
+
+def _answer(found: tuple[str, bool, bool]) -> dict[str, Any]:
+    return {"decision": found[0], "skip_level": found[1], "merged": found[2]}

@@ -1,22 +1,30 @@
-"""The intake's likely-repeats panel (htmx, POST: the numbers typed never enter a URL) and the agent's
-answer on the matter page."""
+"""The intake's likely-repeats panel (htmx, POST: the numbers typed never enter a URL), the agent's
+answer on the matter page, and what the merge (并案) shows: both matters side by side above its form, and
+the merged matters on the earlier matter's page."""
 
 from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from daiban.accounts.http import AuthedRequest
+from daiban.accounts.models import User
 from daiban.matters.errors import ActionError, OutOfScope
+from daiban.matters.models import Attachment, Matter
+from daiban.matters.selectors import matters_for
 from daiban.network import jurisdiction
 from daiban.pii.fields import search_q
-from daiban.repeats import actions, selectors
-from daiban.repeats.models import DecisionKind
+from daiban.repeats import actions, rules, selectors
+from daiban.repeats.models import DecisionKind, RepeatDecision
 from daiban.repeats.wiring import may_decide
 
 MAX_ID = 2**63 - 1
@@ -89,3 +97,72 @@ def decide(request: AuthedRequest, pk: int, candidate: int) -> HttpResponse:
         return redirect("matter_detail", pk=pk)
     messages.success(request, f"已确认：{decision.get_kind_display()}（事项 {decision.candidate.number}）。")
     return redirect("matter_detail", pk=pk)
+
+
+# ------------------------------------------------------------------------------------------ 并案
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One matter as the merge shows it: enough to compare the two, names masked."""
+
+    matter: Matter
+    names: str
+    attachments: int
+    merged_at: datetime.datetime | None = None
+    reason: str = ""
+
+
+def _briefs(matters: list[Matter], **extra: dict[int, Any]) -> list[Brief]:
+    names = selectors.names_of([m.pk for m in matters])
+    counts = dict(
+        Attachment.objects.filter(matter_id__in=[m.pk for m in matters])
+        .values("matter_id")
+        .annotate(n=Count("id"))
+        .values_list("matter_id", "n")
+    )
+    return [
+        Brief(
+            m,
+            names.get(m.pk, ""),
+            counts.get(m.pk, 0),
+            **{k: v.get(m.pk) for k, v in extra.items()},  # type: ignore[arg-type]
+        )
+        for m in matters
+    ]
+
+
+def merge_hint(user: User, matter: Matter) -> dict[str, Any] | None:
+    """Above the form of 并入原事项: the new matter and each earlier matter it may be merged into, side by
+    side, so that nothing is merged without both being seen."""
+    targets = list(rules.merge_targets(user, matter)[:20])
+    if not targets:
+        return None
+    mine, *theirs = _briefs([matter, *targets])
+    return {"new": mine, "targets": theirs}
+
+
+def merged_panel(user: User, matter: Matter) -> dict[str, Any] | None:
+    """并入本事项的事项 on the earlier matter's page (each opens with its petitioners, content and files), or
+    on the merged matter's page the matter it went into."""
+    rows = list(
+        RepeatDecision.objects.filter(merged_at__isnull=False)
+        .filter(Q(matter_id=matter.pk) | Q(candidate_id=matter.pk))
+        .values_list("matter_id", "candidate_id", "merged_at", "merge_reason")
+    )
+    if not rows:
+        return None
+    # The other matter of each merge: where this one went, or what went into this one.
+    other = {(c if m == matter.pk else m): (m == matter.pk, at, why) for m, c, at, why in rows}
+    visible = list(
+        matters_for(user).filter(pk__in=other).select_related("region").order_by("received_at", "id")
+    )
+    if not visible:
+        return None
+    at = {pk: when for pk, (_, when, _) in other.items()}
+    why = {pk: reason for pk, (_, _, reason) in other.items()}
+    shown = _briefs(visible, merged_at=at, reason=why)
+    return {
+        "into": [b for b in shown if other[b.matter.pk][0]],
+        "merged": [b for b in shown if not other[b.matter.pk][0]],
+    }

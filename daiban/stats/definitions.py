@@ -30,6 +30,7 @@ from daiban.portal.models import OnlineRating
 from daiban.prevention.models import Screening, ScreeningStatus
 from daiban.prevention.models.screenings import OPEN_SCREENING_STATUSES
 from daiban.regions.models import Level
+from daiban.repeats.models import DecisionKind, RepeatDecision
 
 # A direct form: (rows of one region, first day, last day, today) -> the rows the figure counts.
 Direct = Callable[[QuerySet, datetime.date, datetime.date, datetime.date], QuerySet]
@@ -66,23 +67,36 @@ def replied_q() -> Q:
     return Q(replied_at__isnull=False) | Q(closure_kind__in=ANSWER_CLOSURES)
 
 
+def counted_q() -> Q:
+    """The matters the statistics count: all but those merged into an earlier matter (并案, ADR 0040) — a
+    merged matter is one repeat visit of the earlier matter (counted there when the link was confirmed),
+    not a matter taken up, closed or replied to of its own."""
+    return ~Q(closure_kind=ClosureKind.MERGED)
+
+
 def bypass_q() -> Q:
-    """越级: the rule of early warning (d) in ``daiban.prevention.warnings.bypasses``, as a condition on one
-    matter: not an accusation, arising in a village that has an active agent, first registered by a user of
-    the county centre or the city, and none of its petitioners had an earlier matter."""
+    """越级, not for an accusation, either way (ADR 0040):
+
+    * a first visit: the rule of early warning (d) in ``daiban.prevention.warnings.bypasses`` — arising in a
+      village that has an active agent, first registered by a user of the county centre or the city, and
+      none of its petitioners had an earlier matter;
+    * a confirmed repeat: linked by the agent to an earlier matter that was still in handling at a lower
+      level when this one was registered at the county centre or the city (``RepeatDecision.skip_level``,
+      decided by ``daiban.repeats.rules.is_skip_level``) — counted on this matter, or, once it was merged
+      into the earlier matter (并案), on the earlier matter, the one the statistics still count."""
     own_people = MatterPetitioner.objects.filter(matter_id=OuterRef(OuterRef("pk"))).values("petitioner_id")
     earlier = MatterPetitioner.objects.filter(
         petitioner_id__in=own_people, matter__received_at__lt=OuterRef("received_at")
     )
-    return (
-        Q(
-            is_accusation=False,
-            region__level=Level.VILLAGE,
-            received_by__region__level__in=[Level.COUNTY, Level.CITY],
-        )
+    first_visit = (
+        Q(region__level=Level.VILLAGE, received_by__region__level__in=[Level.COUNTY, Level.CITY])
         & Q(Exists(Agent.objects.filter(region_id=OuterRef("region_id"), is_active=True)))
         & ~Q(Exists(earlier))
     )
+    skipped = RepeatDecision.objects.filter(skip_level=True)
+    linked = Q(Exists(skipped.filter(matter_id=OuterRef("pk"), kind=DecisionKind.LINK)))
+    merged_here = Q(Exists(skipped.filter(candidate_id=OuterRef("pk"), merged_at__isnull=False)))
+    return Q(is_accusation=False) & (first_visit | linked | merged_here)
 
 
 def _with_clock(qs: QuerySet, name: str, steps: tuple[Step, ...], last: bool) -> QuerySet:
@@ -437,4 +451,4 @@ def screening_rows() -> QuerySet[Screening]:
 
 
 def matter_rows() -> QuerySet[Matter]:
-    return Matter.objects.all()
+    return Matter.objects.filter(counted_q())

@@ -111,8 +111,9 @@ def _settle(
 
 
 def matter_items(ids: Sequence[int], today: datetime.date) -> dict[int, tuple[str, list[Item]]]:
-    """matter id -> (region path, sorted items) for the matters of ``ids`` that exist."""
-    matters = list(Matter.objects.filter(pk__in=ids).values(*MATTER_FIELDS))
+    """matter id -> (region path, sorted items) for the matters of ``ids`` that exist and are counted (a
+    matter merged into another, 并案, contributes nothing: ``definitions.counted_q``)."""
+    matters = list(Matter.objects.filter(pk__in=ids).filter(defs.counted_q()).values(*MATTER_FIELDS))
     if not matters:
         return {}
     found = [m["id"] for m in matters]

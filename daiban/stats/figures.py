@@ -248,7 +248,8 @@ def _today() -> datetime.date:
 
 
 def region_matters(region: Region) -> QuerySet[Matter]:
-    return Matter.objects.filter(matter_region_q(region.path, region.pk))
+    """The region's matters that the statistics count (not those merged into another: ``counted_q``)."""
+    return Matter.objects.filter(matter_region_q(region.path, region.pk)).filter(defs.counted_q())
 
 
 def region_screenings(region: Region) -> QuerySet[Screening]:
@@ -485,7 +486,7 @@ def rows_behind(user: User, region: Region, period: Period, key: str, part: str)
                 prevention_selectors.region_q(region.path, region.pk)
             )
             return c.direct(rows, period.start, period.end, today).order_by("-found_on", "-id")
-        matters = matters_for(user).filter(matter_region_q(region.path, region.pk))
+        matters = matters_for(user).filter(matter_region_q(region.path, region.pk)).filter(defs.counted_q())
         if part == "count":
             return c.direct(matters, period.start, period.end, today).order_by("-received_at", "-id")
         prefix, _, value = part.partition(":")
@@ -498,7 +499,7 @@ def rows_behind(user: User, region: Region, period: Period, key: str, part: str)
         raise Http404
     if key in defs.RATES_BY_KEY and part in ("numerator", "denominator"):
         r = defs.RATES_BY_KEY[key]
-        matters = matters_for(user).filter(matter_region_q(region.path, region.pk))
+        matters = matters_for(user).filter(matter_region_q(region.path, region.pk)).filter(defs.counted_q())
         direct = r.numerator if part == "numerator" else r.denominator
         return direct(matters, period.start, period.end, today).order_by("-received_at", "-id")
     raise Http404

@@ -24,6 +24,7 @@ from daiban.matters.tests.conftest import More
 from daiban.matters.tests.factories import Flow, intake
 from daiban.network.models import ResponsibleUnit
 from daiban.regions.models import Level, Region
+from daiban.repeats.tests import helpers as repeat_helpers
 from daiban.urgent.tests import helpers as urgent_helpers
 
 
@@ -85,6 +86,11 @@ def _inputs(name: str, m: Matter, actor: User, t: Tree, p: Personas) -> dict[str
             "instructions": "i",
             "due_date": today + datetime.timedelta(days=10),
         }
+    if name == "merge":  # daiban.repeats: into the matter it was linked to, if any
+        from django.apps import apps
+
+        linked = apps.get_model("repeats", "RepeatDecision").objects.filter(matter_id=m.pk, kind="link")
+        return {"into": linked.values_list("candidate_id", flat=True).first() or 0, "reason": "r"}
     if name == "attach":
         return {"uploads": [SimpleUploadedFile("p.png", PNG, content_type="image/png")], "note": ""}
     if name == "support_items":  # daiban.execution
@@ -269,4 +275,6 @@ def test_buttons_agree_with_actions(flow: Flow, tree: Tree, personas: Personas, 
     run("support_listed", support_listed)
     run("urgent_marked_by_county", lambda: urgent_helpers.mark(flow, p.county_staff, flow.at_village()))
     run("assistance_referred", lambda: assistance_helpers.referred(flow))
+    run("linked_repeat", lambda: repeat_helpers.linked(flow))
+    run("linked_repeat_at_county", lambda: repeat_helpers.linked(flow, p.county_staff))
     assert found == [], "\n" + "\n".join(found)

@@ -26,9 +26,10 @@ def test_every_service_is_a_public_action() -> None:
 def test_button_actions_have_a_form_and_a_rule() -> None:
     buttons = [a for a in workflow.REGISTRY.values() if a.has_button]
     # Every registered action but the three ways into a matter (the intake page, the ledger import) and
-    # the retired bare hearing-day count (replaced by daiban.hearings' 听证记录) has a button; among them
-    # 登记送达 (issue 8 item 10) and 上传附件 (item 3), which was intake-only before.
-    assert len(buttons) == len(workflow.REGISTRY) - 4
+    # the retired bare hearing-day count (replaced by daiban.hearings' 听证记录) and the two events that
+    # daiban.repeats writes beside its answer and its merge (确认为重复信访, 并入事项) has a button; among
+    # them 登记送达 (issue 8 item 10) and 上传附件 (item 3), which was intake-only before.
+    assert len(buttons) == len(workflow.REGISTRY) - 6
     assert {EventKind.SERVE, EventKind.ATTACH} <= {a.key for a in buttons}
     # The routing level's decision on an objection (issue 8 item 7): one button each, on a unit task.
     assert {a.key for a in buttons if a.on_task} >= {EventKind.OBJECTION_AGREE, EventKind.OBJECTION_REFUSE}
@@ -41,6 +42,8 @@ def test_button_actions_have_a_form_and_a_rule() -> None:
         EventKind.REPEAT_VISIT,
         EventKind.IMPORT,
         EventKind.HEARING,
+        EventKind.REPEAT_LINK,
+        EventKind.MERGE_RECEIVE,
     }
 
 

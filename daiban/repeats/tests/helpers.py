@@ -38,3 +38,16 @@ def client_for(user: User) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client
+
+
+def linked(flow: Flow, actor: User | None = None) -> Matter:
+    """A later matter (李秀英's retelling, registered by ``actor``, the village agent by default) confirmed
+    as a repeat of 赵红梅's earlier leak held by the village point: the state in which 并入原事项 is
+    offered to whoever holds the later matter. Returns the later matter."""
+    from daiban.repeats import actions
+
+    earlier = matter(flow, LEAK, person=ZHAO)
+    who = actor or flow.p.village_agent
+    later = matter(flow, LEAK_AGAIN, actor=who)
+    flow.call(actions.repeat_link, actor=who, matter_id=later.pk, candidate_id=earlier.pk)
+    return Flow.fresh(later)

@@ -45,11 +45,16 @@ def test_link_counts_a_repeat_visit_on_the_earlier_matter(
     assert decision.kind == DecisionKind.LINK and decision.actor == personas.village_agent
     fresh = Matter.objects.get(pk=earlier.pk)
     assert fresh.repeat_visits == 1 and fresh.version == earlier.version + 1
-    assert Matter.objects.get(pk=later.pk).version == later.version  # the later matter is not changed
-    assert Event.objects.count() == events + 1
+    # The later matter's timeline says what it was confirmed as (ADR 0040): one event each.
+    fresh_later = Matter.objects.get(pk=later.pk)
+    assert fresh_later.version == later.version + 1 and fresh_later.repeat_visits == 0
+    assert Event.objects.count() == events + 2
     event = Event.objects.get(matter=earlier, seq=fresh.version)
     assert event.kind == "repeat_visit" and event.actor == personas.village_agent
     assert later.number in event.summary and event.details["repeat_matter_id"] == later.pk
+    mine = Event.objects.get(matter=later, seq=fresh_later.version)
+    assert mine.kind == "repeat_link" and earlier.number in mine.summary
+    assert mine.details["skip_level"] is False and decision.skip_level is False
     shown = selectors.for_matter(personas.village_agent, later)
     assert [(c.matter.pk, c.decision) for c in shown] == [(earlier.pk, DecisionKind.LINK)]
 
