@@ -204,6 +204,9 @@ class Matters:
                         row.problem(key, f"{label}不能早于登记日期。")
                     elif day is not None and day > self.today:
                         row.problem(key, f"{label}不能晚于今天。")
+            if closure_kind == ClosureKind.MERGED:
+                # A merge needs the earlier matter it went into, which a ledger row does not name.
+                row.problem("closure_kind", "办结方式不能为“并案”：并案须在系统中确认重复信访后并入原事项。")
             if closed_on is None and (closure_kind or resolved is not None):
                 row.problem("closed_on", "填写了办结方式或是否化解，须同时填写办结日期。")
             if closed_on is not None and not closure_kind:

@@ -229,3 +229,14 @@ def test_a_closed_row_must_say_whether_it_was_resolved(tree: Tree, personas: Per
     run = _import(personas, xlsx(LEDGER_HEADERS, rows))
     assert run.status == ImportStatus.REJECTED
     assert [(p["row"], p["column"]) for p in run.report] == [(2, "是否化解")]
+
+
+def test_a_ledger_row_cannot_be_closed_as_merged(tree: Tree, personas: Personas) -> None:
+    """并案 names the earlier matter a repeat went into (daiban.repeats); a ledger row cannot say which."""
+    headers = [*LEDGER_HEADERS, "办结方式"]
+    rows = [[*row, ""] for row in ledger_rows(tree.village_a1x.code)[:1]]
+    rows[0][-1] = "并案（并入原事项）"
+    run = _import(personas, xlsx(headers, rows))
+    assert run.status == ImportStatus.REJECTED
+    assert [(p["row"], p["column"]) for p in run.report] == [(2, "办结方式")]
+    assert "并案" in run.report[0]["reason"]
