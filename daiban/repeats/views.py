@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from daiban.accounts.http import AuthedRequest
 from daiban.accounts.models import User
+from daiban.matters.choices import ClosureKind
 from daiban.matters.errors import ActionError, OutOfScope
 from daiban.matters.models import Attachment, Matter
 from daiban.matters.selectors import matters_for
@@ -145,6 +146,10 @@ def merge_hint(user: User, matter: Matter) -> dict[str, Any] | None:
 def merged_panel(user: User, matter: Matter) -> dict[str, Any] | None:
     """并入本事项的事项 on the earlier matter's page (each opens with its petitioners, content and files), or
     on the merged matter's page the matter it went into."""
+    if matter.closure_kind != ClosureKind.MERGED and not matter.repeat_visits:
+        # Only a matter merged away, or one counted as repeated (a merge follows a link, and the link
+        # counted the visit), can be in a merge: most matter pages ask nothing here.
+        return None
     rows = list(
         RepeatDecision.objects.filter(merged_at__isnull=False)
         .filter(Q(matter_id=matter.pk) | Q(candidate_id=matter.pk))
