@@ -17,6 +17,7 @@ the primary key and the unique constraints stay.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 CHUNK = 1_000_000
 STATUSES = ["registered", "local", "routed", "handling", "replied", "closed", "closed", "closed", "closed"]
@@ -79,7 +80,6 @@ def fill_postgres(have: int, rows: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute("SELECT setseed(0.7)")
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS bench_village "
             "(idx int PRIMARY KEY, vid bigint, path text, code6 text, agent bigint)"
@@ -99,11 +99,12 @@ def fill_postgres(have: int, rows: int) -> None:
     print(f"inserted {rows - have:,} matters in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
-def _insert(cursor, have: int, rows: int, villages: int) -> None:  # type: ignore[no-untyped-def]
+def _insert(cursor: Any, have: int, rows: int, villages: int) -> None:
     statuses = "ARRAY[" + ",".join(f"'{s}'" for s in STATUSES) + "]"
     for lo in range(have, rows, CHUNK):
         hi = min(rows, lo + CHUNK)
         t = time.perf_counter()
+        cursor.execute("SELECT setseed(%s)", [(lo % 1_000_003) / 1_000_003])  # repeatable, per first row
         cursor.execute(
             f"""
                 WITH d AS MATERIALIZED (
@@ -133,7 +134,7 @@ def _insert(cursor, have: int, rows: int, villages: int) -> None:  # type: ignor
         print(f"  matters {lo:,}–{hi - 1:,}: {time.perf_counter() - t:.0f} s", flush=True)
 
 
-def _drop_indexes(cursor) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _drop_indexes(cursor: Any) -> list[tuple[str, str]]:
     """Drop matters_matter's indexes that back no constraint; return (name, definition) to build again."""
     cursor.execute(
         """
@@ -150,7 +151,7 @@ def _drop_indexes(cursor) -> list[tuple[str, str]]:  # type: ignore[no-untyped-d
     return indexes
 
 
-def _build_indexes(cursor, indexes: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def _build_indexes(cursor: Any, indexes: list[tuple[str, str]]) -> None:
     t = time.perf_counter()
     for _, definition in indexes:
         cursor.execute(definition)
