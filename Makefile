@@ -63,6 +63,9 @@ runtime-deps:
 	@scripts/install_system_deps.sh --runtime
 
 ## make bench: the matter list (bench/run.py); BENCH=screenings for the screening register (bench/screenings.py).
+## The matters are made once per database: 1,000,000 on PostgreSQL (DATABASE_URL; set-based SQL, minutes), 100,000
+## on SQLite (var/bench.sqlite3); BENCH_ARGS="--rows 10000000" for 10M. BENCH=pages: every page over HTTP, e.g.
+## DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_10m make bench BENCH=pages BENCH_ARGS="--rows 10000000 --http"
 ## BENCH=soak: load and soak over HTTP against gunicorn (bench/soak.py; BENCH_ARGS="--agents 50 --seconds 300").
 BENCH ?= run
 bench: setup
