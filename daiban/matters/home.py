@@ -8,6 +8,7 @@ from typing import Any
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock, home
+from daiban.matters.models import Matter
 from daiban.matters.queues import QUEUES, ROLE_QUEUES, capped_count, queue_matters
 from daiban.matters.views.lists import list_row
 
@@ -25,12 +26,22 @@ def _queues(user: User) -> dict[str, Any] | None:
         queues.append({"queue": QUEUES[k], "count": count, "more": more})
     urgent = []
     if keys:
-        first = (
+        # The ten ids first, then those rows with their relations: joined in one statement, the planner
+        # (estimating the correlated scope and queue at one row) loops over the units for every queue row
+        # (1.3 s at 10M matters; 76 ms this way, bench/README.md).
+        ids = list(
             queue_matters(user, keys[0], today)
             .filter(due_date__isnull=False)
             .order_by("due_date", "id")
+            .values_list("pk", flat=True)[:10]
+        )
+        first = (
+            Matter.objects.filter(pk__in=ids)
+            .order_by("due_date", "id")
             .select_related("region", "holder_region", "holder_unit", "responsible_agent")
-            .prefetch_related("petitioners")[:10]
+            .prefetch_related("petitioners")
+            if ids
+            else []
         )
         urgent = [list_row(m, today) for m in first]
     return {"queues": queues, "urgent": urgent, "first_queue": QUEUES[keys[0]] if keys else None}

@@ -25,12 +25,20 @@ from daiban.matters.selectors import matters_for
 from daiban.pii.fields import search_q as pii_search_q
 from daiban.workcal.calendar import due_status
 
+# Queues of deadlines, listed by due date unless the reader chose otherwise.
+DEADLINE_QUEUES = ("overdue", "due_soon")
+
 
 @require_GET
 @reads_from_replica
 def matter_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    form = MatterFilterForm(request.GET or None, user=user)
+    query = request.GET.copy()
+    if query.get("queue") in DEADLINE_QUEUES and not query.get("order"):
+        # A deadline queue reads soonest-due first, which is also its index (scope, due_date): ordered by
+        # receipt, the overdue list walks every matter received since the oldest overdue one.
+        query["order"] = "due"
+    form = MatterFilterForm(query or None, user=user)
     # A filter that does not validate (a mistyped date, an id outside scope) is dropped on its own and
     # shown as an error on the form; the other filters still apply.
     data: dict[str, Any] = _valid_filters(form)
@@ -41,9 +49,9 @@ def matter_list(request: AuthedRequest) -> HttpResponse:
     today = clock.today()
     qs = apply_filters(matters_for(user), data, user, today)
     order = data.get("order") or "received"
-    page = paginate(qs, order, request.GET.get("after"))
+    page = paginate(qs, order, query.get("after"))
     params: dict[str, str] = {
-        k: str(v) for k, v in request.GET.items() if k != "after" and v and not (k == "q" and "q" not in data)
+        k: str(v) for k, v in query.items() if k != "after" and v and not (k == "q" and "q" not in data)
     }
     next_url = f"?{urlencode({**params, 'after': page.next_cursor})}" if page.next_cursor else None
     # The filters as the links carry them: never a number typed into the search.

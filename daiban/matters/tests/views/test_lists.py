@@ -218,3 +218,30 @@ def test_matter_page_query_count_does_not_grow_with_units(tree: Tree, personas: 
     # 重大紧急 marking (once, shared by both buttons) and its panel, referrals, support items and their
     # opinion, failures and correction orders, hearing records.
     assert one <= 51
+
+
+def test_deadline_queues_list_soonest_due_first_unless_the_reader_chooses(
+    tree: Tree, personas: Personas
+) -> None:
+    """?queue=overdue (the home page's link) reads by due date, which is also its index; the order select shows
+    it, and a chosen order is kept. The home page's most urgent rows are the same first rows."""
+    made = _make(personas, tree, 4)
+    due = sorted(Matter.objects.filter(pk__in=[m.pk for m in made]), key=lambda m: (m.due_date, m.pk))
+    client = _client(personas.county_staff)
+    with frozen(2027, 6, 1):  # every one of them is overdue by then
+        by_due = client.get("/matters/?queue=overdue")
+        by_receipt = client.get("/matters/?queue=overdue&order=received")
+        home = _client(personas.village_agent).get("/")
+    assert [r.matter.pk for r in by_due.context["rows"]] == [m.pk for m in due]
+    assert by_due.context["form"]["order"].value() == "due"
+    received = sorted(due, key=lambda m: (m.received_at, m.pk), reverse=True)
+    assert [r.matter.pk for r in by_receipt.context["rows"]] == [m.pk for m in received]
+    assert by_receipt.context["form"]["order"].value() == "received"
+    shown = next(s for s in home.context["panels"]["main"] if s.panel.key == "matters.queues")
+    assert shown.context["first_queue"].key == "todo"  # the agent's own point holds all four
+    expected = list(
+        Matter.objects.filter(pk__in=[m.pk for m in made], due_date__isnull=False)
+        .order_by("due_date", "id")
+        .values_list("pk", flat=True)
+    )
+    assert [r.matter.pk for r in shown.context["urgent"]] == expected
