@@ -1,6 +1,7 @@
 """Load and soak (issue 15): simulated agents against a real gunicorn, then the invariants in the database.
 
-Builds a fresh database (PostgreSQL ``soak_bench``, dropped and created, or ``var/soak.sqlite3``) with the
+Builds a fresh database (PostgreSQL ``soak_bench``, dropped and created, or ``var/soak_bench.sqlite3``;
+``--db-name`` names another, so that several people can run it at once) with the
 demo network and ``--agents`` township staff accounts, two to a township (a *pair*), starts gunicorn as
 ``make run`` does (and, unless ``--no-consumer``, the task queue's consumer), and lets every agent, a
 thread with its own session, loop for ``--seconds``:
@@ -54,7 +55,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_URL = "postgres://postgres@127.0.0.1:5432/soak_bench"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
 PASSWORD = "daiban-demo-2026"  # the demo accounts' published password (demo_logins)
 
 # What each race may try, by the matter's expected state: (action slug, form fields besides version).
@@ -77,25 +78,25 @@ EVENT_KIND = {"start_local": "start_local", "escalate": "escalate", "guide_legal
 # ---------------------------------------------------------------------------------------------- set-up
 
 
-def _prepare_database(kind: str) -> str:
+def _prepare_database(kind: str, name: str) -> str:
     if kind == "postgres":
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS soak_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE soak_bench")
-        return PG_URL
-    path = ROOT / "var" / "soak.sqlite3"
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return PG_SERVER + name
+    path = ROOT / "var" / f"{name}.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
 
-def _drop_database() -> None:
+def _drop_database(name: str) -> None:
     import psycopg
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS soak_bench WITH (FORCE)")
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _environment(database_url: str, var_dir: Path) -> dict[str, str]:
@@ -803,6 +804,12 @@ def profile_intake(world: World, n: int) -> None:
 # ---------------------------------------------------------------------------------------------- main
 
 
+def _db_name(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", value):
+        raise argparse.ArgumentTypeError("a lower-case name of letters, digits and _")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agents", type=int, default=50)
@@ -813,10 +820,16 @@ def main() -> None:
     parser.add_argument("--no-consumer", action="store_true", help="do not start the task queue's consumer")
     parser.add_argument("--profile-intake", type=int, default=0, metavar="N")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--db-name",
+        default="soak_bench",
+        type=_db_name,
+        help="the PostgreSQL database (or var/<name>.sqlite3) to drop, create and use (default soak_bench)",
+    )
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="daiban-soak-"))
-    database_url = _prepare_database(args.database)
+    database_url = _prepare_database(args.database, args.db_name)
     env = _environment(database_url, var_dir)
     _django(env)
     world = _build_world(args.agents)
@@ -826,7 +839,7 @@ def main() -> None:
 
         connections.close_all()
         if args.database == "postgres" and not args.keep:
-            _drop_database()
+            _drop_database(args.db_name)
         return
     from django.db import connections
 
@@ -862,7 +875,7 @@ def main() -> None:
         )
     connections.close_all()
     if args.database == "postgres" and not args.keep:
-        _drop_database()
+        _drop_database(args.db_name)
     sys.exit(1 if problems else 0)
 
 
