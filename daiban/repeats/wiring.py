@@ -1,22 +1,24 @@
-"""How the repeat check plugs into matters: a signature after each intake, a section on the matter page, a
-panel inside the intake form."""
+"""How the repeat check plugs into matters: a signature after each intake (on the task queue, after its
+commit: ``daiban.matters.derived``, docs/adr/0039), a section on the matter page, a panel inside the
+intake form."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
-from daiban.matters import hooks, panels
+from daiban.matters import derived, panels
 from daiban.matters.choices import EventKind
 from daiban.matters.models import Matter
 
 SIGNED_KINDS = (EventKind.INTAKE, EventKind.IMPORT)
+REFRESHER = "repeats.signature"
 
 
-def _sign(happened: hooks.MatterEvent) -> None:
+def _sign(matter_ids: list[int]) -> None:
     from daiban.repeats import signatures
 
-    signatures.refresh(happened.matter_id)
+    signatures.refresh_many(matter_ids)
 
 
 def may_decide(user: User) -> bool:
@@ -40,7 +42,7 @@ def matter_panel(user: User, matter: Matter) -> dict[str, Any] | None:
 
 
 def connect() -> None:
-    hooks.subscribe(_sign, SIGNED_KINDS)
+    derived.register(REFRESHER, _sign, SIGNED_KINDS)
     panels.register(
         panels.Panel("repeats.candidates", order=5, template="repeats/_matter.html", context=matter_panel)
     )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db import IntegrityError
 from django.db.models import F
 
 from daiban.matters.models import Matter, NumberSequence
@@ -43,9 +44,23 @@ def seeded_lookup_codes(seed: int) -> Iterator[None]:
         _lookup_random.reset(token)
 
 
-def lookup_code() -> str:
+def draw_lookup_code() -> str:
+    """A new code, not checked against the table: the caller lets the unique index refuse a clash (32⁸ ≈
+    1.1 × 10¹² codes) and draws again (``lookup_code_clash``)."""
     rng = _lookup_random.get() or _SYSTEM_RANDOM
+    return "".join(rng.choice(LOOKUP_ALPHABET) for _ in range(8))
+
+
+def lookup_code() -> str:
+    """A new code that no matter has now (one query: for the rare re-issue and import; the intake uses
+    ``draw_lookup_code`` and the unique index)."""
     while True:
-        code = "".join(rng.choice(LOOKUP_ALPHABET) for _ in range(8))
+        code = draw_lookup_code()
         if not Matter.objects.filter(lookup_code=code).exists():
             return code
+
+
+def lookup_code_clash(exc: IntegrityError) -> bool:
+    """Whether the unique index on the lookup code refused an insert (PostgreSQL names the constraint
+    ``matters_matter_lookup_code_key``, SQLite the column ``matters_matter.lookup_code``)."""
+    return "lookup_code" in str(exc)
