@@ -183,7 +183,7 @@ def _free_port() -> int:
 
 
 def _start_server(
-    env: dict[str, str], port: int, workers: int, log: Path, consumer: bool
+    env: dict[str, str], port: int, workers: int, threads: int, log: Path, consumer: bool
 ) -> list[subprocess.Popen[bytes]]:
     out = log.open("wb")
     bin_ = ROOT / ".venv" / "bin"
@@ -198,6 +198,7 @@ def _start_server(
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(workers),
+                *(["--threads", str(threads)] if threads else ["--worker-class", "sync"]),
                 "--forwarded-allow-ips",
                 "127.0.0.1",
             ],
@@ -816,6 +817,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (make run: 3)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per gthread worker (make run: 4); 0: sync workers"
+    )
     parser.add_argument("--intake-only", action="store_true")
     parser.add_argument("--no-consumer", action="store_true", help="do not start the task queue's consumer")
     parser.add_argument("--profile-intake", type=int, default=0, metavar="N")
@@ -847,11 +851,12 @@ def main() -> None:
     port = _free_port()
     log = var_dir / "server.log"
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
-    procs = _start_server(env, port, args.workers, log, consumer=not args.no_consumer)
+    procs = _start_server(env, port, args.workers, args.threads, log, consumer=not args.no_consumer)
     try:
         mode = "intake only" if args.intake_only else "soak"
         print(
-            f"{mode}: {len(world.users)} agents × {args.seconds:.0f} s against gunicorn ({args.workers} workers) "
+            f"{mode}: {len(world.users)} agents × {args.seconds:.0f} s against gunicorn ({args.workers} workers, "
+            f"{f'{args.threads} threads each' if args.threads else 'sync'}) "
             f"on {args.database}"
         )
         stats, ledger, elapsed = run_agents(port, world, args.seconds, args.intake_only)
