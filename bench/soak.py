@@ -805,6 +805,21 @@ def profile_intake(world: World, n: int) -> None:
 # ---------------------------------------------------------------------------------------------- main
 
 
+def _queue_backlog(var_dir: Path) -> str:
+    """The tasks still queued (the consumer's backlog: statistics, search index, signatures) by name."""
+    import pickle  # the run's own queue file
+    import sqlite3
+
+    path = var_dir / "queue.sqlite3"
+    if not path.exists():
+        return "no SQLite queue"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        names = Counter(
+            pickle.loads(data).name.rsplit(".", 1)[-1] for (data,) in db.execute("SELECT data FROM task")
+        )
+    return ", ".join(f"{name} {n}" for name, n in names.most_common()) or "none"
+
+
 def _db_name(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", value):
         raise argparse.ArgumentTypeError("a lower-case name of letters, digits and _")
@@ -864,6 +879,7 @@ def main() -> None:
         _stop(procs)
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     report(stats, ledger, elapsed)
+    print(f"task queue left when the server stopped: {_queue_backlog(var_dir)}")
     problems = list(stats.failures)
     problems += [f"server log: {line}" for line in server_errors(log)]
     problems += check_invariants(world, ledger)
