@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
+# Threads per worker (gthread workers, daiban/gunicorn_conf.py; docs/adr/0039).
+THREADS ?= 4
 # The task queue's consumer, started beside the web server by `make run`.
 CONSUMER = $(BIN)/python manage.py run_huey --quiet
 
@@ -31,7 +33,7 @@ run: setup runtime-deps node_modules/.installed
 	$(BIN)/python manage.py load_demo
 	@echo "服务地址：http://$(HOST):$(PORT)/（后台任务队列随之启动）"
 	@$(CONSUMER) & queue=$$!; \
-	$(BIN)/gunicorn daiban.wsgi:application --config python:daiban.gunicorn_conf --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	$(BIN)/gunicorn daiban.wsgi:application --config python:daiban.gunicorn_conf --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--logger-class daiban.pii.gunicorn_logging.AccessLogger \
 		--access-logfile - --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' \
 		--forwarded-allow-ips 127.0.0.1 & web=$$!; \

@@ -1,6 +1,7 @@
 """Load and soak (issue 15): simulated agents against a real gunicorn, then the invariants in the database.
 
-Builds a fresh database (PostgreSQL ``soak_bench``, dropped and created, or ``var/soak.sqlite3``) with the
+Builds a fresh database (PostgreSQL ``soak_bench``, dropped and created, or ``var/soak_bench.sqlite3``;
+``--db-name`` names another, so that several people can run it at once) with the
 demo network and ``--agents`` township staff accounts, two to a township (a *pair*), starts gunicorn as
 ``make run`` does (and, unless ``--no-consumer``, the task queue's consumer), and lets every agent, a
 thread with its own session, loop for ``--seconds``:
@@ -54,7 +55,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_URL = "postgres://postgres@127.0.0.1:5432/soak_bench"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432/"
 PASSWORD = "daiban-demo-2026"  # the demo accounts' published password (demo_logins)
 
 # What each race may try, by the matter's expected state: (action slug, form fields besides version).
@@ -77,25 +78,25 @@ EVENT_KIND = {"start_local": "start_local", "escalate": "escalate", "guide_legal
 # ---------------------------------------------------------------------------------------------- set-up
 
 
-def _prepare_database(kind: str) -> str:
+def _prepare_database(kind: str, name: str) -> str:
     if kind == "postgres":
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS soak_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE soak_bench")
-        return PG_URL
-    path = ROOT / "var" / "soak.sqlite3"
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return PG_SERVER + name
+    path = ROOT / "var" / f"{name}.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
 
-def _drop_database() -> None:
+def _drop_database(name: str) -> None:
     import psycopg
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS soak_bench WITH (FORCE)")
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _environment(database_url: str, var_dir: Path) -> dict[str, str]:
@@ -182,7 +183,7 @@ def _free_port() -> int:
 
 
 def _start_server(
-    env: dict[str, str], port: int, workers: int, log: Path, consumer: bool
+    env: dict[str, str], port: int, workers: int, threads: int, log: Path, consumer: bool
 ) -> list[subprocess.Popen[bytes]]:
     out = log.open("wb")
     bin_ = ROOT / ".venv" / "bin"
@@ -197,6 +198,7 @@ def _start_server(
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(workers),
+                *(["--threads", str(threads)] if threads else ["--worker-class", "sync"]),
                 "--forwarded-allow-ips",
                 "127.0.0.1",
             ],
@@ -803,20 +805,50 @@ def profile_intake(world: World, n: int) -> None:
 # ---------------------------------------------------------------------------------------------- main
 
 
+def _queue_backlog(var_dir: Path) -> str:
+    """The tasks still queued (the consumer's backlog: statistics, search index, signatures) by name."""
+    import pickle  # the run's own queue file
+    import sqlite3
+
+    path = var_dir / "queue.sqlite3"
+    if not path.exists():
+        return "no SQLite queue"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        names = Counter(
+            pickle.loads(data).name.rsplit(".", 1)[-1] for (data,) in db.execute("SELECT data FROM task")
+        )
+    return ", ".join(f"{name} {n}" for name, n in names.most_common()) or "none"
+
+
+def _db_name(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", value):
+        raise argparse.ArgumentTypeError("a lower-case name of letters, digits and _")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (make run: 3)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per gthread worker (make run: 4); 0: sync workers"
+    )
     parser.add_argument("--intake-only", action="store_true")
     parser.add_argument("--no-consumer", action="store_true", help="do not start the task queue's consumer")
     parser.add_argument("--profile-intake", type=int, default=0, metavar="N")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--db-name",
+        default="soak_bench",
+        type=_db_name,
+        help="the PostgreSQL database (or var/<name>.sqlite3) to drop, create and use (default soak_bench)",
+    )
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="daiban-soak-"))
-    database_url = _prepare_database(args.database)
+    database_url = _prepare_database(args.database, args.db_name)
     env = _environment(database_url, var_dir)
     _django(env)
     world = _build_world(args.agents)
@@ -826,7 +858,7 @@ def main() -> None:
 
         connections.close_all()
         if args.database == "postgres" and not args.keep:
-            _drop_database()
+            _drop_database(args.db_name)
         return
     from django.db import connections
 
@@ -834,11 +866,12 @@ def main() -> None:
     port = _free_port()
     log = var_dir / "server.log"
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
-    procs = _start_server(env, port, args.workers, log, consumer=not args.no_consumer)
+    procs = _start_server(env, port, args.workers, args.threads, log, consumer=not args.no_consumer)
     try:
         mode = "intake only" if args.intake_only else "soak"
         print(
-            f"{mode}: {len(world.users)} agents × {args.seconds:.0f} s against gunicorn ({args.workers} workers) "
+            f"{mode}: {len(world.users)} agents × {args.seconds:.0f} s against gunicorn ({args.workers} workers, "
+            f"{f'{args.threads} threads each' if args.threads else 'sync'}) "
             f"on {args.database}"
         )
         stats, ledger, elapsed = run_agents(port, world, args.seconds, args.intake_only)
@@ -846,6 +879,7 @@ def main() -> None:
         _stop(procs)
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     report(stats, ledger, elapsed)
+    print(f"task queue left when the server stopped: {_queue_backlog(var_dir)}")
     problems = list(stats.failures)
     problems += [f"server log: {line}" for line in server_errors(log)]
     problems += check_invariants(world, ledger)
@@ -862,7 +896,7 @@ def main() -> None:
         )
     connections.close_all()
     if args.database == "postgres" and not args.keep:
-        _drop_database()
+        _drop_database(args.db_name)
     sys.exit(1 if problems else 0)
 
 

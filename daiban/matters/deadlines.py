@@ -32,8 +32,20 @@ def _compute(step: str, start: datetime.date, extra_days: int, excluded_days: in
         ) from exc
 
 
-def open_clock(matter: Matter, step: Step, start: datetime.date, *, task: UnitTask | None = None) -> Deadline:
-    result = _compute(step, start, 0, 0)
+def compute(step: Step, start: datetime.date) -> workcal.Deadline:
+    """A new clock's due date as ``open_clock`` would set it (for a matter inserted with it mirrored)."""
+    return _compute(step, start, 0, 0)
+
+
+def open_clock(
+    matter: Matter,
+    step: Step,
+    start: datetime.date,
+    *,
+    task: UnitTask | None = None,
+    computed: workcal.Deadline | None = None,
+) -> Deadline:
+    result = computed if computed is not None else _compute(step, start, 0, 0)
     return Deadline.objects.create(
         matter=matter,
         task=task,

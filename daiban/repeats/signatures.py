@@ -87,12 +87,17 @@ def fields_for(text: str, place: int | None) -> dict[str, int]:
 
 def refresh(matter_id: int) -> None:
     """Compute (or recompute) one matter's signature; idempotent."""
+    refresh_many([matter_id])
+
+
+def refresh_many(matter_ids: list[int]) -> None:
+    """Compute (or recompute) the matters' signatures from what is stored now; idempotent, and harmless on
+    a matter deleted since (the task queue runs it after the intake's commit, maybe twice, maybe on two
+    consumers at once: ``update_or_create`` takes the row lock, or retries its insert as an update)."""
     from daiban.repeats.models import MatterSignature
 
-    matter = Matter.objects.filter(pk=matter_id).only("title", "content", "region_id").first()
-    if matter is None:
-        return
-    MatterSignature.objects.update_or_create(
-        matter_id=matter_id,
-        defaults={**fields_for(matter_text(matter), matter.region_id), "computed_at": clock.now()},
-    )
+    for matter in Matter.objects.filter(pk__in=matter_ids).only("title", "content", "region_id"):
+        MatterSignature.objects.update_or_create(
+            matter_id=matter.pk,
+            defaults={**fields_for(matter_text(matter), matter.region_id), "computed_at": clock.now()},
+        )

@@ -1,7 +1,8 @@
-"""How the repeat check plugs into matters: a signature after each intake, a section on the matter page, a
-panel inside the intake form; and its actions in the workflow registry — 确认为重复信访 and 并入事项 (events
-only, taken from the repeats section), 并入原事项 (a button, the generic action page with both matters side
-by side above the form, field errors and the conflict page) — with a section listing the merged matters."""
+"""How the repeat check plugs into matters: a signature after each intake (on the task queue, after its
+commit: ``daiban.matters.derived``, docs/adr/0039), a section on the matter page, a panel inside the intake
+form; and its actions in the workflow registry — 确认为重复信访 and 并入事项 (events only, taken from the
+repeats section), 并入原事项 (a button, the generic action page with both matters side by side above the
+form, field errors and the conflict page) — with a section listing the merged matters."""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ import functools
 from typing import Any
 
 from daiban.accounts.models import AGENT_ROLES, Role, User
-from daiban.matters import hooks, panels, workflow
+from daiban.matters import derived, panels, workflow
 from daiban.matters.choices import EventKind
 from daiban.matters.models import Matter
 
 SIGNED_KINDS = (EventKind.INTAKE, EventKind.IMPORT)
+REFRESHER = "repeats.signature"
 
 
-def _sign(happened: hooks.MatterEvent) -> None:
+def _sign(matter_ids: list[int]) -> None:
     from daiban.repeats import signatures
 
-    signatures.refresh(happened.matter_id)
+    signatures.refresh_many(matter_ids)
 
 
 def may_decide(user: User) -> bool:
@@ -89,7 +91,7 @@ def _connect_merge() -> None:
 
 
 def connect() -> None:
-    hooks.subscribe(_sign, SIGNED_KINDS)
+    derived.register(REFRESHER, _sign, SIGNED_KINDS)
     panels.register(
         panels.Panel("repeats.candidates", order=5, template="repeats/_matter.html", context=matter_panel)
     )

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from daiban.accounts.models import User
 from daiban.core import clock
-from daiban.matters import deadlines, hooks
+from daiban.matters import deadlines, derived, hooks
 from daiban.matters.choices import ClosureKind, EventKind, Status
 from daiban.matters.errors import Conflict, NotAllowed, OutOfScope
 from daiban.matters.models import Event, Matter, Recusal
@@ -67,13 +67,22 @@ def record(
     *,
     status_before: str = "",
     refresh_due: bool = True,
+    inserted: bool = False,
 ) -> Event:
     """Bump the version, mirror the current deadline, save, and write the event (same transaction);
-    the event is announced to the subscribers of ``hooks`` once the transaction commits."""
-    if refresh_due:
-        deadlines.refresh_due(matter)
-    matter.version += 1
-    matter.save()
+    the event is announced to the subscribers of ``hooks`` once the transaction commits, and the matter's
+    derived data (search index, signature …) is refreshed on the task queue (``derived``).
+
+    ``inserted``: the matter was just inserted, in this transaction, with version 1 and its due date
+    already mirrored (the intake): only the event is written, no second UPDATE of the same row."""
+    if inserted:
+        if matter.version != 1:
+            raise ValueError("an inserted matter starts at version 1")
+    else:
+        if refresh_due:
+            deadlines.refresh_due(matter)
+        matter.version += 1
+        matter.save()
     event = Event.objects.create(
         matter=matter,
         seq=matter.version,
@@ -96,6 +105,7 @@ def record(
             status_after=event.status_after,
         )
     )
+    derived.mark(matter.pk, kind)
     return event
 
 
