@@ -1,6 +1,7 @@
 """Background work of the statistics, on the task queue (Huey; see settings.HUEY).
 
-* ``refresh_matter``: after a matter's action commits (``wiring``), its facts and rollups are recomputed.
+* ``refresh_matter``: one matter's facts and rollups recomputed (kept for tasks queued before the refresh
+  moved into ``daiban.matters.derived``'s one task per commit, ``wiring``).
 * ``refresh_screening``: the same for a screening, after each save of one.
 * ``refresh_rated``: every few minutes, the matters rated online (网上评价) in the last
   ``RATED_WINDOW_MINUTES`` (a rating writes no matter event; ``rated_at`` is indexed; the window overlaps

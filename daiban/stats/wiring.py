@@ -1,7 +1,8 @@
 """What the statistics plug into the site at start-up (``apps.StatsConfig.ready`` calls ``connect``):
 
-* every matter event, after its transaction commits (``daiban.matters.hooks``), queues a refresh of that
-  matter's facts and rollups;
+* every matter event marks its matter for a refresh of its facts and rollups, which runs on the task queue
+  after the transaction commits, in the one task that also refreshes the matter's other derived data
+  (``daiban.matters.derived``, docs/adr/0039);
 * every save of a screening queues the refresh after commit (prevention has no hooks of its own);
 * a portal online rating (网上评价) writes no matter event: the periodic ``stats.refresh_rated`` picks up
   the matters rated lately (``OnlineRating.rated_at`` is indexed);
@@ -16,16 +17,19 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from daiban.matters import hooks
+from daiban.matters import derived
 from daiban.workcal.hooks import on_schedule_change
 
 _connected = False
 
 
-def _on_matter_event(happened: hooks.MatterEvent) -> None:
-    from daiban.stats import tasks
+REFRESHER = "stats.facts"
 
-    tasks.refresh_matter(happened.matter_id)  # already after commit
+
+def _refresh_facts(matter_ids: list[int]) -> None:
+    from daiban.stats import facts
+
+    facts.refresh_matters(matter_ids)
 
 
 def _on_screening_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -50,7 +54,7 @@ def connect() -> None:
     from daiban.prevention.models import Screening
     from daiban.stats import tasks  # noqa: F401  (registers the periodic tasks with the queue)
 
-    hooks.subscribe(_on_matter_event)
+    derived.register(REFRESHER, _refresh_facts)
     on_schedule_change(_on_schedule_change)
     for signal in (post_save, post_delete):
         signal.connect(_on_screening_saved, sender=Screening, dispatch_uid="stats_screening_refresh")
