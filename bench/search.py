@@ -1,12 +1,16 @@
 """Benchmark: 检索 (daiban/search) at scale.
 
 Fills its own database once (``--rows`` matters over the demo network, with petitioners' names, content
-drawn from a vocabulary of complaints and a lead unit for two matters in five), builds the search index
-with ``reindex_search``, then times a first page of results as the 新城区 centre (county) and the city
-administrator (city) for a two-character name, a place, a unit and a four-character content word, and
-prints the plan of each term's first postings read. Run with
-``DATABASE_URL=postgres://postgres@127.0.0.1:5432/search_bench make bench BENCH=search`` (SQLite:
-var/search_bench.sqlite3 without DATABASE_URL).
+drawn from a vocabulary of complaints and a lead unit for two matters in five) and builds the search index:
+on PostgreSQL set-based (``bench/search_fill.py``: COPY, the index rows computed by the app's own
+``texts_for`` and ``grams``; ``--check N`` compares N matters' rows with ``reindex()``'s), on SQLite with
+``bulk_create`` and ``reindex_search``. Then it times a first page of results as the 新城区 centre (county)
+and the city administrator (city) for a two-character name, a place, a unit and a four-character content
+word: ``search()`` alone, and the page (POST /search/) through Django's request stack with its SQL time and
+statements; and prints the plan of each term's first postings read. Run with
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/search_bench_1m make bench BENCH=search
+BENCH_ARGS="--rows 1000000 --check 1000 --repeat 20"`` (SQLite: var/search_bench.sqlite3 without
+DATABASE_URL).
 """
 
 from __future__ import annotations

@@ -207,7 +207,7 @@ def index_postgres() -> None:
                 made += len(batch)
                 if (lo // INDEX_BATCH) % 20 == 19:
                     print(
-                        f"  {made:,} index rows, {lo + len(batch):,} matters, {time.perf_counter() - t0:.0f} s"
+                        f"  {made:,} index rows, {min(len(ids), lo + INDEX_BATCH):,} matters, {time.perf_counter() - t0:.0f} s"
                     )
         finally:
             t = time.perf_counter()
