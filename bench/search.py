@@ -1,12 +1,16 @@
 """Benchmark: 检索 (daiban/search) at scale.
 
 Fills its own database once (``--rows`` matters over the demo network, with petitioners' names, content
-drawn from a vocabulary of complaints and a lead unit for two matters in five), builds the search index
-with ``reindex_search``, then times a first page of results as the 新城区 centre (county) and the city
-administrator (city) for a two-character name, a place, a unit and a four-character content word, and
-prints the plan of each term's first postings read. Run with
-``DATABASE_URL=postgres://postgres@127.0.0.1:5432/search_bench make bench BENCH=search`` (SQLite:
-var/search_bench.sqlite3 without DATABASE_URL).
+drawn from a vocabulary of complaints and a lead unit for two matters in five) and builds the search index:
+on PostgreSQL set-based (``bench/search_fill.py``: COPY, the index rows computed by the app's own
+``texts_for`` and ``grams``; ``--check N`` compares N matters' rows with ``reindex()``'s), on SQLite with
+``bulk_create`` and ``reindex_search``. Then it times a first page of results as the 新城区 centre (county)
+and the city administrator (city) for a two-character name, a place, a unit and a four-character content
+word: ``search()`` alone, and the page (POST /search/) through Django's request stack with its SQL time and
+statements; and prints the plan of each term's first postings read. Run with
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/search_bench_1m make bench BENCH=search
+BENCH_ARGS="--rows 1000000 --check 1000 --repeat 20"`` (SQLite: var/search_bench.sqlite3 without
+DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -66,14 +70,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--check", type=int, default=0, help="compare N matters' bulk-built index rows with reindex()'s"
+    )
     args = parser.parse_args()
 
     from _django import start
 
     start("search_bench.sqlite3")
     from django.core.management import call_command
+    from django.db import connection
 
-    if _fill(args.rows):
+    if connection.vendor == "postgresql":
+        from bench.search_fill import check_sample, fill_postgres, index_postgres
+        from daiban.search.models import Gram
+
+        if fill_postgres(args.rows) or not Gram.objects.exists():
+            index_postgres()
+            _analyze()
+        if args.check:
+            check_sample(args.check)
+    elif _fill(args.rows):
         t = time.perf_counter()
         call_command("reindex_search", batch=1000)
         print(f"index built in {time.perf_counter() - t:.0f} s")
@@ -187,14 +204,24 @@ def _fill(rows: int) -> bool:
 
 
 def _measure(repeat: int) -> None:
-    from django.db import connection
+    """The search as a function (``search()``) and as the page (POST /search/ through Django's request
+    stack: session, middleware, the view's rows and template), county and city: p50 / p95 ms, the page's
+    SQL ms and statements."""
+    from django.conf import settings
+    from django.core.signals import request_finished
+    from django.db import close_old_connections, connection
+    from django.test import Client
 
+    from bench.pages import _Timer
     from daiban.accounts.models import User
     from daiban.regions.models import Level, Region
     from daiban.search.grams import code
     from daiban.search.models import Gram, Kind
     from daiban.search.query import search
 
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    request_finished.disconnect(close_old_connections)
     county = User.objects.get(username="xinchengqu_zhongxin")
     city = User.objects.get(username="shi_admin")
     town = Region.objects.filter(level=Level.TOWNSHIP, path__startswith=county.region_path).order_by("code")[
@@ -208,8 +235,18 @@ def _measure(repeat: int) -> None:
         ("content word", "拖欠工资", Kind.CONTENT),
         ("absent word", "飞机场站", Kind.CONTENT),
     ]
-    print(f"{'case':34} {'hits':>5} {'median ms':>10} {'max ms':>8}")
+
+    def pct(samples: list[float], q: float) -> float:
+        ordered = sorted(samples)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+    print(
+        f"{'case':30} {'hits':>5} {'search() p50':>12} {'p95':>6} "
+        f"{'page p50':>9} {'p95':>6} {'SQL ms':>7} {'stmts':>6}"
+    )
     for who, user in (("county", county), ("city", city)):
+        client = Client()
+        client.force_login(user)
         for label, term, _ in terms:
             search(user, term)  # warm
             samples = []
@@ -217,8 +254,25 @@ def _measure(repeat: int) -> None:
                 t = time.perf_counter()
                 result = search(user, term)
                 samples.append((time.perf_counter() - t) * 1000)
+            page, sql = [], []
+            response = client.post("/search/", {"q": term})
+            assert response.status_code == 200, response.status_code
+            timer = _Timer()
+            for _ in range(repeat):
+                timer = _Timer()
+                with connection.execute_wrapper(timer):
+                    t = time.perf_counter()
+                    response = client.post("/search/", {"q": term})
+                    page.append((time.perf_counter() - t) * 1000)
+                assert response.status_code == 200, response.status_code
+                sql.append(sum(s[0] for s in timer.statements))
             name = f"{who}: {label} {term}"
-            print(f"{name:34} {len(result.hits):5} {statistics.median(samples):10.1f} {max(samples):8.1f}")
+            print(
+                f"{name:30} {len(result.hits):5} {statistics.median(samples):12.1f} {pct(samples, 0.95):6.1f} "
+                f"{statistics.median(page):9.1f} {pct(page, 0.95):6.1f} {statistics.median(sql):7.1f} "
+                f"{len(timer.statements):6d}",
+                flush=True,
+            )
     if connection.vendor == "postgresql":
         for label, term, kind in terms[:2]:
             where = {"scope_county": county.region_path.split("/")[1]}
