@@ -12,7 +12,7 @@ from daiban.accounts.models import AGENT_ROLES, Role, User
 from daiban.core import clock
 from daiban.matters import deadlines, origins
 from daiban.matters.actions.base import choice, fail, locked, record, require_text
-from daiban.matters.actions.numbering import draw_lookup_code, lookup_code_clash, next_number
+from daiban.matters.actions.numbering import intake_lookup_code, lookup_code_clash, next_number
 from daiban.matters.choices import Category, Channel, EventKind, Purpose, Status, Step
 from daiban.matters.errors import NotAllowed, RepeatVisitUndecided
 from daiban.matters.models import Matter, MatterPetitioner, Petitioner
@@ -235,7 +235,7 @@ def _take_in(
         route = deadlines.compute(Step.ROUTE, today)
         matter = Matter(
             number=next_number(region, today.year),
-            lookup_code=draw_lookup_code(),
+            lookup_code=intake_lookup_code(),
             channel=channel,
             consent=True,
             region=region,

@@ -65,6 +65,13 @@ def draw_lookup_code() -> str:
     return "".join(rng.choice(LOOKUP_ALPHABET) for _ in range(8))
 
 
+def intake_lookup_code() -> str:
+    """The intake's code: drawn blind (the unique index refuses the rare clash), except under seeded demo
+    codes (``seeded_lookup_codes``), where a second run of the same demo draws the very sequence whose codes
+    the matters already there hold, so it probes the table as ``lookup_code`` does."""
+    return lookup_code() if _lookup_random.get() is not None else draw_lookup_code()
+
+
 def lookup_code() -> str:
     """A new code that no matter has now (one query: for the rare re-issue and import; the intake uses
     ``draw_lookup_code`` and the unique index)."""

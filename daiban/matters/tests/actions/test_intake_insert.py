@@ -46,7 +46,7 @@ def test_a_clashing_lookup_code_is_drawn_again(
 ) -> None:
     first = intake(personas.village_agent, tree.village_a1x)
     codes = iter([first.lookup_code, first.lookup_code, "NEWCODE9"])
-    monkeypatch.setattr(intake_action, "draw_lookup_code", lambda: next(codes))
+    monkeypatch.setattr(intake_action, "intake_lookup_code", lambda: next(codes))
     second = intake(personas.village_agent, tree.village_a1x, new_matter=True)
     assert second.lookup_code == "NEWCODE9"
     assert Matter.objects.count() == 2
@@ -76,7 +76,7 @@ def test_the_clash_gives_up_after_a_few_draws(
     tree: Tree, personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = intake(personas.village_agent, tree.village_a1x)
-    monkeypatch.setattr(intake_action, "draw_lookup_code", lambda: first.lookup_code)
+    monkeypatch.setattr(intake_action, "intake_lookup_code", lambda: first.lookup_code)
     with pytest.raises(Exception, match="lookup_code"):
         intake(personas.village_agent, tree.village_a1x, new_matter=True)
     assert Matter.objects.count() == 1
